@@ -1,0 +1,34 @@
+import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { CommandModule } from '../src/discord/command.js';
+import { fit, LIMITS } from '../src/discord/limits.js';
+import { toReply } from '../src/discord/reply.js';
+import { embedOf } from '../src/views/reading.js';
+
+/** One line per command and subcommand, from the same definitions Discord shows. */
+export function renderHelp(definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[]) {
+  const lines = definitions.flatMap((d) => {
+    const subs = (d.options ?? []).filter((o) => o.type === ApplicationCommandOptionType.Subcommand);
+    if (subs.length === 0) return [`**/${d.name}**: ${d.description}`];
+    return subs.map((s) => `**/${d.name} ${s.name}**: ${s.description}`);
+  });
+  return {
+    embeds: [
+      {
+        ...embedOf(
+          'Roundtable: discuss one news article as a class',
+          fit(lines.join('\n'), LIMITS.embedDescription),
+        ),
+        footer: { text: 'Most commands take an optional article; with one article it can be left out.' },
+      },
+    ],
+  };
+}
+
+export const help: CommandModule = {
+  data: { name: 'help', description: 'What each Roundtable command does, on one screen' },
+  async execute(interaction) {
+    // Imported when run, not at load: the command list itself includes this module.
+    const { commands } = await import('./index.js');
+    await interaction.reply(toReply(renderHelp(commands.map((c) => c.data)), true));
+  },
+};

@@ -1,0 +1,11 @@
+import type { CommandModule } from '../src/discord/command.js';
+import { article } from './article.js';
+import { claims } from './claims.js';
+import { config } from './config.js';
+import { glossary } from './glossary.js';
+import { help } from './help.js';
+import { question } from './question.js';
+import { summary } from './summary.js';
+
+/** The one list of commands: the bot routes these and the deploy script registers these. */
+export const commands: readonly CommandModule[] = [article, summary, claims, question, glossary, help, config];

@@ -1,0 +1,30 @@
+import { ApplicationCommandOptionType } from 'discord.js';
+import { SUMMARY_LENGTHS } from '../src/content/schema.js';
+import { articleOption, resolvePack } from '../src/discord/article-option.js';
+import type { CommandModule } from '../src/discord/command.js';
+import { enumOption, privateOption } from '../src/discord/options.js';
+import { toReply } from '../src/discord/reply.js';
+import { choicesOf, LENGTH_LABEL } from '../src/views/labels.js';
+import { renderSummary } from '../src/views/reading.js';
+
+export const summary: CommandModule = {
+  data: {
+    name: 'summary',
+    description: 'A summary of the article, brief, standard or detailed, with the paragraphs each part covers',
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'length',
+        description: 'How long a summary (default: standard)',
+        choices: choicesOf(SUMMARY_LENGTHS, LENGTH_LABEL),
+      },
+      articleOption,
+      privateOption,
+    ],
+  },
+  async execute(interaction, deps) {
+    const pack = await resolvePack(interaction, deps);
+    const length = enumOption(interaction.options.getString('length'), SUMMARY_LENGTHS) ?? 'standard';
+    await interaction.reply(toReply(renderSummary(pack, length), interaction.options.getBoolean('private') ?? false));
+  },
+};

@@ -1,0 +1,63 @@
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { syncCommands } from './discord/command-sync.js';
+import type { CommandModule, Deps } from './discord/command.js';
+import { createRouter } from './discord/router.js';
+import type { Catalogue } from './content/catalogue.js';
+import type { Logger } from './logger.js';
+import type { GuildStore } from './store/index.js';
+
+export interface BotOptions {
+  token: string;
+  apiUrl: string;
+  commands: readonly CommandModule[];
+  catalogue: Catalogue;
+  store: GuildStore;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface Bot {
+  readonly client: Client<true>;
+  /** Stops taking interactions, finishes those in flight, then disconnects (the store is the caller's). */
+  stop(): Promise<void>;
+}
+
+/** No privileged intent: guild messages are counted by author, their content is never read. */
+export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const { logger } = options;
+  const client = new Client({ intents: INTENTS, rest: { api: options.apiUrl } });
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (_event, shard) => logger.warn({ shard }, 'gateway disconnected'));
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  await client.login(options.token);
+  const readyClient = await ready;
+
+  const deps: Deps = {
+    catalogue: options.catalogue,
+    store: options.store,
+    logger,
+    client: readyClient,
+    now: options.now ?? Date.now,
+  };
+  const router = createRouter(options.commands, deps);
+  readyClient.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
+  await syncCommands(
+    readyClient.rest,
+    readyClient.application.id,
+    options.commands.map((c) => c.data),
+    logger,
+  );
+  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'ready');
+
+  return {
+    client: readyClient,
+    async stop() {
+      await router.drain();
+      await readyClient.destroy();
+    },
+  };
+}

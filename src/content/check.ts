@@ -1,0 +1,30 @@
+import { pathToFileURL } from 'node:url';
+import { formatContentError } from './errors.js';
+import { loadCatalogue } from './load.js';
+
+/** Checks the content folder; prints one line per error, or one summary line per pack. Returns the exit code. */
+export async function runCheck(contentDir: string, out: (line: string) => void): Promise<number> {
+  const result = await loadCatalogue(contentDir);
+  if (!result.ok) {
+    for (const error of result.errors) out(formatContentError(error));
+    return 1;
+  }
+  for (const pack of result.catalogue.packs) {
+    const counts = [
+      count(pack.claims.length, 'claim', 'claims'),
+      count(pack.questions.length, 'question', 'questions'),
+      count(pack.quiz.length, 'quiz item', 'quiz items'),
+      count(pack.terms.length, 'term', 'terms'),
+    ];
+    out(`${pack.slug}: ${counts.join(', ')}`);
+  }
+  return 0;
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runCheck(process.argv[2] ?? 'content', (line) => console.log(line));
+}

@@ -1,0 +1,253 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { type Catalogue, createCatalogue } from './catalogue.js';
+import { type ContentError, compareContentErrors, formatPath } from './errors.js';
+import { checkPackRules, type PackDraft, type PackFileKey } from './rules.js';
+import { PACK_FILES, type Pack } from './schema.js';
+import { type Locate, parseYamlDocument } from './yaml-document.js';
+
+export type LoadResult = { ok: true; catalogue: Catalogue } | { ok: false; errors: ContentError[] };
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const PACK_FILE_NAMES: readonly string[] = Object.values(PACK_FILES).map((f) => f.file);
+const PACK_FILE_LIST = PACK_FILE_NAMES.join(', ');
+
+/**
+ * Reads every folder of `contentDir` as a pack and checks it whole. Never throws for bad
+ * content: every problem found, in every file, comes back as a located ContentError.
+ */
+export async function loadCatalogue(contentDir: string): Promise<LoadResult> {
+  const errors: ContentError[] = [];
+  const packs: Pack[] = [];
+
+  const listing = await listFolder(contentDir);
+  if (!listing.ok) {
+    return { ok: false, errors: [errorAtStart(contentDir, `content folder ${listing.reason}`)] };
+  }
+
+  const folders: string[] = [];
+  for (const entry of listing.entries) {
+    if (isIgnored(entry.name)) continue;
+    if (entry.isFolder) folders.push(entry.name);
+    else {
+      errors.push(
+        errorAtStart(
+          join(contentDir, entry.name),
+          'not a folder: the content folder holds only pack folders (and README.md or dotfiles)',
+        ),
+      );
+    }
+  }
+  if (folders.length === 0) errors.push(errorAtStart(contentDir, 'no packs: the content folder has no pack folders'));
+
+  for (const slug of folders) {
+    const pack = await loadPack(join(contentDir, slug), slug, errors);
+    if (pack) packs.push(pack);
+  }
+
+  if (errors.length > 0) return { ok: false, errors: errors.sort(compareContentErrors) };
+  return { ok: true, catalogue: createCatalogue(packs) };
+}
+
+async function loadPack(dir: string, slug: string, errors: ContentError[]): Promise<Pack | undefined> {
+  const listing = await listFolder(dir);
+  if (!listing.ok) {
+    errors.push(errorAtStart(dir, `pack folder ${listing.reason}`));
+    return undefined;
+  }
+  if (!listing.entries.some((e) => PACK_FILE_NAMES.includes(e.name))) {
+    errors.push(errorAtStart(dir, `not a pack: a pack folder holds ${PACK_FILE_LIST}`));
+    return undefined;
+  }
+  if (!SLUG.test(slug)) {
+    errors.push(errorAtStart(dir, 'pack folder name must be kebab-case (a-z, 0-9 and single hyphens): it is the slug'));
+  }
+  for (const entry of listing.entries) {
+    if (!isIgnored(entry.name) && !PACK_FILE_NAMES.includes(entry.name)) {
+      errors.push(errorAtStart(join(dir, entry.name), `unexpected file: a pack folder holds only ${PACK_FILE_LIST}`));
+    }
+  }
+
+  const article = await loadPackFile(dir, PACK_FILES.article, errors);
+  const summaries = await loadPackFile(dir, PACK_FILES.summaries, errors);
+  const claims = await loadPackFile(dir, PACK_FILES.claims, errors);
+  const questions = await loadPackFile(dir, PACK_FILES.questions, errors);
+  const quiz = await loadPackFile(dir, PACK_FILES.quiz, errors);
+  const glossary = await loadPackFile(dir, PACK_FILES.glossary, errors);
+
+  const draft: PackDraft = {
+    article: article?.data,
+    summaries: summaries?.data,
+    claims: claims?.data.claims,
+    questions: questions?.data.questions,
+    quiz: quiz?.data.quiz,
+    terms: glossary?.data.terms,
+  };
+  const located: Record<PackFileKey, LoadedFile<unknown> | undefined> = {
+    article,
+    summaries,
+    claims,
+    questions,
+    quiz,
+    glossary,
+  };
+  for (const issue of checkPackRules(draft)) {
+    const file = located[issue.file];
+    // The rules only look at files that parsed, so a located file is always there.
+    if (!file) continue;
+    errors.push({ file: file.path, ...file.locate(issue.path), path: formatPath(issue.path), message: issue.message });
+  }
+
+  if (!draft.article || !draft.summaries || !draft.claims || !draft.questions || !draft.quiz || !draft.terms) {
+    return undefined;
+  }
+  return {
+    slug,
+    article: draft.article,
+    summaries: draft.summaries,
+    claims: draft.claims,
+    questions: draft.questions,
+    quiz: draft.quiz,
+    terms: draft.terms,
+  };
+}
+
+interface LoadedFile<T> {
+  readonly path: string;
+  readonly data: T;
+  readonly locate: Locate;
+}
+
+async function loadPackFile<T>(
+  dir: string,
+  spec: { readonly file: string; readonly schema: z.ZodType<T> },
+  errors: ContentError[],
+): Promise<LoadedFile<T> | undefined> {
+  const path = join(dir, spec.file);
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (error) {
+    errors.push(
+      errorAtStart(path, hasCode(error, 'ENOENT') ? 'file is missing' : `cannot read: ${describeFsError(error)}`),
+    );
+    return undefined;
+  }
+
+  const parsed = parseYamlDocument(path, source);
+  if (!parsed.ok) {
+    errors.push(...parsed.errors);
+    return undefined;
+  }
+  const result = spec.schema.safeParse(parsed.data, { error: describeIssue });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      // One error per unknown key, at the key itself, so a typo points at its line.
+      const located =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key' }))
+          : [{ path: issue.path, message: issue.message }];
+      for (const { path: at, message } of located) {
+        errors.push({ file: path, ...parsed.locate(at), path: formatPath(at), message });
+      }
+    }
+    return undefined;
+  }
+  return { path, data: result.data, locate: parsed.locate };
+}
+
+/** Messages for zod's built-in checks; the schema's own messages take precedence. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      if (issue.expected === 'int') return 'must be a whole number';
+      return `must be ${describeExpected(issue.expected)}, not ${describeValue(issue.input)}`;
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const word =
+        issue.code === 'too_small'
+          ? issue.inclusive
+            ? 'at least'
+            : 'more than'
+          : issue.inclusive
+            ? 'at most'
+            : 'less than';
+      if (issue.origin === 'array') return `must have ${word} ${bound} ${Number(bound) === 1 ? 'item' : 'items'}`;
+      if (issue.origin === 'string') return `must be ${word} ${bound} characters`;
+      return `must be ${word} ${bound}`;
+    }
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be an http or https URL' : `must be a valid ${issue.format}`;
+    default:
+      return undefined;
+  }
+}
+
+function describeExpected(expected: string): string {
+  switch (expected) {
+    case 'string':
+      return 'text';
+    case 'object':
+      return 'a map (key: value)';
+    case 'array':
+      return 'a list';
+    case 'boolean':
+      return 'true or false';
+    default:
+      return `a ${expected}`;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'boolean') return 'true/false';
+  return `a ${typeof value}`;
+}
+
+type FolderListing =
+  | { readonly ok: true; readonly entries: readonly { readonly name: string; readonly isFolder: boolean }[] }
+  | { readonly ok: false; readonly reason: string };
+
+async function listFolder(dir: string): Promise<FolderListing> {
+  try {
+    if (!(await stat(dir)).isDirectory()) return { ok: false, reason: 'is not a folder' };
+    const names = (await readdir(dir)).sort();
+    // stat follows symlinks, so a linked pack folder counts as a folder and a broken link as a file.
+    const entries = await Promise.all(
+      names.map(async (name) => ({
+        name,
+        isFolder: await stat(join(dir, name)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      })),
+    );
+    return { ok: true, entries };
+  } catch (error) {
+    return { ok: false, reason: hasCode(error, 'ENOENT') ? 'not found' : `cannot be read: ${describeFsError(error)}` };
+  }
+}
+
+function isIgnored(name: string): boolean {
+  return name.startsWith('.') || name === 'README.md';
+}
+
+function errorAtStart(file: string, message: string): ContentError {
+  return { file, line: 1, column: 1, path: '(root)', message };
+}
+
+function hasCode(error: unknown, code: string): boolean {
+  return error instanceof Error && 'code' in error && error.code === code;
+}
+
+function describeFsError(error: unknown): string {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : String(error);
+}

@@ -1,0 +1,69 @@
+import type { APIApplicationCommandBasicOption, APIApplicationCommandOptionChoice } from 'discord.js';
+import { ApplicationCommandOptionType } from 'discord.js';
+import type { Catalogue } from '../content/catalogue.js';
+import type { Pack } from '../content/schema.js';
+import { settingsRecord } from '../settings.js';
+import { closestCandidates, searchCandidates } from '../text-match.js';
+import type { Deps } from './command.js';
+import { UserError } from './errors.js';
+import { fit, LIMITS } from './limits.js';
+
+export const articleOption = {
+  type: ApplicationCommandOptionType.String,
+  name: 'article',
+  description: "Which article (leave it out to use this server's article)",
+  autocomplete: true,
+  required: false,
+} as const satisfies APIApplicationCommandBasicOption;
+
+export function suggestArticles(query: string, catalogue: Catalogue): APIApplicationCommandOptionChoice<string>[] {
+  const candidates = catalogue.packs.map((p) => ({ id: p.slug, label: p.article.title }));
+  return searchCandidates(query, candidates, LIMITS.choices).map((c) => ({
+    name: fit(`${c.label} (${c.id})`, LIMITS.choiceName),
+    value: c.id,
+  }));
+}
+
+/**
+ * The pack a command is about: the option if given, else the server's default,
+ * else the only pack there is.
+ */
+export function choosePack(catalogue: Catalogue, requested: string | null, serverDefault: string | null): Pack {
+  if (requested) {
+    const pack = catalogue.pack(requested);
+    if (pack) return pack;
+    const near = closestCandidates(
+      requested,
+      catalogue.packs.map((p) => ({ id: p.slug, label: p.article.title })),
+      3,
+    );
+    throw new UserError(
+      `There is no article called "${fit(requested, 60)}". Available: ${near.map((c) => `\`${c.id}\``).join(', ')}.`,
+    );
+  }
+  const fallback = serverDefault ? catalogue.pack(serverDefault) : undefined;
+  if (fallback) return fallback;
+  const [only, ...others] = catalogue.packs;
+  if (only && others.length === 0) return only;
+  throw new UserError('This server has several articles. Pick one with the `article` option, or ask a host to run `/config article`.');
+}
+
+export async function resolvePack(
+  interaction: { guildId: string | null; options: { getString(name: string): string | null } },
+  deps: Deps,
+): Promise<Pack> {
+  const settings = interaction.guildId ? await deps.store.read(interaction.guildId, settingsRecord) : null;
+  return choosePack(deps.catalogue, interaction.options.getString('article'), settings?.article ?? null);
+}
+
+/** The pack an autocomplete is about, without throwing: autocomplete must always answer. */
+export async function resolvePackQuietly(
+  interaction: { guildId: string | null; options: { getString(name: string): string | null } },
+  deps: Deps,
+): Promise<Pack | undefined> {
+  try {
+    return await resolvePack(interaction, deps);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Client,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Catalogue } from '../content/catalogue.js';
+import type { Logger } from '../logger.js';
+import type { GuildStore } from '../store/index.js';
+
+/** What every handler is given: passed in, never looked up globally. */
+export interface Deps {
+  readonly catalogue: Catalogue;
+  readonly store: GuildStore;
+  readonly logger: Logger;
+  readonly client: Client<true>;
+  readonly now: () => number;
+}
+
+export type ComponentHandler = (interaction: ButtonInteraction, args: readonly string[], deps: Deps) => Promise<void>;
+
+export interface CommandModule {
+  readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(interaction: ChatInputCommandInteraction, deps: Deps): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, deps: Deps): Promise<void>;
+  /** Button handlers by the action part of their custom id. */
+  readonly components?: Readonly<Record<string, ComponentHandler>>;
+}

@@ -1,0 +1,69 @@
+import { commands } from '../commands/index.js';
+import { startBot } from './bot.js';
+import { parseConfig, readEnvironment } from './config.js';
+import { formatContentError } from './content/errors.js';
+import { loadCatalogue } from './content/load.js';
+import { createLogger } from './logger.js';
+import { openStore } from './store/index.js';
+
+/** Entry point: config -> content -> store -> client -> ready. */
+async function main(): Promise<number> {
+  const parsed = parseConfig(readEnvironment());
+  if (!parsed.ok) {
+    console.error('Roundtable cannot start: the environment is not complete.');
+    for (const problem of parsed.problems) console.error(`  - ${problem}`);
+    console.error('Set DISCORD_TOKEN (and optionally the others) in the environment or in a .env file; see README.md.');
+    console.error('To try the bot without a Discord server or token, run: npm run play');
+    return 1;
+  }
+  const config = parsed.config;
+  const logger = createLogger(config.LOG_LEVEL);
+
+  const loaded = await loadCatalogue(config.CONTENT_DIR);
+  if (!loaded.ok) {
+    console.error(`Roundtable cannot start: the content in ${config.CONTENT_DIR}/ has errors.`);
+    for (const error of loaded.errors) console.error(formatContentError(error));
+    return 1;
+  }
+
+  const store = await openStore(config.STORE_URL, logger);
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot({
+      token: config.DISCORD_TOKEN,
+      apiUrl: config.DISCORD_API_URL,
+      commands,
+      catalogue: loaded.catalogue,
+      store,
+      logger,
+    });
+  } catch (error) {
+    await store.close();
+    if (error instanceof Error && error.name.includes('TokenInvalid')) {
+      console.error('Discord refused the token in DISCORD_TOKEN. Copy it again from the Bot page of your application.');
+      return 1;
+    }
+    logger.fatal({ err: error }, 'could not connect to Discord');
+    return 1;
+  }
+
+  // The process stays up on a bad interaction; these only log what escaped everything else.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await bot.stop();
+    await store.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  return 0;
+}
+
+const code = await main();
+if (code !== 0) process.exit(code);

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { LEVELS, THEMES } from '../content/schema.js';
+
+/**
+ * Stored shapes of discussion sessions. Everything here is plain JSON, kept in
+ * the per-server store and validated on read; the TypeScript types are inferred.
+ */
+
+export const PROMPT_COUNT = { min: 1, max: 12, default: 5 } as const;
+export const SESSION_PHASES = ['active', 'ended'] as const;
+export const POLL_STATUSES = ['open', 'closed'] as const;
+
+/** Poll answers in the order they are posted; Discord numbers them 1..4 in this order. */
+export const POLL_ANSWERS = [
+  { key: 'agree', label: 'Agree' },
+  { key: 'disagree', label: 'Disagree' },
+  { key: 'notSure', label: 'Not sure' },
+  { key: 'needMoreEvidence', label: 'Need more evidence' },
+] as const;
+
+const timestamp = z.number().int().nonnegative();
+const id = z.string().min(1);
+const count = z.number().int().nonnegative();
+
+export const ParticipantSchema = z.object({
+  userId: id,
+  displayName: z.string(),
+  messages: z.number().int().positive(),
+});
+
+export const PromptStateSchema = z
+  .object({
+    questionId: id,
+    /** How many follow-ups the question has, so revealing them needs no catalogue. */
+    followUps: count,
+    shownFollowUps: count,
+    messageId: id.nullable(),
+    /** Null in channel mode, or when the thread could not be created. */
+    threadId: id.nullable(),
+    /** Null until the prompt becomes current. */
+    startedAt: timestamp.nullable(),
+    /** In order of first message. */
+    participants: z.array(ParticipantSchema),
+  })
+  .refine((p) => p.shownFollowUps <= p.followUps, {
+    error: 'cannot show more follow-ups than the question has',
+    path: ['shownFollowUps'],
+  });
+
+export const PollCountsSchema = z.object({
+  agree: count,
+  disagree: count,
+  notSure: count,
+  needMoreEvidence: count,
+});
+
+export const PollStateSchema = z.object({
+  claimId: id,
+  /** Set by the runtime once the poll is posted. */
+  messageId: id.nullable(),
+  status: z.enum(POLL_STATUSES),
+  openedAt: timestamp,
+  /** Null until Discord reports the final counts. */
+  results: PollCountsSchema.nullable(),
+});
+
+export const SessionStateSchema = z
+  .object({
+    version: z.literal(1),
+    guildId: id,
+    channelId: id,
+    hostId: id,
+    article: id,
+    /** Whether threads were asked for; each prompt records whether it got one. */
+    threads: z.boolean(),
+    theme: z.enum(THEMES).nullable(),
+    level: z.enum(LEVELS).nullable(),
+    seed: z.number().int(),
+    phase: z.enum(SESSION_PHASES),
+    current: z.number().int().nonnegative(),
+    prompts: z.array(PromptStateSchema).min(1),
+    polls: z.array(PollStateSchema),
+    startedAt: timestamp,
+    endedAt: timestamp.nullable(),
+    /** Set once the recap is posted, so a restart knows whether it still owes one. */
+    recapMessageId: id.nullable(),
+  })
+  .refine((s) => s.current < s.prompts.length, { error: 'current prompt out of range', path: ['current'] })
+  .refine((s) => (s.phase === 'ended') === (s.endedAt !== null), {
+    error: 'endedAt must be set exactly when the session ended',
+    path: ['endedAt'],
+  })
+  .refine((s) => new Set(s.polls.map((p) => p.claimId)).size === s.polls.length, {
+    error: 'a claim can be polled only once',
+    path: ['polls'],
+  });
+
+export type SessionPhase = (typeof SESSION_PHASES)[number];
+export type PollStatus = (typeof POLL_STATUSES)[number];
+export type PollAnswerKey = (typeof POLL_ANSWERS)[number]['key'];
+export type Participant = z.infer<typeof ParticipantSchema>;
+export type PromptState = z.infer<typeof PromptStateSchema>;
+export type PollCounts = z.infer<typeof PollCountsSchema>;
+export type PollState = z.infer<typeof PollStateSchema>;
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
+/** Parses a stored session; null when it is missing, from another version, or damaged. */
+export function parseSessionState(value: unknown): SessionState | null {
+  const result = SessionStateSchema.safeParse(value);
+  return result.success ? result.data : null;
+}

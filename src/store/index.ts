@@ -1,0 +1,3 @@
+export { createGuildStore, type GuildStore, openStore, type StoredRecordKey, type Update } from './guild-store.js';
+export { DEFAULT_STORE_URL, parseStoreUrl } from './open-keyv.js';
+export { defineRecord, type RecordFamilyDefinition, type RecordType } from './record.js';

@@ -1,0 +1,112 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import KeyvRedis from '@keyv/redis';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { UnparseableText } from './record.js';
+
+/**
+ * Keyv namespace of everything Roundtable stores. On SQLite Keyv prefixes keys
+ * as `roundtable:<key>`, on Redis the adapter does as `roundtable::<key>`.
+ */
+export const NAMESPACE = 'roundtable';
+
+export const DEFAULT_STORE_URL = 'sqlite://data/roundtable.sqlite';
+
+export type StoreLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'redis'; readonly url: string };
+
+/**
+ * `sqlite://relative/path` (resolved against cwd), `sqlite:///absolute/path`,
+ * `redis://host:port` or `rediss://host:port`.
+ */
+export function parseStoreUrl(url: string, cwd: string = process.cwd()): StoreLocation {
+  if (url.startsWith('sqlite://')) {
+    const path = url.slice('sqlite://'.length);
+    if (path === '') throw new Error('Store URL "sqlite://" has no file path: use sqlite://data/roundtable.sqlite');
+    return { kind: 'sqlite', file: resolve(cwd, path) };
+  }
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) return { kind: 'redis', url };
+  // Only the scheme is echoed: the rest of a URL may hold a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';
+  throw new Error(
+    `Unsupported store URL scheme ${scheme}: use sqlite://relative/path.sqlite, sqlite:///absolute/path.sqlite or redis://host:port`,
+  );
+}
+
+// Keyv's default parser throws on text that is not JSON, which would abort a read
+// or the whole start-up listing; this one passes such text on so that it is
+// reported with its guild and key like any other invalid value.
+function deserialize(text: string) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { value: new UnparseableText(text) };
+  }
+}
+
+/** Wraps an adapter the way the store expects: namespaced, plain JSON, errors thrown and logged. */
+export function wrapAdapter(adapter: KeyvStoreAdapter, logger: Logger, options: { useKeyPrefix: boolean }): Keyv<unknown> {
+  const keyv = new Keyv<unknown>(adapter, {
+    namespace: NAMESPACE,
+    useKeyPrefix: options.useKeyPrefix,
+    // Without this Keyv swallows a failed write and resolves `false`, or a failed
+    // read as "absent": a caller would acknowledge a lost write or reset a record.
+    throwOnErrors: true,
+    serialize: (data) => JSON.stringify(data),
+    deserialize,
+  });
+  // Adapter errors (lost connection, unreadable file) arrive here; an 'error' event
+  // without a listener must never take the process down.
+  keyv.on('error', (error: unknown) => logger.error({ err: error }, 'store error'));
+  return keyv;
+}
+
+const JournalModeRows = z.array(z.object({ journal_mode: z.string() }));
+
+async function openSqlite(file: string, logger: Logger): Promise<Keyv<unknown>> {
+  await mkdir(dirname(file), { recursive: true });
+  // A larger page than the default 10 keeps the start-up listing from re-scanning the table.
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000, iterationLimit: 1000 });
+  const keyv = wrapAdapter(adapter, logger, { useKeyPrefix: true });
+  try {
+    // WAL with synchronous=NORMAL: a write costs ~0.16 ms instead of ~1.2 ms and a
+    // committed write survives a killed process (only a power cut may lose the last ones).
+    // The adapter has one connection, so setting these before first use covers every query.
+    const rows = JournalModeRows.parse(await adapter.query('PRAGMA journal_mode = WAL'));
+    if (rows[0]?.journal_mode !== 'wal') {
+      logger.warn({ file, journalMode: rows[0]?.journal_mode }, 'SQLite refused WAL mode; writes will be slower');
+    }
+    await adapter.query('PRAGMA synchronous = NORMAL');
+  } catch (error) {
+    await adapter.disconnect().catch(() => undefined);
+    throw new Error(`Cannot open the SQLite store at ${file}: ${String(error)}`, { cause: error });
+  }
+  return keyv;
+}
+
+async function openRedis(url: string, logger: Logger): Promise<Keyv<unknown>> {
+  const adapter = new KeyvRedis(url, {
+    namespace: NAMESPACE,
+    throwOnErrors: true,
+    throwOnConnectError: true,
+    connectionTimeout: 10_000,
+  });
+  // The adapter prefixes keys itself, so Keyv must not add its own prefix.
+  const keyv = wrapAdapter(adapter, logger, { useKeyPrefix: false });
+  try {
+    // Connect now so a wrong URL fails at start-up, not on the first click.
+    await adapter.getClient();
+  } catch (error) {
+    await adapter.disconnect(true).catch(() => undefined);
+    throw new Error(`Cannot connect to the Redis store: ${String(error)}`, { cause: error });
+  }
+  return keyv;
+}
+
+/** Opens a Keyv for a store URL; see `parseStoreUrl` for the accepted forms. */
+export async function openKeyv(url: string, logger: Logger): Promise<Keyv<unknown>> {
+  const location = parseStoreUrl(url);
+  return location.kind === 'sqlite' ? openSqlite(location.file, logger) : openRedis(location.url, logger);
+}

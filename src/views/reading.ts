@@ -1,0 +1,217 @@
+import { type APIEmbed, type APIEmbedField, ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
+import type { Claim, ClaimKind, Level, Pack, Question, Source, SummaryLength, Term, Theme } from '../content/schema.js';
+import { encodeId } from '../discord/custom-id.js';
+import { fit, LIMITS, paginate } from '../discord/limits.js';
+import type { MessageView } from '../discord/reply.js';
+import { KIND_LABEL, LENGTH_LABEL, LEVEL_LABEL, paragraphRef, THEME_LABEL, VERDICT_LABEL } from './labels.js';
+
+/** Pure renderers for the reading commands: content in, Discord JSON out. */
+
+export const COLOUR = 0x3b6ea5;
+const PAGE_TEXT = 3000;
+const CLAIMS_PER_PAGE = 8;
+
+function dateLine(pack: Pack): string {
+  const { date } = pack.article;
+  const when = new Date(`${date.value}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return date.kind === 'published' ? `Published ${when}` : `Event date ${when}`;
+}
+
+export function sourceLink(source: Source): string {
+  const title = escapeMarkdown(source.title);
+  return source.url ? `[${title}](${source.url})` : title;
+}
+
+function sourceList(sources: readonly Source[], max: number): string {
+  return fit(sources.map((s) => `• ${sourceLink(s)}`).join('\n'), max);
+}
+
+export function renderArticlePages(pack: Pack): MessageView[] {
+  const { article } = pack;
+  const blocks = article.paragraphs.map((p) => `**${p.n}** ${escapeMarkdown(p.text)}`);
+  const pages = paginate(blocks, PAGE_TEXT);
+  const source = article.source.url ? `[${escapeMarkdown(article.source.publication)}](${article.source.url})` : escapeMarkdown(article.source.publication);
+  const meta = [`By ${escapeMarkdown(article.author)} · ${source}`, dateLine(pack), article.date.note ? `-# ${escapeMarkdown(article.date.note)}` : '']
+    .filter(Boolean)
+    .join('\n');
+  return pages.map((text, i) => ({
+    embeds: [
+      {
+        title: fit(article.title, LIMITS.embedTitle),
+        description: i === 0 ? `${meta}\n\n${text}` : text,
+        color: COLOUR,
+      },
+    ],
+  }));
+}
+
+export function renderSummary(pack: Pack, length: SummaryLength): MessageView {
+  const sentences = pack.summaries[length];
+  const body =
+    length === 'detailed'
+      ? sentences.map((s) => `• ${escapeMarkdown(s.text)} *(${paragraphRef(s.paragraphs)})*`).join('\n')
+      : sentences.map((s) => `${escapeMarkdown(s.text)} *(${paragraphRef(s.paragraphs)})*`).join(' ');
+  return {
+    embeds: [
+      {
+        title: fit(`${LENGTH_LABEL[length]} summary: ${pack.article.title}`, LIMITS.embedTitle),
+        description: fit(body, LIMITS.embedDescription),
+        color: COLOUR,
+        footer: { text: '¶ numbers are the article paragraphs each part covers. Read them with /article.' },
+      },
+    ],
+  };
+}
+
+export function claimLine(claim: Claim): string {
+  return `${KIND_LABEL[claim.kind]} · ${VERDICT_LABEL[claim.check.verdict]}\n**${escapeMarkdown(claim.claim)}** \`${claim.id}\``;
+}
+
+export function renderClaimPages(pack: Pack, kind: ClaimKind | null): MessageView[] {
+  const claims = pack.claims.filter((c) => kind === null || c.kind === kind);
+  if (claims.length === 0) {
+    return [{ content: `No claims of the kind "${kind ? KIND_LABEL[kind] : ''}" in this article.` }];
+  }
+  const pages: Claim[][] = [];
+  for (let i = 0; i < claims.length; i += CLAIMS_PER_PAGE) pages.push(claims.slice(i, i + CLAIMS_PER_PAGE));
+  const title = fit(`Claims in "${pack.article.title}"${kind ? `: ${KIND_LABEL[kind]}` : ''}`, LIMITS.embedTitle);
+  return pages.map((page) => ({
+    embeds: [
+      {
+        title,
+        description: fit(page.map(claimLine).join('\n\n'), LIMITS.embedDescription),
+        color: COLOUR,
+        footer: { text: `${claims.length} claims · /claims show for the quote, the check and sources` },
+      },
+    ],
+  }));
+}
+
+/** Underlines hedging or loaded words in the (escaped) quote. */
+export function highlightHedges(quote: string, hedges: readonly string[]): string {
+  let out = escapeMarkdown(quote);
+  for (const hedge of [...hedges].sort((a, b) => b.length - a.length)) {
+    const escaped = escapeMarkdown(hedge);
+    const at = out.indexOf(escaped);
+    if (at >= 0) out = `${out.slice(0, at)}__**${escaped}**__${out.slice(at + escaped.length)}`;
+  }
+  return out;
+}
+
+export function renderClaim(pack: Pack, claim: Claim): MessageView {
+  const fields: APIEmbedField[] = [
+    { name: 'Kind', value: KIND_LABEL[claim.kind], inline: true },
+    { name: 'Said by', value: fit(escapeMarkdown(claim.by), LIMITS.fieldValue), inline: true },
+    { name: 'Paragraph', value: String(claim.paragraph), inline: true },
+    {
+      name: `Check: ${VERDICT_LABEL[claim.check.verdict]}`,
+      value: fit(escapeMarkdown(claim.check.note), LIMITS.fieldValue),
+    },
+  ];
+  if (claim.check.sources.length > 0) {
+    fields.push({ name: 'Sources', value: sourceList(claim.check.sources, LIMITS.fieldValue) });
+  }
+  const hedgeNote = claim.hedges.length > 0 ? `\n-# Underlined: hedging or loaded words (${claim.hedges.map((h) => escapeMarkdown(h)).join(', ')})` : '';
+  return {
+    embeds: [
+      {
+        title: fit(claim.claim, LIMITS.embedTitle),
+        description: fit(`> ${highlightHedges(claim.quote, claim.hedges)}${hedgeNote}`, LIMITS.embedDescription),
+        color: COLOUR,
+        fields,
+        footer: { text: fit(`${claim.id} · checked ${claim.check.checked} · ${pack.article.title}`, LIMITS.footer) },
+      },
+    ],
+  };
+}
+
+export function renderTerm(pack: Pack, term: Term): MessageView {
+  const fields: APIEmbedField[] = [
+    {
+      name: `In the article (¶${term.paragraph})`,
+      value: fit(`> ${escapeMarkdown(term.quote)}`, LIMITS.fieldValue),
+    },
+  ];
+  if (term.sources.length > 0) fields.push({ name: 'Sources', value: sourceList(term.sources, LIMITS.fieldValue) });
+  return {
+    embeds: [
+      {
+        title: fit(term.term, LIMITS.embedTitle),
+        description: fit(escapeMarkdown(term.definition), LIMITS.embedDescription),
+        color: COLOUR,
+        fields,
+        footer: { text: fit(`Glossary · ${pack.article.title}`, LIMITS.footer) },
+      },
+    ],
+  };
+}
+
+export function renderGlossaryPages(pack: Pack): MessageView[] {
+  const blocks = pack.terms.map((t) => `**${escapeMarkdown(t.term)}**: ${escapeMarkdown(fit(t.definition, 160))}`);
+  return paginate(blocks, 2500, '\n').map((text) => ({
+    embeds: [
+      {
+        title: fit(`Glossary: ${pack.article.title}`, LIMITS.embedTitle),
+        description: text,
+        color: COLOUR,
+        footer: { text: `${pack.terms.length} terms · /glossary term: for one in full` },
+      },
+    ],
+  }));
+}
+
+export interface QuestionFilter {
+  theme: Theme | null;
+  level: Level | null;
+}
+
+export function renderQuestion(pack: Pack, question: Question, filter: QuestionFilter, note: string | null): MessageView {
+  const fields: APIEmbedField[] = [
+    {
+      name: question.followUps.length > 1 ? 'Follow-ups' : 'Follow-up',
+      value: fit(question.followUps.map((f) => `• ${escapeMarkdown(f)}`).join('\n'), LIMITS.fieldValue),
+    },
+    { name: 'Theme', value: THEME_LABEL[question.theme], inline: true },
+    { name: 'Level', value: LEVEL_LABEL[question.level], inline: true },
+  ];
+  const claims = question.claims.flatMap((id) => pack.claims.filter((c) => c.id === id));
+  const drawsOn = [
+    ...claims.map((c) => `\`${c.id}\` ${escapeMarkdown(c.claim)}`),
+    question.paragraphs.length > 0 ? `Article ${paragraphRef(question.paragraphs)}` : '',
+  ].filter(Boolean);
+  if (drawsOn.length > 0) fields.push({ name: 'Draws on', value: fit(drawsOn.join('\n'), LIMITS.fieldValue) });
+  return {
+    ...(note ? { content: note } : {}),
+    embeds: [
+      {
+        title: 'Discussion question',
+        description: fit(`### ${escapeMarkdown(question.prompt)}`, LIMITS.embedDescription),
+        color: COLOUR,
+        fields,
+        footer: { text: fit(`${question.id} · ${pack.article.title}`, LIMITS.footer) },
+      },
+    ],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Primary,
+            label: 'Another question',
+            custom_id: encodeId('question-next', pack.slug, filter.theme ?? '-', filter.level ?? '-'),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function embedOf(title: string, description: string): APIEmbed {
+  return { title: fit(title, LIMITS.embedTitle), description: fit(description, LIMITS.embedDescription), color: COLOUR };
+}
