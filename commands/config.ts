@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
-import type { CommandModule } from '../src/discord/command.js';
 import { choosePack } from '../src/discord/article-option.js';
+import type { CommandModule } from '../src/discord/command.js';
 import { UserError } from '../src/discord/errors.js';
 import { toReply } from '../src/discord/reply.js';
 import { settingsRecord } from '../src/settings.js';
@@ -54,7 +54,10 @@ export const config: CommandModule = {
       const pack = choosePack(deps.catalogue, interaction.options.getString('article', true), null);
       await deps.store.update(guildId, settingsRecord, (s) => ({ value: { ...s, article: pack.slug }, result: null }));
       await interaction.reply(
-        toReply({ content: `Done: commands now use **${pack.article.title}** (\`${pack.slug}\`) unless told otherwise.` }, true),
+        toReply(
+          { content: `Done: commands now use **${pack.article.title}** (\`${pack.slug}\`) unless told otherwise.` },
+          true,
+        ),
       );
       return;
     }

@@ -14,10 +14,7 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
   return {
     embeds: [
       {
-        ...embedOf(
-          'Roundtable: discuss one news article as a class',
-          fit(lines.join('\n'), LIMITS.embedDescription),
-        ),
+        ...embedOf('Roundtable: discuss one news article as a class', fit(lines.join('\n'), LIMITS.embedDescription)),
         footer: { text: 'Most commands take an optional article; with one article it can be left out.' },
       },
     ],

@@ -5,7 +5,8 @@ import { config } from './config.js';
 import { glossary } from './glossary.js';
 import { help } from './help.js';
 import { question } from './question.js';
+import { quiz } from './quiz.js';
 import { summary } from './summary.js';
 
 /** The one list of commands: the bot routes these and the deploy script registers these. */
-export const commands: readonly CommandModule[] = [article, summary, claims, question, glossary, help, config];
+export const commands: readonly CommandModule[] = [article, summary, claims, question, glossary, quiz, help, config];

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
+import type { Pack } from '../src/content/schema.js';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
 import { articleOption, resolvePack } from '../src/discord/article-option.js';
 import type { CommandModule, Deps } from '../src/discord/command.js';
@@ -7,14 +8,13 @@ import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import { enumOption } from '../src/discord/options.js';
 import { toReply } from '../src/discord/reply.js';
-import type { Pack } from '../src/content/schema.js';
-import { drawQuestion, questionsUsedRecord } from '../src/questions.js';
+import { type DrawResult, drawQuestion, questionsUsedRecord } from '../src/questions.js';
 import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
 import { type QuestionFilter, renderQuestion } from '../src/views/reading.js';
 
 async function nextQuestion(guildId: string | null, pack: Pack, filter: QuestionFilter, deps: Deps) {
   if (!guildId) throw new UserError('Discussion questions work in a server, not in direct messages.');
-  const drawn = await deps.store.update(guildId, questionsUsedRecord, (used) => {
+  const drawn = await deps.store.update<Record<string, string[]>, DrawResult>(guildId, questionsUsedRecord, (used) => {
     const result = drawQuestion(pack, used[pack.slug] ?? [], filter, deps.now());
     return result.ok ? { value: { ...used, [pack.slug]: result.used }, result } : { value: used, result };
   });

@@ -1,9 +1,11 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
-import { syncCommands } from './discord/command-sync.js';
-import type { CommandModule, Deps } from './discord/command.js';
-import { createRouter } from './discord/router.js';
 import type { Catalogue } from './content/catalogue.js';
+import { createChannelMessages } from './discord/channel-messages.js';
+import type { CommandModule, Deps } from './discord/command.js';
+import { syncCommands } from './discord/command-sync.js';
+import { createRouter } from './discord/router.js';
 import type { Logger } from './logger.js';
+import { createQuizRuntime } from './quiz/runtime.js';
 import type { GuildStore } from './store/index.js';
 
 export interface BotOptions {
@@ -36,12 +38,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   await client.login(options.token);
   const readyClient = await ready;
 
+  const now = options.now ?? Date.now;
+  const messages = createChannelMessages(readyClient.rest);
+  const quiz = createQuizRuntime({ store: options.store, catalogue: options.catalogue, messages, logger, now });
   const deps: Deps = {
     catalogue: options.catalogue,
     store: options.store,
     logger,
     client: readyClient,
-    now: options.now ?? Date.now,
+    now,
+    quiz,
   };
   const router = createRouter(options.commands, deps);
   readyClient.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
@@ -51,12 +57,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     options.commands.map((c) => c.data),
     logger,
   );
-  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'ready');
+  let rounds = 0;
+  for (const guildId of readyClient.guilds.cache.keys()) rounds += await quiz.resumeGuild(guildId);
+  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, rounds }, 'ready');
 
   return {
     client: readyClient,
     async stop() {
       await router.drain();
+      await quiz.shutdown();
       await readyClient.destroy();
     },
   };

@@ -20,8 +20,7 @@ async function deploy(): Promise<number> {
   }
   const { config } = parsed;
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
-  const applicationId =
-    config.DISCORD_APPLICATION_ID ?? (await readApplicationId(rest));
+  const applicationId = config.DISCORD_APPLICATION_ID ?? (await readApplicationId(rest));
   const body = commands.map((c) => c.data);
   const route = values.guild
     ? Routes.applicationGuildCommands(applicationId, values.guild)

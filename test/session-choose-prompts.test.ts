@@ -27,15 +27,18 @@ function levelsOf(ids: readonly string[]): (Level | undefined)[] {
 }
 
 describe('choosePrompts', () => {
-  test.each([1, 2, 3, 7, 42, 1234])('GIVEN no filters and seed %i THEN five prompts cover five themes and rise recall to create', (seed) => {
-    const choice = choosePrompts(BANK, [], { count: 5 }, seed);
-    expect(choice.promptIds).toHaveLength(5);
-    expect(new Set(themesOf(choice.promptIds)).size).toBe(5);
-    expect(levelsOf(choice.promptIds)).toEqual([...LEVELS]);
-    expect(choice.used).toHaveLength(5);
-    expect(new Set(choice.used)).toEqual(new Set(choice.promptIds));
-    expect(choice.note).toBeNull();
-  });
+  test.each([1, 2, 3, 7, 42, 1234])(
+    'GIVEN no filters and seed %i THEN five prompts cover five themes and rise recall to create',
+    (seed) => {
+      const choice = choosePrompts(BANK, [], { count: 5 }, seed);
+      expect(choice.promptIds).toHaveLength(5);
+      expect(new Set(themesOf(choice.promptIds)).size).toBe(5);
+      expect(levelsOf(choice.promptIds)).toEqual([...LEVELS]);
+      expect(choice.used).toHaveLength(5);
+      expect(new Set(choice.used)).toEqual(new Set(choice.promptIds));
+      expect(choice.note).toBeNull();
+    },
+  );
 
   test('GIVEN the same seed THEN the choice is the same; other seeds vary it', () => {
     const first = choosePrompts(BANK, [], { count: 3 }, 99);
@@ -67,7 +70,14 @@ describe('choosePrompts', () => {
       note: null,
     },
     { name: 'a theme and a level', theme: 'history', level: 'recall', count: 1, ids: ['history-recall'], note: null },
-    { name: 'a filter nothing matches', theme: 'consequences', level: 'create', count: 3, ids: [], note: { asked: 3, available: 0 } },
+    {
+      name: 'a filter nothing matches',
+      theme: 'consequences',
+      level: 'create',
+      count: 3,
+      ids: [],
+      note: { asked: 3, available: 0 },
+    },
   ])('GIVEN $name THEN only matching prompts are chosen', ({ theme, level, count, ids, note }) => {
     const choice = choosePrompts(BANK, [], { count, theme, level }, 11);
     expect(new Set(choice.promptIds)).toEqual(new Set(ids));
@@ -103,10 +113,12 @@ describe('choosePrompts', () => {
     expect(choice.promptIds).toEqual(expect.arrayContaining(['motives-recall', 'history-understand']));
     const again = choice.promptIds.filter((id) => used.includes(id));
     expect(again).toHaveLength(2);
-    // Ids outside the bank are kept; the new cycle holds only the repeats.
-    expect(choice.used).toHaveLength(3);
+    // Ids outside the bank are kept; the new cycle holds all four, so none returns next session.
+    expect(choice.used).toHaveLength(5);
     expect(choice.used[0]).toBe('other-pack-question');
-    expect(new Set(choice.used.slice(1))).toEqual(new Set(again));
+    expect(new Set(choice.used.slice(1))).toEqual(new Set(choice.promptIds));
+    const following = choosePrompts(BANK, choice.used, { count: 4 }, 9);
+    expect(following.promptIds.filter((id) => choice.promptIds.includes(id))).toEqual([]);
   });
 
   test('GIVEN used ids from other filters THEN they are kept in the used list', () => {

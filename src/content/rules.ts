@@ -46,8 +46,10 @@ function foldForHint(text: string): string {
 
 export function checkPackRules(draft: PackDraft): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  const { article } = draft;
-  if (article) issues.push(...checkParagraphNumbering(article));
+  const numbering = draft.article ? checkParagraphNumbering(draft.article) : [];
+  issues.push(...numbering);
+  // With misnumbered paragraphs every reference would be reported too; fix the numbers first.
+  const article = numbering.length === 0 ? draft.article : undefined;
   if (draft.claims) issues.push(...checkUniqueIds('claims', 'claims', draft.claims));
   if (draft.questions) issues.push(...checkUniqueIds('questions', 'questions', draft.questions));
   if (draft.quiz) issues.push(...checkUniqueIds('quiz', 'quiz', draft.quiz), ...checkQuizChoices(draft.quiz));

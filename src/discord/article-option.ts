@@ -45,7 +45,9 @@ export function choosePack(catalogue: Catalogue, requested: string | null, serve
   if (fallback) return fallback;
   const [only, ...others] = catalogue.packs;
   if (only && others.length === 0) return only;
-  throw new UserError('This server has several articles. Pick one with the `article` option, or ask a host to run `/config article`.');
+  throw new UserError(
+    'This server has several articles. Pick one with the `article` option, or ask a host to run `/config article`.',
+  );
 }
 
 export async function resolvePack(

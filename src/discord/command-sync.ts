@@ -51,7 +51,10 @@ export function sameCommands(registered: unknown, definitions: readonly unknown[
 
 /** Registers the command list only when it differs from what Discord has, so restarts cost nothing. */
 export async function syncCommands(
-  rest: { get(route: `/${string}`): Promise<unknown>; put(route: `/${string}`, options: { body: unknown }): Promise<unknown> },
+  rest: {
+    get(route: `/${string}`): Promise<unknown>;
+    put(route: `/${string}`, options: { body: unknown }): Promise<unknown>;
+  },
   applicationId: string,
   definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
   logger: Logger,

@@ -7,6 +7,7 @@ import type {
 } from 'discord.js';
 import type { Catalogue } from '../content/catalogue.js';
 import type { Logger } from '../logger.js';
+import type { QuizRuntime } from '../quiz/runtime.js';
 import type { GuildStore } from '../store/index.js';
 
 /** What every handler is given: passed in, never looked up globally. */
@@ -16,6 +17,7 @@ export interface Deps {
   readonly logger: Logger;
   readonly client: Client<true>;
   readonly now: () => number;
+  readonly quiz: QuizRuntime;
 }
 
 export type ComponentHandler = (interaction: ButtonInteraction, args: readonly string[], deps: Deps) => Promise<void>;

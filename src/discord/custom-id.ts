@@ -31,7 +31,8 @@ export function decodeId(id: string): DecodedId | null {
   return { action, args };
 }
 
-export const MALFORMED_BUTTON = 'This button is not one Roundtable understands. Run the command again to get a fresh one.';
+export const MALFORMED_BUTTON =
+  'This button is not one Roundtable understands. Run the command again to get a fresh one.';
 
 /** Parses a button's arguments, refusing forged or outdated ids in words a student understands. */
 export function parseArgs<T>(schema: z.ZodType<T>, args: readonly string[]): T {

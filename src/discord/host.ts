@@ -4,7 +4,11 @@ import type { Deps } from './command.js';
 import { UserError } from './errors.js';
 
 /** The one host rule: Manage Server, or the server's host role. */
-export function isHost(permissions: Readonly<PermissionsBitField> | null, roleIds: readonly string[], hostRoleId: string | null): boolean {
+export function isHost(
+  permissions: Readonly<PermissionsBitField> | null,
+  roleIds: readonly string[],
+  hostRoleId: string | null,
+): boolean {
   if (permissions?.has(PermissionFlagsBits.ManageGuild)) return true;
   return hostRoleId !== null && roleIds.includes(hostRoleId);
 }

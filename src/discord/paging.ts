@@ -14,7 +14,15 @@ import { type MessageView, toMessage, toReply } from './reply.js';
 export type PageRenderer = (deps: Deps, args: readonly string[]) => MessageView[];
 
 const PUBLIC = '0';
-const Args = z.tuple([z.string().regex(/^\d{1,3}$/).transform(Number), z.string().regex(/^\d{1,20}$/)]).rest(z.string());
+const Args = z
+  .tuple([
+    z
+      .string()
+      .regex(/^\d{1,3}$/)
+      .transform(Number),
+    z.string().regex(/^\d{1,20}$/),
+  ])
+  .rest(z.string());
 
 export function withPager(
   pages: readonly MessageView[],
@@ -42,7 +50,13 @@ export function withPager(
   };
   const [first, ...rest] = view.embeds ?? [];
   const embeds = first
-    ? [{ ...first, footer: { text: [first.footer?.text, `Page ${index + 1} of ${pages.length}`].filter(Boolean).join(' · ') } }, ...rest]
+    ? [
+        {
+          ...first,
+          footer: { text: [first.footer?.text, `Page ${index + 1} of ${pages.length}`].filter(Boolean).join(' · ') },
+        },
+        ...rest,
+      ]
     : [];
   return {
     ...view,
@@ -73,7 +87,9 @@ export function createPager(action: string, render: PageRenderer): Pager {
     async handler(interaction, rawArgs, deps) {
       const [page, owner, ...args] = parseArgs(Args, rawArgs);
       if (owner !== PUBLIC && owner !== interaction.user.id) {
-        throw new UserError('Only the person who asked can turn these pages. Run the command yourself to get your own copy.');
+        throw new UserError(
+          'Only the person who asked can turn these pages. Run the command yourself to get your own copy.',
+        );
       }
       await interaction.update(toMessage(withPager(render(deps, args), page, action, owner, args)));
     },

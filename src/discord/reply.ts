@@ -27,7 +27,10 @@ export function toMessage(view: MessageView): BaseMessageOptions {
   };
 }
 
-export function toReply(view: MessageView, ephemeral: boolean): BaseMessageOptions & { flags?: MessageFlags.Ephemeral } {
+export function toReply(
+  view: MessageView,
+  ephemeral: boolean,
+): BaseMessageOptions & { flags?: MessageFlags.Ephemeral } {
   return ephemeral ? { ...toMessage(view), flags: MessageFlags.Ephemeral } : toMessage(view);
 }
 

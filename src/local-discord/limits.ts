@@ -268,7 +268,8 @@ function checkComponentsV2(problems: string[], payload: MessageLimitInput) {
   const all = [...walkComponents(payload.components ?? [])];
   checkCount(problems, 'components', all.length, 1, MESSAGE_LIMITS.componentsV2Total);
   if (payload.content) problems.push('content: Cannot be used with the IS_COMPONENTS_V2 flag.');
-  if (payload.embeds && payload.embeds.length > 0) problems.push('embeds: Cannot be used with the IS_COMPONENTS_V2 flag.');
+  if (payload.embeds && payload.embeds.length > 0)
+    problems.push('embeds: Cannot be used with the IS_COMPONENTS_V2 flag.');
   all.forEach((c, i) => {
     checkComponent(problems, `components.${i}`, c);
   });
@@ -392,7 +393,8 @@ function checkChoices(problems: string[], path: string, choices: readonly Choice
   checkCount(problems, path, choices.length, 0, max);
   choices.forEach((c, i) => {
     checkLength(problems, `${path}.${i}.name`, c.name, 1, COMMAND_LIMITS.choiceName);
-    if (typeof c.value === 'string') checkLength(problems, `${path}.${i}.value`, c.value, 1, COMMAND_LIMITS.choiceValue);
+    if (typeof c.value === 'string')
+      checkLength(problems, `${path}.${i}.value`, c.value, 1, COMMAND_LIMITS.choiceValue);
   });
 }
 

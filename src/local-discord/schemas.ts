@@ -63,7 +63,9 @@ export type WireComponent = z.infer<typeof componentSchema>;
 
 export const pollCreateSchema = z.looseObject({
   question: z.looseObject({ text }),
-  answers: z.array(z.looseObject({ poll_media: z.looseObject({ text: text.nullish(), emoji: emojiSchema.nullish() }) })),
+  answers: z.array(
+    z.looseObject({ poll_media: z.looseObject({ text: text.nullish(), emoji: emojiSchema.nullish() }) }),
+  ),
   duration: z.number().int().nullish(),
   allow_multiselect: z.boolean().nullish(),
   layout_type: z.number().int().nullish(),

@@ -1,12 +1,12 @@
 import { chooseQuestions } from './choose-questions.js';
 import { computePoints, findCorrectChoice } from './scoring.js';
 import {
-  AUTO_ADVANCE_MS,
   type Answer,
+  AUTO_ADVANCE_MS,
   type BankNote,
+  QUESTION_COUNT,
   type QuizItems,
   type QuizRound,
-  QUESTION_COUNT,
   type Scoring,
   SECONDS,
   type Settings,
@@ -34,9 +34,7 @@ export interface Outcome<R> {
 }
 
 /** Refusals shared by all events that target one question of one round. */
-export type Refusal =
-  | { readonly kind: 'round-ended' }
-  | { readonly kind: 'wrong-question'; readonly current: number };
+export type Refusal = { readonly kind: 'round-ended' } | { readonly kind: 'wrong-question'; readonly current: number };
 
 export type AnswerReply =
   | { readonly kind: 'accepted'; readonly choice: number }

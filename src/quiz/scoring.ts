@@ -1,5 +1,5 @@
 import type { QuizItem } from '../content/schema.js';
-import { SPEED_MAX_POINTS, type Settings } from './state.js';
+import { type Settings, SPEED_MAX_POINTS } from './state.js';
 
 /**
  * Kahoot-style points: the full amount at the opening, half at the deadline,

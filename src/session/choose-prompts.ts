@@ -47,6 +47,7 @@ export function choosePrompts(
   let used = [...usedIds, ...picked.map((q) => q.id)];
   if (picked.length < count) {
     // The bank ran out: start a new cycle with the rest, never repeating within one session.
+    // This session's fresh picks join the new cycle too, so none comes back next time.
     const pickedIds = new Set(picked.map((q) => q.id));
     const rest = shuffle(
       candidates.filter((q) => !pickedIds.has(q.id)),
@@ -55,7 +56,7 @@ export function choosePrompts(
     const again = pickCovering(rest, count - picked.length, picked);
     picked.push(...again);
     const candidateIds = new Set(candidates.map((q) => q.id));
-    used = [...usedIds.filter((id) => !candidateIds.has(id)), ...again.map((q) => q.id)];
+    used = [...usedIds.filter((id) => !candidateIds.has(id)), ...picked.map((q) => q.id)];
   }
   const byLevel = picked
     .map((q, order) => ({ q, order }))

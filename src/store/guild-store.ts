@@ -96,7 +96,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger): GuildStor
 
   // Cached data is parsed again on the way out: each caller gets its own copy, so
   // mutating it cannot corrupt the cache, and the type comes from the schema, not a cast.
-  function valueOf<T>(guildId: string, record: RecordType<T>, entry: CacheEntry): T {
+  function readEntry<T>(guildId: string, record: RecordType<T>, entry: CacheEntry): T {
     if (!entry.found) return record.initial();
     const decoded = validateData(record, entry.data);
     if (decoded.ok) return decoded.value;
@@ -122,7 +122,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger): GuildStor
       }
       cache.set(key, entry);
     }
-    return valueOf(guildId, record, entry);
+    return readEntry(guildId, record, entry);
   }
 
   async function write(key: string, envelope: StoredEnvelope): Promise<void> {
@@ -140,7 +140,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger): GuildStor
       const key = storeKey(guildId, record);
       const entry = cache.get(key);
       // A cached value is the last acknowledged one, so it can be served without queueing.
-      if (entry) return valueOf(guildId, record, entry);
+      if (entry) return readEntry(guildId, record, entry);
       return enqueue(guildId, () => load(guildId, record, key));
     },
 
@@ -152,7 +152,9 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger): GuildStor
         if (value === current) return result;
         const checked = record.schema.safeParse(value);
         if (!checked.success) {
-          throw new Error(`Refusing to store an invalid ${record.key} for guild ${guildId}: ${z.prettifyError(checked.error)}`);
+          throw new Error(
+            `Refusing to store an invalid ${record.key} for guild ${guildId}: ${z.prettifyError(checked.error)}`,
+          );
         }
         await write(key, { v: record.version, data: checked.data });
         cache.set(key, { found: true, data: checked.data });

@@ -15,7 +15,9 @@ export const NAMESPACE = 'roundtable';
 
 export const DEFAULT_STORE_URL = 'sqlite://data/roundtable.sqlite';
 
-export type StoreLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'redis'; readonly url: string };
+export type StoreLocation =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'redis'; readonly url: string };
 
 /**
  * `sqlite://relative/path` (resolved against cwd), `sqlite:///absolute/path`,
@@ -47,7 +49,11 @@ function deserialize(text: string) {
 }
 
 /** Wraps an adapter the way the store expects: namespaced, plain JSON, errors thrown and logged. */
-export function wrapAdapter(adapter: KeyvStoreAdapter, logger: Logger, options: { useKeyPrefix: boolean }): Keyv<unknown> {
+export function wrapAdapter(
+  adapter: KeyvStoreAdapter,
+  logger: Logger,
+  options: { useKeyPrefix: boolean },
+): Keyv<unknown> {
   const keyv = new Keyv<unknown>(adapter, {
     namespace: NAMESPACE,
     useKeyPrefix: options.useKeyPrefix,

@@ -15,7 +15,8 @@ export interface RecordType<T> {
   readonly initial: () => T;
   /**
    * Turns data stored under an older version into data for this version (validated
-   * afterwards with `schema`). Without it, a value of another version is treated as absent.
+   * afterwards with `schema`); `undefined` when there is no way from that version.
+   * Without a migration, a value of another version is treated as absent.
    */
   readonly migrate?: (data: unknown, fromVersion: number) => unknown;
 }
@@ -85,6 +86,7 @@ export function decodeStored<T>(record: RecordType<T>, stored: unknown): Decoded
   } catch (error) {
     return { ok: false, problem: { reason: 'migration-failed', storedVersion: v, issues: [String(error)] } };
   }
+  if (migrated === undefined) return { ok: false, problem: { reason: 'other-version', storedVersion: v } };
   const decoded = validateData(record, migrated);
   return decoded.ok ? decoded : { ok: false, problem: { ...decoded.problem, storedVersion: v } };
 }

@@ -61,7 +61,10 @@ export function paragraphRef(paragraphs: readonly number[]): string {
 }
 
 /** Choices for an enum option, in the order given. */
-export function choicesOf<K extends string>(values: readonly K[], labels: Record<K, string>): { name: string; value: K }[] {
+export function choicesOf<K extends string>(
+  values: readonly K[],
+  labels: Record<K, string>,
+): { name: string; value: K }[] {
   // Option choices show no icons: the label's leading emoji is dropped.
   return values.map((value) => ({ name: labels[value].replace(/^\S+\s(?=\p{Lu})/u, ''), value }));
 }

@@ -35,8 +35,14 @@ export function renderArticlePages(pack: Pack): MessageView[] {
   const { article } = pack;
   const blocks = article.paragraphs.map((p) => `**${p.n}** ${escapeMarkdown(p.text)}`);
   const pages = paginate(blocks, PAGE_TEXT);
-  const source = article.source.url ? `[${escapeMarkdown(article.source.publication)}](${article.source.url})` : escapeMarkdown(article.source.publication);
-  const meta = [`By ${escapeMarkdown(article.author)} · ${source}`, dateLine(pack), article.date.note ? `-# ${escapeMarkdown(article.date.note)}` : '']
+  const source = article.source.url
+    ? `[${escapeMarkdown(article.source.publication)}](${article.source.url})`
+    : escapeMarkdown(article.source.publication);
+  const meta = [
+    `By ${escapeMarkdown(article.author)} · ${source}`,
+    dateLine(pack),
+    article.date.note ? `-# ${escapeMarkdown(article.date.note)}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
   return pages.map((text, i) => ({
@@ -116,7 +122,10 @@ export function renderClaim(pack: Pack, claim: Claim): MessageView {
   if (claim.check.sources.length > 0) {
     fields.push({ name: 'Sources', value: sourceList(claim.check.sources, LIMITS.fieldValue) });
   }
-  const hedgeNote = claim.hedges.length > 0 ? `\n-# Underlined: hedging or loaded words (${claim.hedges.map((h) => escapeMarkdown(h)).join(', ')})` : '';
+  const hedgeNote =
+    claim.hedges.length > 0
+      ? `\n-# Underlined: hedging or loaded words (${claim.hedges.map((h) => escapeMarkdown(h)).join(', ')})`
+      : '';
   return {
     embeds: [
       {
@@ -170,7 +179,12 @@ export interface QuestionFilter {
   level: Level | null;
 }
 
-export function renderQuestion(pack: Pack, question: Question, filter: QuestionFilter, note: string | null): MessageView {
+export function renderQuestion(
+  pack: Pack,
+  question: Question,
+  filter: QuestionFilter,
+  note: string | null,
+): MessageView {
   const fields: APIEmbedField[] = [
     {
       name: question.followUps.length > 1 ? 'Follow-ups' : 'Follow-up',
@@ -213,5 +227,9 @@ export function renderQuestion(pack: Pack, question: Question, filter: QuestionF
 }
 
 export function embedOf(title: string, description: string): APIEmbed {
-  return { title: fit(title, LIMITS.embedTitle), description: fit(description, LIMITS.embedDescription), color: COLOUR };
+  return {
+    title: fit(title, LIMITS.embedTitle),
+    description: fit(description, LIMITS.embedDescription),
+    color: COLOUR,
+  };
 }

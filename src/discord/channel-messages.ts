@@ -1,0 +1,41 @@
+import type { REST } from '@discordjs/rest';
+import { Routes } from 'discord.js';
+import { z } from 'zod';
+import type { MessageView } from './reply.js';
+
+/**
+ * Messages that outlive an interaction (quiz questions, session prompts) go
+ * through the channel routes: interaction tokens expire after 15 minutes, a
+ * round or a discussion can last longer.
+ */
+export interface ChannelMessages {
+  send(channelId: string, view: MessageView, extra?: Readonly<Record<string, unknown>>): Promise<string>;
+  edit(channelId: string, messageId: string, view: MessageView): Promise<void>;
+}
+
+const Created = z.object({ id: z.string() });
+
+function body(view: MessageView): Record<string, unknown> {
+  return {
+    content: view.content ?? '',
+    embeds: view.embeds ?? [],
+    components: view.components ?? [],
+    allowed_mentions: { parse: [] },
+  };
+}
+
+export function createChannelMessages(rest: REST): ChannelMessages {
+  return {
+    async send(channelId, view, extra = {}) {
+      const files = (view.files ?? []).map((f) => ({ name: f.name, data: Buffer.from(f.data) }));
+      const created = await rest.post(Routes.channelMessages(channelId), {
+        body: { ...body(view), ...extra },
+        ...(files.length > 0 ? { files } : {}),
+      });
+      return Created.parse(created).id;
+    },
+    async edit(channelId, messageId, view) {
+      await rest.patch(Routes.channelMessage(channelId, messageId), { body: body(view) });
+    },
+  };
+}

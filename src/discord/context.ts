@@ -1,0 +1,41 @@
+import { type Interaction, PermissionFlagsBits, type PermissionsBitField } from 'discord.js';
+import { UserError } from './errors.js';
+
+/** Small readings of an interaction that several commands share. */
+
+/** The name classmates know: the server nickname, else the display name. */
+export function displayNameOf(interaction: Interaction): string {
+  const member = interaction.member;
+  if (member && 'displayName' in member) return member.displayName;
+  if (member && 'nick' in member && member.nick) return member.nick;
+  return interaction.user.globalName ?? interaction.user.username;
+}
+
+export function messageLink(guildId: string, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}
+
+const NEEDED = [
+  ['View Channel', PermissionFlagsBits.ViewChannel],
+  ['Send Messages', PermissionFlagsBits.SendMessages],
+  ['Embed Links', PermissionFlagsBits.EmbedLinks],
+] as const;
+
+/** The permissions Roundtable is missing in a channel, by the names shown in Discord's settings. */
+export function missingPermissions(
+  permissions: Readonly<PermissionsBitField> | null,
+  needed: ReadonlyArray<readonly [string, bigint]> = NEEDED,
+): string[] {
+  if (!permissions) return [];
+  return needed.filter(([, flag]) => !permissions.has(flag)).map(([name]) => name);
+}
+
+/** Tells the host, before anything starts, what the bot cannot do in this channel. */
+export function requireChannelPermissions(permissions: Readonly<PermissionsBitField> | null, purpose: string): void {
+  const missing = missingPermissions(permissions);
+  if (missing.length > 0) {
+    throw new UserError(
+      `Roundtable needs ${missing.map((m) => `**${m}**`).join(', ')} in this channel to ${purpose}. A server admin can grant them in the channel's settings (Permissions).`,
+    );
+  }
+}

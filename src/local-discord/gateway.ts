@@ -1,0 +1,284 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  GatewayCloseCodes,
+  GatewayDispatchEvents,
+  type GatewayGuildCreateDispatchData,
+  GatewayIntentBits,
+  GatewayOpcodes,
+  type GatewayReadyDispatchData,
+} from 'discord-api-types/v10';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+
+/** Intents Discord only grants when switched on in the developer portal. */
+export const PRIVILEGED_INTENTS =
+  GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+
+export interface IdentifyRecord {
+  intents: number;
+  shard: readonly [number, number] | null;
+  at: number;
+}
+
+export interface DroppedDispatch {
+  event: string;
+  /** The intent the bot did not identify with. */
+  intent: number;
+}
+
+export interface DispatchOptions {
+  /** The intent Discord requires for this event; sessions without it never see it. */
+  intent?: number;
+  /** Strip content, embeds, attachments, components and poll unless the session has MessageContent. */
+  contentGated?: boolean;
+}
+
+export interface GatewayOptions {
+  token: string;
+  heartbeatIntervalMs: number;
+  /** Privileged intents switched on for the application; others close the socket with 4014. */
+  privilegedIntents: number;
+  ready: (sessionId: string, resumeUrl: string, shard: readonly [number, number] | null) => GatewayReadyDispatchData;
+  guildCreates: (intents: number) => GatewayGuildCreateDispatchData[];
+}
+
+interface Frame {
+  op: number;
+  s: number | null;
+  t: string | null;
+  d: unknown;
+}
+
+interface Session {
+  id: string;
+  seq: number;
+  intents: number;
+  socket: WebSocket | null;
+  /** Sent dispatches kept for RESUME replays. */
+  sent: Frame[];
+}
+
+const MAX_REPLAY = 1000;
+
+const incomingSchema = z.looseObject({ op: z.number().int(), d: z.unknown() });
+const identifySchema = z.looseObject({
+  token: z.string(),
+  intents: z.number().int(),
+  shard: z.tuple([z.number().int(), z.number().int()]).nullish(),
+});
+const resumeSchema = z.looseObject({ token: z.string(), session_id: z.string(), seq: z.number().int().nullable() });
+
+/**
+ * The WebSocket side of the double: HELLO, IDENTIFY -> READY + GUILD_CREATE,
+ * heartbeats, RESUME with replay, and dispatches filtered by the intents the
+ * bot identified with, as Discord does.
+ */
+export class Gateway extends EventEmitter {
+  readonly identifies: IdentifyRecord[] = [];
+  readonly dropped: DroppedDispatch[] = [];
+  resumes = 0;
+  heartbeats = 0;
+  readyCount = 0;
+  /** Close codes the double sent, for tests that exercise refusals. */
+  readonly closeCodes: number[] = [];
+
+  readonly #wss = new WebSocketServer({ noServer: true });
+  readonly #sessions = new Map<string, Session>();
+  readonly #socketSessions = new WeakMap<WebSocket, Session>();
+  readonly #closingByServer = new WeakSet<WebSocket>();
+  #nextSession = 1;
+  #url = '';
+
+  constructor(private readonly options: GatewayOptions) {
+    super();
+    this.#wss.on('connection', (socket) => this.#onConnection(socket));
+  }
+
+  /** The URL advertised in GET /gateway/bot and as resume_gateway_url. */
+  get url(): string {
+    return this.#url;
+  }
+
+  setUrl(url: string): void {
+    this.#url = url;
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#wss.emit('connection', ws, request));
+  }
+
+  /** Sends an event to every live session whose intents cover it (buffered for resume when disconnected). */
+  dispatch(event: string, data: unknown, options: DispatchOptions = {}): void {
+    for (const session of this.#sessions.values()) {
+      if (options.intent !== undefined && (session.intents & options.intent) === 0) {
+        this.dropped.push({ event, intent: options.intent });
+        continue;
+      }
+      const d =
+        options.contentGated && (session.intents & GatewayIntentBits.MessageContent) === 0 ? redactContent(data) : data;
+      this.#send(session, event, d);
+    }
+  }
+
+  /** Closes every socket from the server side; discord.js then resumes (4000) or reconnects. */
+  disconnect(code: number = GatewayCloseCodes.UnknownError): void {
+    for (const socket of this.#wss.clients) {
+      this.#closingByServer.add(socket);
+      this.closeCodes.push(code);
+      socket.close(code, 'closed by the local Discord');
+    }
+  }
+
+  /** Asks every client to reconnect and resume (op 7), as Discord does before maintenance. */
+  requestReconnect(): void {
+    for (const socket of this.#wss.clients) socket.send(JSON.stringify({ op: GatewayOpcodes.Reconnect, d: null }));
+  }
+
+  /** Number of sessions with a connected, identified socket. */
+  get connectedSessions(): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) if (s.socket) n++;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#wss.clients) socket.terminate();
+    this.#sessions.clear();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #send(session: Session, event: string, d: unknown): void {
+    session.seq += 1;
+    const frame: Frame = { op: GatewayOpcodes.Dispatch, s: session.seq, t: event, d };
+    session.sent.push(frame);
+    if (session.sent.length > MAX_REPLAY) session.sent.shift();
+    session.socket?.send(JSON.stringify(frame));
+  }
+
+  #onConnection(socket: WebSocket): void {
+    socket.send(
+      JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs } }),
+    );
+    socket.on('message', (raw) => this.#onMessage(socket, raw));
+    socket.on('close', (code) => {
+      const session = this.#socketSessions.get(socket);
+      if (!session || session.socket !== socket) return;
+      session.socket = null;
+      // Discord forgets a session closed normally by the client; other closes can resume.
+      if (!this.#closingByServer.has(socket) && (code === 1000 || code === 1001)) this.#sessions.delete(session.id);
+    });
+  }
+
+  #refuse(socket: WebSocket, code: number, reason: string): void {
+    this.closeCodes.push(code);
+    this.#closingByServer.add(socket);
+    socket.close(code, reason);
+  }
+
+  #onMessage(socket: WebSocket, raw: RawData): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawToString(raw));
+    } catch {
+      this.#refuse(socket, GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      return;
+    }
+    const frame = incomingSchema.safeParse(parsed);
+    if (!frame.success) {
+      this.#refuse(socket, GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      return;
+    }
+    const { op, d } = frame.data;
+    switch (op) {
+      case GatewayOpcodes.Heartbeat:
+        this.heartbeats += 1;
+        socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
+        return;
+      case GatewayOpcodes.Identify:
+        this.#identify(socket, d);
+        return;
+      case GatewayOpcodes.Resume:
+        this.#resume(socket, d);
+        return;
+      case GatewayOpcodes.PresenceUpdate:
+      case GatewayOpcodes.VoiceStateUpdate:
+      case GatewayOpcodes.RequestGuildMembers:
+        if (!this.#socketSessions.has(socket))
+          this.#refuse(socket, GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+        return;
+      default:
+        this.#refuse(socket, GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
+    }
+  }
+
+  #identify(socket: WebSocket, d: unknown): void {
+    if (this.#socketSessions.has(socket)) {
+      this.#refuse(socket, GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+      return;
+    }
+    const identify = identifySchema.safeParse(d);
+    if (!identify.success) {
+      this.#refuse(socket, GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      return;
+    }
+    const { token, intents, shard } = identify.data;
+    if (token.replace(/^Bot /, '') !== this.options.token) {
+      this.#refuse(socket, GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+      return;
+    }
+    const shardPair = shard ? ([shard[0], shard[1]] as const) : null;
+    this.identifies.push({ intents, shard: shardPair, at: Date.now() });
+    if ((intents & PRIVILEGED_INTENTS & ~this.options.privilegedIntents) !== 0) {
+      this.#refuse(socket, GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+      return;
+    }
+    const session: Session = { id: `local-session-${this.#nextSession++}`, seq: 0, intents, socket, sent: [] };
+    this.#sessions.set(session.id, session);
+    this.#socketSessions.set(socket, session);
+    this.#send(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, this.#url, shardPair));
+    for (const guild of this.options.guildCreates(intents))
+      this.#send(session, GatewayDispatchEvents.GuildCreate, guild);
+    this.readyCount += 1;
+    this.emit('ready');
+  }
+
+  #resume(socket: WebSocket, d: unknown): void {
+    const resume = resumeSchema.safeParse(d);
+    const session = resume.success ? this.#sessions.get(resume.data.session_id) : undefined;
+    if (
+      !resume.success ||
+      !session ||
+      resume.data.token.replace(/^Bot /, '') !== this.options.token ||
+      (resume.data.seq ?? 0) > session.seq
+    ) {
+      socket.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false }));
+      return;
+    }
+    const previous = session.socket;
+    if (previous && previous !== socket) {
+      this.#closingByServer.add(previous);
+      previous.terminate();
+    }
+    session.socket = socket;
+    this.#socketSessions.set(socket, session);
+    const from = resume.data.seq ?? 0;
+    for (const frame of session.sent) if ((frame.s ?? 0) > from) socket.send(JSON.stringify(frame));
+    this.#send(session, GatewayDispatchEvents.Resumed, null);
+    this.resumes += 1;
+    this.emit('resumed');
+  }
+}
+
+function rawToString(raw: RawData): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  if (raw instanceof ArrayBuffer) return Buffer.from(raw).toString('utf8');
+  return raw.toString('utf8');
+}
+
+/** What a bot without the MessageContent intent receives for someone else's message. */
+function redactContent(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  return { ...data, content: '', embeds: [], attachments: [], components: [], poll: undefined };
+}

@@ -1,0 +1,235 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+} from 'discord.js';
+import type { QuizItem } from '../content/schema.js';
+import { encodeId } from '../discord/custom-id.js';
+import { fit, LIMITS } from '../discord/limits.js';
+import type { MessageView } from '../discord/reply.js';
+import { DIFFICULTY_LABEL, letter } from '../views/labels.js';
+import { COLOUR, sourceLink } from '../views/reading.js';
+import type { AnswerReply } from './engine.js';
+import type { RevealView } from './reveal.js';
+import type { HistoryEntry, QuizRound, Standing } from './state.js';
+
+/** Quiz state to Discord messages: pure, so what a student sees is tested without Discord. */
+
+const LETTER_EMOJI = ['🇦', '🇧', '🇨', '🇩'] as const;
+const MEDALS = ['🥇', '🥈', '🥉'] as const;
+const BAR_WIDTH = 12;
+
+export const QUIZ_ACTIONS = {
+  answer: 'quiz-answer',
+  reveal: 'quiz-reveal',
+  next: 'quiz-next',
+  stop: 'quiz-stop',
+  reset: 'quiz-reset',
+} as const;
+
+function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
+  return { type: ComponentType.ActionRow, components };
+}
+
+function emojiFor(index: number): { name: string } | undefined {
+  const name = LETTER_EMOJI[index];
+  return name ? { name } : undefined;
+}
+
+function answerButtons(round: QuizRound, item: QuizItem, correct: number | null): APIButtonComponent[] {
+  return item.choices.map((choice, i) => {
+    const emoji = emojiFor(i);
+    return {
+      type: ComponentType.Button,
+      style: correct === null ? ButtonStyle.Primary : i === correct ? ButtonStyle.Success : ButtonStyle.Secondary,
+      label: fit(choice, LIMITS.buttonLabel),
+      custom_id: encodeId(QUIZ_ACTIONS.answer, round.roundId, round.index, i),
+      disabled: correct !== null,
+      ...(emoji ? { emoji } : {}),
+    };
+  });
+}
+
+function questionTitle(round: QuizRound, index: number): string {
+  return `Question ${index + 1} of ${round.questionIds.length}`;
+}
+
+function footer(round: QuizRound, item: QuizItem, articleTitle: string): string {
+  return fit(`${DIFFICULTY_LABEL[item.difficulty]} · ${articleTitle} · round ${round.roundId}`, LIMITS.footer);
+}
+
+export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: string): MessageView {
+  const answered = round.answers[round.index]?.length ?? 0;
+  const timing =
+    round.deadline === null
+      ? 'No timer: the host reveals the answer.'
+      : `Closes <t:${Math.ceil(round.deadline / 1000)}:R>`;
+  const choices = item.choices.map((c, i) => `${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}`).join('\n');
+  return {
+    embeds: [
+      {
+        title: questionTitle(round, round.index),
+        description: fit(`### ${escapeMarkdown(item.question)}\n\n${choices}`, LIMITS.embedDescription),
+        color: COLOUR,
+        fields: [
+          { name: 'Time', value: timing, inline: true },
+          { name: 'Answered', value: String(answered), inline: true },
+        ],
+        footer: { text: footer(round, item, articleTitle) },
+      },
+    ],
+    components: [
+      row(answerButtons(round, item, null)),
+      row([
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          label: 'Reveal (host)',
+          custom_id: encodeId(QUIZ_ACTIONS.reveal, round.roundId, round.index),
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Danger,
+          label: 'End round (host)',
+          custom_id: encodeId(QUIZ_ACTIONS.stop, round.roundId),
+        },
+      ]),
+    ],
+  };
+}
+
+function bar(count: number, total: number): string {
+  const filled = total === 0 ? 0 : Math.round((count / total) * BAR_WIDTH);
+  return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
+}
+
+export function renderReveal(round: QuizRound, item: QuizItem, view: RevealView, articleTitle: string): MessageView {
+  const lines = item.choices.map((c, i) => {
+    const count = view.counts[i] ?? 0;
+    const percent = view.answered === 0 ? 0 : Math.round((count / view.answered) * 100);
+    const mark = i === view.correct ? '✅' : '▫️';
+    return `${mark} ${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}\n\`${bar(count, view.answered)}\` ${count} (${percent}%)`;
+  });
+  const fields: APIEmbedField[] = [
+    { name: 'Why', value: fit(escapeMarkdown(item.explanation), LIMITS.fieldValue) },
+    { name: `From the article (¶${item.paragraph})`, value: fit(`> ${escapeMarkdown(item.quote)}`, LIMITS.fieldValue) },
+  ];
+  if (item.sources.length > 0) {
+    fields.push({
+      name: 'Sources',
+      value: fit(item.sources.map((s) => `• ${sourceLink(s)}`).join('\n'), LIMITS.fieldValue),
+    });
+  }
+  const fastest = view.winners.slice(0, 3).map((w) => `${escapeMarkdown(w.displayName)} (+${w.points})`);
+  fields.push({
+    name: 'Answered',
+    value: fit(
+      `${view.answered} answered, ${view.winners.length} correct${fastest.length > 0 ? ` · fastest: ${fastest.join(', ')}` : ''}`,
+      LIMITS.fieldValue,
+    ),
+  });
+  const last = round.index + 1 >= round.questionIds.length;
+  const hostRow: APIButtonComponent[] = [];
+  if (round.phase === 'question-closed' && view.index === round.index) {
+    hostRow.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Primary,
+      label: last ? 'Final standings (host)' : 'Next question (host)',
+      custom_id: encodeId(QUIZ_ACTIONS.next, round.roundId, round.index),
+    });
+    if (!last) {
+      hostRow.push({
+        type: ComponentType.Button,
+        style: ButtonStyle.Danger,
+        label: 'End round (host)',
+        custom_id: encodeId(QUIZ_ACTIONS.stop, round.roundId),
+      });
+    }
+  }
+  const auto =
+    round.advanceAt !== null && view.index === round.index
+      ? `\n-# Next question <t:${Math.ceil(round.advanceAt / 1000)}:R>`
+      : '';
+  const revealedRound = { ...round, index: view.index };
+  return {
+    embeds: [
+      {
+        title: `${questionTitle(round, view.index)}: the answer`,
+        description: fit(`### ${escapeMarkdown(item.question)}\n\n${lines.join('\n')}${auto}`, LIMITS.embedDescription),
+        color: COLOUR,
+        fields,
+        footer: { text: footer(round, item, articleTitle) },
+      },
+    ],
+    components: [row(answerButtons(revealedRound, item, view.correct)), ...(hostRow.length > 0 ? [row(hostRow)] : [])],
+  };
+}
+
+export function standingLines(rows: readonly Standing[]): string {
+  if (rows.length === 0) return 'Nobody answered.';
+  return rows
+    .map((r) => {
+      const medal = MEDALS[r.rank - 1] ?? `**${r.rank}.**`;
+      return `${medal} ${escapeMarkdown(r.name)}: **${r.points}** points (${r.correct}/${r.answered} correct)`;
+    })
+    .join('\n');
+}
+
+export function renderStandings(round: QuizRound, rows: readonly Standing[], players: number): MessageView {
+  const ended =
+    round.endedBy === 'stopped' ? `Round ended by the host after question ${round.index + 1}.` : 'Round complete.';
+  return {
+    embeds: [
+      {
+        title: 'Final standings',
+        description: fit(
+          `${ended} ${players} ${players === 1 ? 'player' : 'players'}.\n\n${standingLines(rows)}`,
+          LIMITS.embedDescription,
+        ),
+        color: COLOUR,
+        footer: { text: `Round ${round.roundId} · /quiz leaderboard for all-time scores · /quiz report for the CSV` },
+      },
+    ],
+  };
+}
+
+export function renderLeaderboard(title: string, rows: readonly Standing[], note: string): MessageView {
+  return {
+    embeds: [
+      {
+        title: fit(title, LIMITS.embedTitle),
+        description: fit(standingLines(rows), LIMITS.embedDescription),
+        color: COLOUR,
+        footer: { text: fit(note, LIMITS.footer) },
+      },
+    ],
+  };
+}
+
+export function historyLabel(entry: HistoryEntry): string {
+  const when = new Date(entry.startedAt).toISOString().slice(0, 16).replace('T', ' ');
+  return `${when} UTC · ${entry.players} players · ${entry.questionsShown} questions (${entry.roundId})`;
+}
+
+/** The ephemeral acknowledgement of a click, in the words a student reads. */
+export function answerReplyText(reply: AnswerReply): string {
+  switch (reply.kind) {
+    case 'accepted':
+      return `Answer received: **${letter(reply.choice)}**. Wait for the reveal!`;
+    case 'already-answered':
+      return `You already answered **${letter(reply.choice)}**. Your first answer is the one that counts.`;
+    case 'closed':
+      return 'This question has closed: answers are no longer taken.';
+    case 'round-ended':
+      return 'This round has ended. Ask your host to start a new one with /quiz start.';
+    case 'wrong-question':
+      return `This button belongs to an earlier question. Answer question ${reply.current + 1} instead.`;
+    case 'invalid-choice':
+      return 'That is not one of the choices.';
+    case 'unavailable':
+      return 'This question is no longer available. Tell your host.';
+  }
+}

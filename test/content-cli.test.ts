@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from 'vitest';
+import { VALID_CONTENT } from './fixtures/content-fixture.js';
+
+const run = promisify(execFile);
+const TSX = join('node_modules', '.bin', 'tsx');
+
+test('GIVEN the CLI with a content dir THEN it checks that dir and exits 0', async () => {
+  const { stdout } = await run(TSX, ['src/content/check.ts', VALID_CONTENT]);
+  expect(stdout).toBe('harbour-vote: 3 claims, 2 questions, 3 quiz items, 2 terms\n');
+});
+
+test('GIVEN the CLI with a missing dir THEN it prints the error, no stack trace, and exits 1', async () => {
+  const failure = await run(TSX, ['src/content/check.ts', 'no-such-content']).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(failure).toMatchObject({
+    code: 1,
+    stdout: 'no-such-content:1:1 (root): content folder not found\n',
+    stderr: '',
+  });
+});

@@ -1,0 +1,47 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { runCheck } from '../src/content/check.js';
+import { formatContentError } from '../src/content/errors.js';
+import { loadCatalogue } from '../src/content/load.js';
+import { ClaimsSchema } from '../src/content/schema.js';
+import { copyContent, REAL_CONTENT, removeTempDirs } from './fixtures/content-fixture.js';
+
+afterEach(removeTempDirs);
+
+const SLUG = 'kim-putin-2023';
+
+test('GIVEN the real content folder THEN it has no errors', async () => {
+  const result = await loadCatalogue(REAL_CONTENT);
+  expect(result.ok ? [] : result.errors.map(formatContentError)).toEqual([]);
+});
+
+test('GIVEN the real content folder THEN content:check prints a summary line for the pack', async () => {
+  const lines: string[] = [];
+  expect(await runCheck(REAL_CONTENT, (line) => lines.push(line))).toBe(0);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^${SLUG}: \\d+ claims, \\d+ questions, \\d+ quiz items, \\d+ terms$`));
+});
+
+test('GIVEN a corrupted quote in a copy of the real pack THEN the error names its file and line', async () => {
+  const dir = await copyContent(REAL_CONTENT);
+  const file = join(dir, SLUG, 'claims.yaml');
+  const source = await readFile(file, 'utf8');
+
+  // The first `quote:` key in the file belongs to claims[0]; corrupt one word of its value.
+  const lines = source.split('\n');
+  const line = lines.findIndex((l) => /^\s*(?:- )?quote:/.test(l));
+  const column = (lines[line]?.indexOf('quote:') ?? -1) + 1;
+  const quote = ClaimsSchema.parse(parse(source)).claims[0]?.quote ?? '';
+  const word = /[A-Za-z]{4,}/.exec(quote)?.[0];
+  if (line < 0 || !word) throw new Error('claims.yaml has no quote to corrupt');
+  const keyOffset = lines.slice(0, line).join('\n').length + column + 'quote:'.length;
+  const at = source.indexOf(word, keyOffset);
+  await writeFile(file, `${source.slice(0, at)}Xyzzy${source.slice(at + word.length)}`);
+
+  const result = await loadCatalogue(dir);
+  expect(result.ok ? [] : result.errors.map(formatContentError)).toEqual([
+    `${dir}/${SLUG}/claims.yaml:${line + 1}:${column} claims[0].quote: not found in the article text`,
+  ]);
+});
