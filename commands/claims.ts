@@ -5,7 +5,7 @@ import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/a
 import type { CommandModule } from '../src/discord/command.js';
 import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
-import { fit, LIMITS } from '../src/discord/limits.js';
+import { LIMITS, truncate } from '../src/discord/limits.js';
 import { enumOption, privateOption } from '../src/discord/options.js';
 import { createPager } from '../src/discord/paging.js';
 import { toReply } from '../src/discord/reply.js';
@@ -75,7 +75,7 @@ export const claims: CommandModule = {
         3,
       );
       throw new UserError(
-        `There is no claim "${fit(query, 60)}" in this article. Did you mean ${near.map((c) => `\`${c.id}\``).join(', ')}? Pick one from the list as you type.`,
+        `There is no claim "${truncate(query, 60)}" in this article. Did you mean ${near.map((c) => `\`${c.id}\``).join(', ')}? Pick one from the list as you type.`,
       );
     }
     await interaction.reply(toReply(renderClaim(pack, claim), ephemeral));
@@ -88,7 +88,7 @@ export const claims: CommandModule = {
       claimsOfPack.map((c) => ({ id: c.id, label: c.claim })),
       LIMITS.choices,
     );
-    await interaction.respond(matches.map((c) => ({ name: fit(c.label, LIMITS.choiceName), value: c.id })));
+    await interaction.respond(matches.map((c) => ({ name: truncate(c.label, LIMITS.choiceName), value: c.id })));
   },
   components: { [pager.action]: pager.handler },
 };

@@ -4,7 +4,7 @@ import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/a
 import type { CommandModule } from '../src/discord/command.js';
 import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
-import { fit, LIMITS } from '../src/discord/limits.js';
+import { LIMITS, truncate } from '../src/discord/limits.js';
 import { privateOption } from '../src/discord/options.js';
 import { createPager } from '../src/discord/paging.js';
 import { toReply } from '../src/discord/reply.js';
@@ -48,7 +48,7 @@ export const glossary: CommandModule = {
     if (!term) {
       const near = closestCandidates(query, candidates, 3);
       throw new UserError(
-        `"${fit(query, 60)}" is not in the glossary. Did you mean ${near.map((c) => `**${c.label}**`).join(', ')}? Or run /glossary with no term for the list.`,
+        `"${truncate(query, 60)}" is not in the glossary. Did you mean ${near.map((c) => `**${c.label}**`).join(', ')}? Or run /glossary with no term for the list.`,
       );
     }
     await interaction.reply(toReply(renderTerm(pack, term), ephemeral));
@@ -60,7 +60,7 @@ export const glossary: CommandModule = {
       (pack?.terms ?? []).map((t) => ({ id: t.id, label: t.term })),
       LIMITS.choices,
     );
-    await interaction.respond(matches.map((c) => ({ name: fit(c.label, LIMITS.choiceName), value: c.id })));
+    await interaction.respond(matches.map((c) => ({ name: truncate(c.label, LIMITS.choiceName), value: c.id })));
   },
   components: { [pager.action]: pager.handler },
 };

@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandModule } from '../src/discord/command.js';
-import { fit, LIMITS } from '../src/discord/limits.js';
+import { LIMITS, truncate } from '../src/discord/limits.js';
 import { toReply } from '../src/discord/reply.js';
 import { embedOf } from '../src/views/reading.js';
 
@@ -14,7 +14,10 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
   return {
     embeds: [
       {
-        ...embedOf('Roundtable: discuss one news article as a class', fit(lines.join('\n'), LIMITS.embedDescription)),
+        ...embedOf(
+          'Roundtable: discuss one news article as a class',
+          truncate(lines.join('\n'), LIMITS.embedDescription),
+        ),
         footer: { text: 'Most commands take an optional article; with one article it can be left out.' },
       },
     ],

@@ -13,7 +13,7 @@ import { displayNameOf, messageLink, requireChannelPermissions } from '../src/di
 import { encodeId, parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import { requireHost } from '../src/discord/host.js';
-import { fit, LIMITS } from '../src/discord/limits.js';
+import { LIMITS, truncate } from '../src/discord/limits.js';
 import { enumOption } from '../src/discord/options.js';
 import { toMessage, toReply } from '../src/discord/reply.js';
 import { answerReplyText, historyLabel, QUIZ_ACTIONS, renderLeaderboard } from '../src/quiz/render.js';
@@ -79,7 +79,7 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
     'Click a button to answer; only your first answer counts and only you see that it was received.',
   ];
   if (outcome.note) lines.push(`-# ${outcome.note}`);
-  await interaction.reply(toReply({ content: fit(lines.join('\n'), LIMITS.content) }, false));
+  await interaction.reply(toReply({ content: truncate(lines.join('\n'), LIMITS.content) }, false));
 }
 
 async function stop(interaction: ChatInputCommandInteraction, deps: Deps): Promise<void> {
@@ -172,7 +172,7 @@ async function report(interaction: ChatInputCommandInteraction, deps: Deps): Pro
   if (!round) {
     throw new UserError(
       wanted
-        ? `No round "${fit(wanted, 40)}" is kept on this server. Pick one from the list as you type.`
+        ? `No round "${truncate(wanted, 40)}" is kept on this server. Pick one from the list as you type.`
         : 'No quiz round has been played in this channel yet.',
     );
   }
@@ -324,7 +324,7 @@ export const quiz: CommandModule = {
     const choices = totals.history
       .filter((h) => historyLabel(h).toLowerCase().includes(query))
       .slice(0, LIMITS.choices)
-      .map((h) => ({ name: fit(historyLabel(h), LIMITS.choiceName), value: h.roundId }));
+      .map((h) => ({ name: truncate(historyLabel(h), LIMITS.choiceName), value: h.roundId }));
     await interaction.respond(choices);
   },
   components: {

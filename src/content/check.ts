@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { parseBaseConfig, readEnvironment } from '../config.js';
 import { formatContentError } from './errors.js';
 import { loadCatalogue } from './load.js';
 
@@ -26,5 +27,8 @@ function count(n: number, one: string, many: string): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runCheck(process.argv[2] ?? 'content', (line) => console.log(line));
+  // The folder comes from the command line, else CONTENT_DIR, as for the bot.
+  const parsed = parseBaseConfig(readEnvironment());
+  const fallback = parsed.ok ? parsed.config.CONTENT_DIR : 'content';
+  process.exitCode = await runCheck(process.argv[2] ?? fallback, (line) => console.log(line));
 }

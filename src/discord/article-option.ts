@@ -6,7 +6,7 @@ import { settingsRecord } from '../settings.js';
 import { closestCandidates, searchCandidates } from '../text-match.js';
 import type { Deps } from './command.js';
 import { UserError } from './errors.js';
-import { fit, LIMITS } from './limits.js';
+import { LIMITS, truncate } from './limits.js';
 
 export const articleOption = {
   type: ApplicationCommandOptionType.String,
@@ -19,7 +19,7 @@ export const articleOption = {
 export function suggestArticles(query: string, catalogue: Catalogue): APIApplicationCommandOptionChoice<string>[] {
   const candidates = catalogue.packs.map((p) => ({ id: p.slug, label: p.article.title }));
   return searchCandidates(query, candidates, LIMITS.choices).map((c) => ({
-    name: fit(`${c.label} (${c.id})`, LIMITS.choiceName),
+    name: truncate(`${c.label} (${c.id})`, LIMITS.choiceName),
     value: c.id,
   }));
 }
@@ -38,7 +38,7 @@ export function choosePack(catalogue: Catalogue, requested: string | null, serve
       3,
     );
     throw new UserError(
-      `There is no article called "${fit(requested, 60)}". Available: ${near.map((c) => `\`${c.id}\``).join(', ')}.`,
+      `There is no article called "${truncate(requested, 60)}". Available: ${near.map((c) => `\`${c.id}\``).join(', ')}.`,
     );
   }
   const fallback = serverDefault ? catalogue.pack(serverDefault) : undefined;

@@ -26,7 +26,7 @@ export const LIMITS = {
 } as const;
 
 /** Cuts text to `max` characters on a word boundary where possible, marking the cut. */
-export function fit(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');

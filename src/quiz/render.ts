@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import type { QuizItem } from '../content/schema.js';
 import { encodeId } from '../discord/custom-id.js';
-import { fit, LIMITS } from '../discord/limits.js';
+import { LIMITS, truncate } from '../discord/limits.js';
 import type { MessageView } from '../discord/reply.js';
 import { DIFFICULTY_LABEL, letter } from '../views/labels.js';
 import { COLOUR, sourceLink } from '../views/reading.js';
@@ -45,7 +45,7 @@ function answerButtons(round: QuizRound, item: QuizItem, correct: number | null)
     return {
       type: ComponentType.Button,
       style: correct === null ? ButtonStyle.Primary : i === correct ? ButtonStyle.Success : ButtonStyle.Secondary,
-      label: fit(choice, LIMITS.buttonLabel),
+      label: truncate(choice, LIMITS.buttonLabel),
       custom_id: encodeId(QUIZ_ACTIONS.answer, round.roundId, round.index, i),
       disabled: correct !== null,
       ...(emoji ? { emoji } : {}),
@@ -58,7 +58,7 @@ function questionTitle(round: QuizRound, index: number): string {
 }
 
 function footer(round: QuizRound, item: QuizItem, articleTitle: string): string {
-  return fit(`${DIFFICULTY_LABEL[item.difficulty]} · ${articleTitle} · round ${round.roundId}`, LIMITS.footer);
+  return truncate(`${DIFFICULTY_LABEL[item.difficulty]} · ${articleTitle} · round ${round.roundId}`, LIMITS.footer);
 }
 
 export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: string): MessageView {
@@ -72,7 +72,7 @@ export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: s
     embeds: [
       {
         title: questionTitle(round, round.index),
-        description: fit(`### ${escapeMarkdown(item.question)}\n\n${choices}`, LIMITS.embedDescription),
+        description: truncate(`### ${escapeMarkdown(item.question)}\n\n${choices}`, LIMITS.embedDescription),
         color: COLOUR,
         fields: [
           { name: 'Time', value: timing, inline: true },
@@ -114,19 +114,22 @@ export function renderReveal(round: QuizRound, item: QuizItem, view: RevealView,
     return `${mark} ${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}\n\`${bar(count, view.answered)}\` ${count} (${percent}%)`;
   });
   const fields: APIEmbedField[] = [
-    { name: 'Why', value: fit(escapeMarkdown(item.explanation), LIMITS.fieldValue) },
-    { name: `From the article (¶${item.paragraph})`, value: fit(`> ${escapeMarkdown(item.quote)}`, LIMITS.fieldValue) },
+    { name: 'Why', value: truncate(escapeMarkdown(item.explanation), LIMITS.fieldValue) },
+    {
+      name: `From the article (¶${item.paragraph})`,
+      value: truncate(`> ${escapeMarkdown(item.quote)}`, LIMITS.fieldValue),
+    },
   ];
   if (item.sources.length > 0) {
     fields.push({
       name: 'Sources',
-      value: fit(item.sources.map((s) => `• ${sourceLink(s)}`).join('\n'), LIMITS.fieldValue),
+      value: truncate(item.sources.map((s) => `• ${sourceLink(s)}`).join('\n'), LIMITS.fieldValue),
     });
   }
   const fastest = view.winners.slice(0, 3).map((w) => `${escapeMarkdown(w.displayName)} (+${w.points})`);
   fields.push({
     name: 'Answered',
-    value: fit(
+    value: truncate(
       `${view.answered} answered, ${view.winners.length} correct${fastest.length > 0 ? ` · fastest: ${fastest.join(', ')}` : ''}`,
       LIMITS.fieldValue,
     ),
@@ -158,7 +161,10 @@ export function renderReveal(round: QuizRound, item: QuizItem, view: RevealView,
     embeds: [
       {
         title: `${questionTitle(round, view.index)}: the answer`,
-        description: fit(`### ${escapeMarkdown(item.question)}\n\n${lines.join('\n')}${auto}`, LIMITS.embedDescription),
+        description: truncate(
+          `### ${escapeMarkdown(item.question)}\n\n${lines.join('\n')}${auto}`,
+          LIMITS.embedDescription,
+        ),
         color: COLOUR,
         fields,
         footer: { text: footer(round, item, articleTitle) },
@@ -185,7 +191,7 @@ export function renderStandings(round: QuizRound, rows: readonly Standing[], pla
     embeds: [
       {
         title: 'Final standings',
-        description: fit(
+        description: truncate(
           `${ended} ${players} ${players === 1 ? 'player' : 'players'}.\n\n${standingLines(rows)}`,
           LIMITS.embedDescription,
         ),
@@ -200,10 +206,10 @@ export function renderLeaderboard(title: string, rows: readonly Standing[], note
   return {
     embeds: [
       {
-        title: fit(title, LIMITS.embedTitle),
-        description: fit(standingLines(rows), LIMITS.embedDescription),
+        title: truncate(title, LIMITS.embedTitle),
+        description: truncate(standingLines(rows), LIMITS.embedDescription),
         color: COLOUR,
-        footer: { text: fit(note, LIMITS.footer) },
+        footer: { text: truncate(note, LIMITS.footer) },
       },
     ],
   };

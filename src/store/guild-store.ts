@@ -1,6 +1,7 @@
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { LruCache } from './lru-cache.js';
 import { openKeyv } from './open-keyv.js';
 import { decodeStored, type Problem, type RecordType, type StoredEnvelope, validateData } from './record.js';
 
@@ -14,9 +15,10 @@ import { decodeStored, type Problem, type RecordType, type StoredEnvelope, valid
  *
  * Concurrency: all mutations of one server run one after another through a
  * promise queue in this process, and the store keeps a write-through cache of
- * the values it validated. Both are per process, which is sound because a
- * server is always handled by one shard; nothing else here assumes a single
- * process (no global index keys that two shards would both rewrite).
+ * the values it validated (the most recently used ones, see `StoreOptions`).
+ * Both are per process, which is sound because a server is always handled by
+ * one shard; nothing else here assumes a single process (no global index keys
+ * that two shards would both rewrite).
  */
 export interface GuildStore {
   /** The record's current value; its `initial()` when absent or unreadable. */
@@ -51,8 +53,13 @@ export interface StoredRecordKey {
   readonly key: string;
 }
 
-export async function openStore(url: string, logger: Logger): Promise<GuildStore> {
-  return createGuildStore(await openKeyv(url, logger), logger);
+export interface StoreOptions {
+  /** How many validated values to keep in memory; older ones are read again when needed. */
+  readonly cacheEntries?: number;
+}
+
+export async function openStore(url: string, logger: Logger, options: StoreOptions = {}): Promise<GuildStore> {
+  return createGuildStore(await openKeyv(url, logger), logger, options);
 }
 
 type CacheEntry = { readonly found: true; readonly data: unknown } | { readonly found: false };
@@ -62,8 +69,10 @@ const STORED_KEY = /^guild:([^:]+):(.+)$/;
 const IteratorEntry = z.tuple([z.string(), z.unknown()]);
 
 /** Builds the store on a Keyv prepared by `wrapAdapter` (namespaced, plain JSON, throwing on errors). */
-export function createGuildStore(keyv: Keyv<unknown>, logger: Logger): GuildStore {
-  const cache = new Map<string, CacheEntry>();
+export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: StoreOptions = {}): GuildStore {
+  // Bounded because some records are written once and rarely read again (round archives).
+  // Forgetting an entry is always safe: the next use reloads it inside the server's queue.
+  const cache = new LruCache<string, CacheEntry>(options.cacheEntries ?? 10_000);
   const queues = new Map<string, Promise<void>>();
   const listings = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
@@ -165,13 +174,8 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger): GuildStor
     async delete(guildId, record) {
       const key = storeKey(guildId, record);
       return enqueue(guildId, async () => {
-        try {
-          await keyv.delete(key);
-        } catch (error) {
-          cache.delete(key);
-          throw error;
-        }
-        cache.set(key, { found: false });
+        cache.delete(key);
+        await keyv.delete(key);
       });
     },
 

@@ -1,3 +1,10 @@
-export { createGuildStore, type GuildStore, openStore, type StoredRecordKey, type Update } from './guild-store.js';
+export {
+  createGuildStore,
+  type GuildStore,
+  openStore,
+  type StoredRecordKey,
+  type StoreOptions,
+  type Update,
+} from './guild-store.js';
 export { DEFAULT_STORE_URL, parseStoreUrl } from './open-keyv.js';
 export { defineRecord, type RecordFamilyDefinition, type RecordType } from './record.js';

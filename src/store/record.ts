@@ -21,7 +21,8 @@ export interface RecordType<T> {
   readonly migrate?: (data: unknown, fromVersion: number) => unknown;
 }
 
-export interface RecordFamilyDefinition<T, P extends readonly unknown[]> extends Omit<RecordType<T>, 'key'> {
+export interface RecordFamilyDefinition<T, P extends readonly unknown[] = [id: string]>
+  extends Omit<RecordType<T>, 'key'> {
   /** Builds the key from parameters; keep a constant prefix so `listRecords(prefix)` finds them. */
   readonly key: (...params: P) => string;
 }
@@ -31,7 +32,7 @@ export interface RecordFamilyDefinition<T, P extends readonly unknown[]> extends
  * channel reads `quizRound(channelId)`.
  */
 export function defineRecord<T>(definition: RecordType<T>): RecordType<T>;
-export function defineRecord<T, P extends readonly unknown[]>(
+export function defineRecord<T, P extends readonly unknown[] = [id: string]>(
   definition: RecordFamilyDefinition<T, P>,
 ): (...params: P) => RecordType<T>;
 export function defineRecord<T, P extends readonly unknown[]>(

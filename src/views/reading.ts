@@ -1,7 +1,7 @@
 import { type APIEmbed, type APIEmbedField, ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import type { Claim, ClaimKind, Level, Pack, Question, Source, SummaryLength, Term, Theme } from '../content/schema.js';
 import { encodeId } from '../discord/custom-id.js';
-import { fit, LIMITS, paginate } from '../discord/limits.js';
+import { LIMITS, paginate, truncate } from '../discord/limits.js';
 import type { MessageView } from '../discord/reply.js';
 import { KIND_LABEL, LENGTH_LABEL, LEVEL_LABEL, paragraphRef, THEME_LABEL, VERDICT_LABEL } from './labels.js';
 
@@ -28,7 +28,7 @@ export function sourceLink(source: Source): string {
 }
 
 function sourceList(sources: readonly Source[], max: number): string {
-  return fit(sources.map((s) => `• ${sourceLink(s)}`).join('\n'), max);
+  return truncate(sources.map((s) => `• ${sourceLink(s)}`).join('\n'), max);
 }
 
 export function renderArticlePages(pack: Pack): MessageView[] {
@@ -48,7 +48,7 @@ export function renderArticlePages(pack: Pack): MessageView[] {
   return pages.map((text, i) => ({
     embeds: [
       {
-        title: fit(article.title, LIMITS.embedTitle),
+        title: truncate(article.title, LIMITS.embedTitle),
         description: i === 0 ? `${meta}\n\n${text}` : text,
         color: COLOUR,
       },
@@ -65,8 +65,8 @@ export function renderSummary(pack: Pack, length: SummaryLength): MessageView {
   return {
     embeds: [
       {
-        title: fit(`${LENGTH_LABEL[length]} summary: ${pack.article.title}`, LIMITS.embedTitle),
-        description: fit(body, LIMITS.embedDescription),
+        title: truncate(`${LENGTH_LABEL[length]} summary: ${pack.article.title}`, LIMITS.embedTitle),
+        description: truncate(body, LIMITS.embedDescription),
         color: COLOUR,
         footer: { text: '¶ numbers are the article paragraphs each part covers. Read them with /article.' },
       },
@@ -85,12 +85,12 @@ export function renderClaimPages(pack: Pack, kind: ClaimKind | null): MessageVie
   }
   const pages: Claim[][] = [];
   for (let i = 0; i < claims.length; i += CLAIMS_PER_PAGE) pages.push(claims.slice(i, i + CLAIMS_PER_PAGE));
-  const title = fit(`Claims in "${pack.article.title}"${kind ? `: ${KIND_LABEL[kind]}` : ''}`, LIMITS.embedTitle);
+  const title = truncate(`Claims in "${pack.article.title}"${kind ? `: ${KIND_LABEL[kind]}` : ''}`, LIMITS.embedTitle);
   return pages.map((page) => ({
     embeds: [
       {
         title,
-        description: fit(page.map(claimLine).join('\n\n'), LIMITS.embedDescription),
+        description: truncate(page.map(claimLine).join('\n\n'), LIMITS.embedDescription),
         color: COLOUR,
         footer: { text: `${claims.length} claims · /claims show for the quote, the check and sources` },
       },
@@ -112,11 +112,11 @@ export function highlightHedges(quote: string, hedges: readonly string[]): strin
 export function renderClaim(pack: Pack, claim: Claim): MessageView {
   const fields: APIEmbedField[] = [
     { name: 'Kind', value: KIND_LABEL[claim.kind], inline: true },
-    { name: 'Said by', value: fit(escapeMarkdown(claim.by), LIMITS.fieldValue), inline: true },
+    { name: 'Said by', value: truncate(escapeMarkdown(claim.by), LIMITS.fieldValue), inline: true },
     { name: 'Paragraph', value: String(claim.paragraph), inline: true },
     {
       name: `Check: ${VERDICT_LABEL[claim.check.verdict]}`,
-      value: fit(escapeMarkdown(claim.check.note), LIMITS.fieldValue),
+      value: truncate(escapeMarkdown(claim.check.note), LIMITS.fieldValue),
     },
   ];
   if (claim.check.sources.length > 0) {
@@ -129,11 +129,13 @@ export function renderClaim(pack: Pack, claim: Claim): MessageView {
   return {
     embeds: [
       {
-        title: fit(claim.claim, LIMITS.embedTitle),
-        description: fit(`> ${highlightHedges(claim.quote, claim.hedges)}${hedgeNote}`, LIMITS.embedDescription),
+        title: truncate(claim.claim, LIMITS.embedTitle),
+        description: truncate(`> ${highlightHedges(claim.quote, claim.hedges)}${hedgeNote}`, LIMITS.embedDescription),
         color: COLOUR,
         fields,
-        footer: { text: fit(`${claim.id} · checked ${claim.check.checked} · ${pack.article.title}`, LIMITS.footer) },
+        footer: {
+          text: truncate(`${claim.id} · checked ${claim.check.checked} · ${pack.article.title}`, LIMITS.footer),
+        },
       },
     ],
   };
@@ -143,29 +145,29 @@ export function renderTerm(pack: Pack, term: Term): MessageView {
   const fields: APIEmbedField[] = [
     {
       name: `In the article (¶${term.paragraph})`,
-      value: fit(`> ${escapeMarkdown(term.quote)}`, LIMITS.fieldValue),
+      value: truncate(`> ${escapeMarkdown(term.quote)}`, LIMITS.fieldValue),
     },
   ];
   if (term.sources.length > 0) fields.push({ name: 'Sources', value: sourceList(term.sources, LIMITS.fieldValue) });
   return {
     embeds: [
       {
-        title: fit(term.term, LIMITS.embedTitle),
-        description: fit(escapeMarkdown(term.definition), LIMITS.embedDescription),
+        title: truncate(term.term, LIMITS.embedTitle),
+        description: truncate(escapeMarkdown(term.definition), LIMITS.embedDescription),
         color: COLOUR,
         fields,
-        footer: { text: fit(`Glossary · ${pack.article.title}`, LIMITS.footer) },
+        footer: { text: truncate(`Glossary · ${pack.article.title}`, LIMITS.footer) },
       },
     ],
   };
 }
 
 export function renderGlossaryPages(pack: Pack): MessageView[] {
-  const blocks = pack.terms.map((t) => `**${escapeMarkdown(t.term)}**: ${escapeMarkdown(fit(t.definition, 160))}`);
+  const blocks = pack.terms.map((t) => `**${escapeMarkdown(t.term)}**: ${escapeMarkdown(truncate(t.definition, 160))}`);
   return paginate(blocks, 2500, '\n').map((text) => ({
     embeds: [
       {
-        title: fit(`Glossary: ${pack.article.title}`, LIMITS.embedTitle),
+        title: truncate(`Glossary: ${pack.article.title}`, LIMITS.embedTitle),
         description: text,
         color: COLOUR,
         footer: { text: `${pack.terms.length} terms · /glossary term: for one in full` },
@@ -188,7 +190,7 @@ export function renderQuestion(
   const fields: APIEmbedField[] = [
     {
       name: question.followUps.length > 1 ? 'Follow-ups' : 'Follow-up',
-      value: fit(question.followUps.map((f) => `• ${escapeMarkdown(f)}`).join('\n'), LIMITS.fieldValue),
+      value: truncate(question.followUps.map((f) => `• ${escapeMarkdown(f)}`).join('\n'), LIMITS.fieldValue),
     },
     { name: 'Theme', value: THEME_LABEL[question.theme], inline: true },
     { name: 'Level', value: LEVEL_LABEL[question.level], inline: true },
@@ -198,16 +200,16 @@ export function renderQuestion(
     ...claims.map((c) => `\`${c.id}\` ${escapeMarkdown(c.claim)}`),
     question.paragraphs.length > 0 ? `Article ${paragraphRef(question.paragraphs)}` : '',
   ].filter(Boolean);
-  if (drawsOn.length > 0) fields.push({ name: 'Draws on', value: fit(drawsOn.join('\n'), LIMITS.fieldValue) });
+  if (drawsOn.length > 0) fields.push({ name: 'Draws on', value: truncate(drawsOn.join('\n'), LIMITS.fieldValue) });
   return {
     ...(note ? { content: note } : {}),
     embeds: [
       {
         title: 'Discussion question',
-        description: fit(`### ${escapeMarkdown(question.prompt)}`, LIMITS.embedDescription),
+        description: truncate(`### ${escapeMarkdown(question.prompt)}`, LIMITS.embedDescription),
         color: COLOUR,
         fields,
-        footer: { text: fit(`${question.id} · ${pack.article.title}`, LIMITS.footer) },
+        footer: { text: truncate(`${question.id} · ${pack.article.title}`, LIMITS.footer) },
       },
     ],
     components: [
@@ -228,8 +230,8 @@ export function renderQuestion(
 
 export function embedOf(title: string, description: string): APIEmbed {
   return {
-    title: fit(title, LIMITS.embedTitle),
-    description: fit(description, LIMITS.embedDescription),
+    title: truncate(title, LIMITS.embedTitle),
+    description: truncate(description, LIMITS.embedDescription),
     color: COLOUR,
   };
 }
