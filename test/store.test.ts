@@ -271,6 +271,27 @@ describe('serialised mutations', () => {
     expect(await (await openTracked()).read('g1', counterRecord)).toEqual({ count: 300 });
   });
 
+  it('GIVEN a cache smaller than the working set THEN values are reloaded, never lost', async () => {
+    const store = await openStore(url, pino({ level: 'silent' }), { cacheEntries: 2 });
+    open.push(store);
+    const guilds = ['g0', 'g1', 'g2', 'g3', 'g4'];
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => {
+        const guildId = guilds[i % guilds.length] ?? 'g0';
+        return i % 2 === 0
+          ? store.update(guildId, counterRecord, increment)
+          : store.update(guildId, roundRecord('c1'), (round) => ({
+              value: { question: (round?.question ?? 0) + 1 },
+              result: null,
+            }));
+      }),
+    );
+    for (const guildId of guilds) {
+      expect(await store.read(guildId, counterRecord)).toEqual({ count: 30 });
+      expect(await store.read(guildId, roundRecord('c1'))).toEqual({ question: 30 });
+    }
+  });
+
   it('GIVEN a long queue in one guild THEN another guild does not wait behind it', async () => {
     const store = await openTracked();
     const order: string[] = [];

@@ -51,7 +51,7 @@ export interface PollView {
   answers: { id: number; text: string; votes: number; voters: string[] }[];
   allowMultiselect: boolean;
   finalized: boolean;
-  expiresAt: string;
+  expiresAt: string | null;
 }
 
 /** A message reduced to what a user sees, for assertions and the terminal. */
