@@ -6,7 +6,18 @@ import { glossary } from './glossary.js';
 import { help } from './help.js';
 import { question } from './question.js';
 import { quiz } from './quiz.js';
+import { session } from './session.js';
 import { summary } from './summary.js';
 
 /** The one list of commands: the bot routes these and the deploy script registers these. */
-export const commands: readonly CommandModule[] = [article, summary, claims, question, glossary, quiz, help, config];
+export const commands: readonly CommandModule[] = [
+  article,
+  summary,
+  claims,
+  question,
+  glossary,
+  quiz,
+  session,
+  help,
+  config,
+];

@@ -42,6 +42,8 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
   await requireHost(interaction, deps);
   const { guildId, channelId } = inGuild(interaction);
   requireChannelPermissions(interaction.appPermissions, 'run a quiz round');
+  if (await deps.sessions.activeSession(guildId, channelId))
+    throw new UserError('A discussion session is running in this channel: end it with /session end first.');
   const pack = await resolvePack(interaction, deps);
   const outcome = await deps.quiz.start({
     guildId,

@@ -6,6 +6,7 @@ import { syncCommands } from './discord/command-sync.js';
 import { createRouter } from './discord/router.js';
 import type { Logger } from './logger.js';
 import { createQuizRuntime } from './quiz/runtime.js';
+import { createSessionDiscord, createSessionRuntime } from './session/runtime.js';
 import type { GuildStore } from './store/index.js';
 
 export interface BotOptions {
@@ -41,6 +42,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const now = options.now ?? Date.now;
   const messages = createChannelMessages(readyClient.rest);
   const quiz = createQuizRuntime({ store: options.store, catalogue: options.catalogue, messages, logger, now });
+  const sessions = createSessionRuntime({
+    store: options.store,
+    catalogue: options.catalogue,
+    messages,
+    discord: createSessionDiscord(readyClient.rest),
+    logger,
+    now,
+  });
   const deps: Deps = {
     catalogue: options.catalogue,
     store: options.store,
@@ -48,9 +57,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     client: readyClient,
     now,
     quiz,
+    sessions,
   };
   const router = createRouter(options.commands, deps);
   readyClient.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
+  // Counted by author only: the content is never read (no MessageContent intent).
+  readyClient.on(Events.MessageCreate, (message) => {
+    if (!message.inGuild()) return;
+    sessions.recordMessage({
+      guildId: message.guildId,
+      channelId: message.channelId,
+      userId: message.author.id,
+      displayName: message.member?.displayName ?? message.author.displayName,
+      isBot: message.author.bot || message.system,
+    });
+  });
   await syncCommands(
     readyClient.rest,
     readyClient.application.id,
@@ -58,14 +79,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     logger,
   );
   let rounds = 0;
-  for (const guildId of readyClient.guilds.cache.keys()) rounds += await quiz.resumeGuild(guildId);
-  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, rounds }, 'ready');
+  let discussions = 0;
+  for (const guildId of readyClient.guilds.cache.keys()) {
+    rounds += await quiz.resumeGuild(guildId);
+    discussions += await sessions.resumeGuild(guildId);
+  }
+  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, rounds, discussions }, 'ready');
 
   return {
     client: readyClient,
     async stop() {
       await router.drain();
       await quiz.shutdown();
+      await sessions.shutdown();
       await readyClient.destroy();
     },
   };

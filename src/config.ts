@@ -9,7 +9,7 @@ const EnvSchema = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'is not set' })
     .trim()
-    .min(1, 'is empty')
+    .min(1, { error: 'is empty', abort: true })
     .regex(/^\S+$/, 'must be a bot token without spaces (copy it from the Bot page of your application)'),
   DISCORD_APPLICATION_ID: z
     .string()
@@ -24,7 +24,7 @@ const EnvSchema = z.object({
     .regex(/^(sqlite|redis|rediss):\/\/.+/, 'must look like sqlite://data/roundtable.sqlite or redis://host:6379')
     .default('sqlite://data/roundtable.sqlite'),
   CONTENT_DIR: z.string().min(1).default('content'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -8,6 +8,7 @@ import type {
 import type { Catalogue } from '../content/catalogue.js';
 import type { Logger } from '../logger.js';
 import type { QuizRuntime } from '../quiz/runtime.js';
+import type { SessionRuntime } from '../session/runtime.js';
 import type { GuildStore } from '../store/index.js';
 
 /** What every handler is given: passed in, never looked up globally. */
@@ -18,6 +19,7 @@ export interface Deps {
   readonly client: Client<true>;
   readonly now: () => number;
   readonly quiz: QuizRuntime;
+  readonly sessions: SessionRuntime;
 }
 
 export type ComponentHandler = (interaction: ButtonInteraction, args: readonly string[], deps: Deps) => Promise<void>;

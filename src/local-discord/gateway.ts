@@ -133,7 +133,7 @@ export class Gateway extends EventEmitter {
 
   /** Asks every client to reconnect and resume (op 7), as Discord does before maintenance. */
   requestReconnect(): void {
-    for (const socket of this.#wss.clients) socket.send(JSON.stringify({ op: GatewayOpcodes.Reconnect, d: null }));
+    for (const socket of this.#wss.clients) sendOp(socket, GatewayOpcodes.Reconnect, null);
   }
 
   /** Number of sessions with a connected, identified socket. */
@@ -158,9 +158,7 @@ export class Gateway extends EventEmitter {
   }
 
   #onConnection(socket: WebSocket): void {
-    socket.send(
-      JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs } }),
-    );
+    sendOp(socket, GatewayOpcodes.Hello, { heartbeat_interval: this.options.heartbeatIntervalMs });
     socket.on('message', (raw) => this.#onMessage(socket, raw));
     socket.on('close', (code) => {
       const session = this.#socketSessions.get(socket);
@@ -194,7 +192,7 @@ export class Gateway extends EventEmitter {
     switch (op) {
       case GatewayOpcodes.Heartbeat:
         this.heartbeats += 1;
-        socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
+        sendOp(socket, GatewayOpcodes.HeartbeatAck, null);
         return;
       case GatewayOpcodes.Identify:
         this.#identify(socket, d);
@@ -253,7 +251,7 @@ export class Gateway extends EventEmitter {
       resume.data.token.replace(/^Bot /, '') !== this.options.token ||
       (resume.data.seq ?? 0) > session.seq
     ) {
-      socket.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false }));
+      sendOp(socket, GatewayOpcodes.InvalidSession, false);
       return;
     }
     const previous = session.socket;
@@ -269,6 +267,11 @@ export class Gateway extends EventEmitter {
     this.resumes += 1;
     this.emit('resumed');
   }
+}
+
+/** A non-dispatch frame, shaped like Discord's (t and s null). */
+function sendOp(socket: WebSocket, op: GatewayOpcodes, d: unknown): void {
+  socket.send(JSON.stringify({ op, d, s: null, t: null }));
 }
 
 function rawToString(raw: RawData): string {

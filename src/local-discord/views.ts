@@ -113,9 +113,11 @@ function emojiText(c: WireComponent): string | null {
   return c.emoji.name ?? c.emoji.id ?? null;
 }
 
-function collect(
-  components: readonly WireComponent[],
-): { buttons: ButtonView[]; selects: SelectView[]; texts: string[] } {
+function collect(components: readonly WireComponent[]): {
+  buttons: ButtonView[];
+  selects: SelectView[];
+  texts: string[];
+} {
   const buttons: ButtonView[] = [];
   const selects: SelectView[] = [];
   const texts: string[] = [];
@@ -166,13 +168,9 @@ function collect(
 }
 
 function embedText(e: EmbedView): string[] {
-  return [
-    e.author,
-    e.title,
-    e.description,
-    ...e.fields.flatMap((f) => [f.name, f.value]),
-    e.footer,
-  ].filter((x): x is string => x !== null && x !== '');
+  return [e.author, e.title, e.description, ...e.fields.flatMap((f) => [f.name, f.value]), e.footer].filter(
+    (x): x is string => x !== null && x !== '',
+  );
 }
 
 export function toMessageView(stored: StoredMessage, botId: string): MessageView {

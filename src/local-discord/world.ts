@@ -390,7 +390,7 @@ export class World extends EventEmitter {
   /** The payload of a message event: guild messages carry the author's member. */
   #withMember(m: WireMessage): WireMessage & { member?: Omit<APIGuildMember, 'user'> } {
     const guild = m.guild_id ? this.guilds.get(m.guild_id) : undefined;
-    if (!guild || !guild.members.has(m.author.id) || m.webhook_id) return m;
+    if (!guild?.members.has(m.author.id) || m.webhook_id) return m;
     const { user: _user, ...member } = this.memberPayload(guild, m.author.id);
     return { ...m, member };
   }

@@ -35,7 +35,7 @@ export interface GuildStore {
    * Every stored record whose key starts with `prefix`, across all servers, e.g.
    * `quiz:round:` to resume rounds after a restart. It scans the namespace with
    * Keyv's iterator (SQLite and Redis both have one), so call it at start-up,
-   * not per event.
+   * not per event. With several shards, each keeps the servers it owns.
    */
   listRecords(prefix: string): Promise<StoredRecordKey[]>;
   /** Waits for queued mutations, then disconnects. Later calls are refused. */

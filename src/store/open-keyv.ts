@@ -92,6 +92,8 @@ async function openSqlite(file: string, logger: Logger): Promise<Keyv<unknown>> 
   return keyv;
 }
 
+// An acknowledged write is as durable as the Redis server's persistence makes it:
+// run it with appendonly yes (appendfsync everysec or always).
 async function openRedis(url: string, logger: Logger): Promise<Keyv<unknown>> {
   const adapter = new KeyvRedis(url, {
     namespace: NAMESPACE,

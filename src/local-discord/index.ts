@@ -1,0 +1,803 @@
+import { createServer, type Server } from 'node:http';
+import {
+  type APITextChannel,
+  type APIUser,
+  ButtonStyle,
+  ChannelType,
+  ComponentType,
+  GatewayCloseCodes,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  InteractionType,
+} from 'discord-api-types/v10';
+import {
+  DEFAULT_BOT_PERMISSIONS,
+  type DefaultUserName,
+  type LocalGuild,
+  type LocalUser,
+  role,
+  seedDefaultGuild,
+  toLocalUser,
+} from './fixtures.js';
+import { type DispatchOptions, Gateway, type IdentifyRecord } from './gateway.js';
+import {
+  autocompletePayload,
+  type CommandPath,
+  chatInputPayload,
+  componentPayload,
+  modalSubmitPayload,
+  type OptionValue,
+} from './interactions.js';
+import { guildCreatePayload } from './payloads.js';
+import { RestApi } from './rest.js';
+import type { WireComponent } from './schemas.js';
+import {
+  emptyReplyView,
+  type MessageView,
+  type ModalView,
+  type ReplyView,
+  toMessageView,
+  toModalView,
+} from './views.js';
+import {
+  type GuildState,
+  type InteractionRecord,
+  NO_FLAGS,
+  type RequestRecord,
+  type StoredCommand,
+  type StoredMessage,
+  type Violation,
+  World,
+} from './world.js';
+
+export type { LocalGuild, LocalUser } from './fixtures.js';
+export type { AttachmentInput, CommandPath, OptionValue } from './interactions.js';
+export {
+  COMMAND_LIMITS,
+  checkAutocompleteLimits,
+  checkCommandLimits,
+  checkMessageLimits,
+  checkModalLimits,
+  MESSAGE_LIMITS,
+} from './limits.js';
+export type { ButtonView, EmbedView, MessageView, ModalView, PollView, ReplyView, SelectView } from './views.js';
+export { renderForTerminal } from './views.js';
+export type { RequestRecord, StoredCommand, Violation } from './world.js';
+
+export interface LocalDiscordOptions {
+  /** The bot token the double accepts (default `local-bot-token`). */
+  token?: string;
+  applicationId?: string;
+  applicationName?: string;
+  /** How long after INTERACTION_CREATE a callback is still accepted (Discord: 3 s). */
+  callbackDeadlineMs?: number;
+  /** How long an interaction token works for edits and follow-ups (Discord: 15 min). */
+  tokenLifetimeMs?: number;
+  /** HELLO's heartbeat_interval (Discord: about 41 s). */
+  heartbeatIntervalMs?: number;
+  /** Privileged intents switched on for the application (GatewayIntentBits); default none. */
+  privilegedIntents?: number;
+  /** Permissions of the bot's managed role. */
+  botPermissions?: bigint;
+  /** Default wait of `reply()`, `autocomplete()` and `waitFor()`. */
+  timeoutMs?: number;
+}
+
+/** A user given by handle, username or id. */
+export type UserRef = LocalUser | string;
+
+/** The options of a slash command as a user fills them in. */
+export interface SlashOptions extends CommandPath {
+  /** Channel the command is used in (default #general). */
+  channelId?: string;
+}
+
+export interface AutocompleteOptions extends SlashOptions {
+  /** The option the user is typing in. */
+  focused: string;
+  /** What they typed so far. */
+  value: string;
+  /** Options already filled in. */
+  options?: Record<string, OptionValue>;
+}
+
+/** Starts the local Discord on 127.0.0.1 with a random port. */
+export async function startLocalDiscord(options: LocalDiscordOptions = {}): Promise<LocalDiscord> {
+  const discord = new LocalDiscord(options);
+  await discord.listen();
+  return discord;
+}
+
+/**
+ * An in-process Discord for tests and the terminal: REST under `apiUrl`, the
+ * gateway at `gatewayUrl`, and methods that act as users do.
+ */
+export class LocalDiscord {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUser: LocalUser;
+  readonly guild: LocalGuild;
+  /** The default users: owner, teacher (Manage Server), student1..3. */
+  readonly users: Readonly<Record<DefaultUserName, LocalUser>>;
+  /** The state behind the double; for tools such as `npm run play`. */
+  readonly world: World;
+  readonly gateway: Gateway;
+  readonly timeoutMs: number;
+
+  readonly #rest: RestApi;
+  readonly #server: Server;
+  readonly #privilegedIntents: number;
+  #port = 0;
+
+  constructor(options: LocalDiscordOptions = {}) {
+    this.token = options.token ?? 'local-bot-token';
+    this.applicationId = options.applicationId ?? '1200000000000000001';
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.#privilegedIntents = options.privilegedIntents ?? 0;
+    this.world = new World({
+      token: this.token,
+      applicationId: this.applicationId,
+      applicationName: options.applicationName ?? 'Roundtable',
+      callbackDeadlineMs: options.callbackDeadlineMs ?? 3000,
+      tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
+    });
+    this.botUser = toLocalUser(this.world.botUser);
+    const seeded = seedDefaultGuild(this.world, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS);
+    this.guild = seeded.guild;
+    this.users = seeded.users;
+    this.gateway = new Gateway({
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      privilegedIntents: this.#privilegedIntents,
+      ready: (sessionId, resumeUrl, shard) => ({
+        v: 10,
+        user: this.world.botUser,
+        guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+        session_id: sessionId,
+        resume_gateway_url: resumeUrl,
+        ...(shard ? { shard: [shard[0], shard[1]] } : {}),
+        application: { id: this.applicationId, flags: NO_FLAGS, flags_new: '0' },
+      }),
+      guildCreates: (intents) =>
+        [...this.world.guilds.values()].map((guild) => guildCreatePayload(this.world, guild, intents)),
+    });
+    this.world.dispatch = (event, data, dispatchOptions) => this.gateway.dispatch(event, data, dispatchOptions);
+    this.#rest = new RestApi(this.world, this.gateway, { privilegedIntents: this.#privilegedIntents });
+    this.#server = createServer((req, res) => {
+      void this.#rest.handle(req, res);
+    });
+    this.#server.on('upgrade', (req, socket, head) => {
+      if (req.url?.startsWith('/gateway')) this.gateway.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string') throw new Error('the local Discord is not listening on TCP');
+    this.#port = address.port;
+    this.world.baseUrl = `http://127.0.0.1:${this.#port}`;
+    this.gateway.setUrl(`ws://127.0.0.1:${this.#port}/gateway`);
+  }
+
+  /** Base URL for discord.js (`rest: { api }`) and @discordjs/rest; routes live under `${apiUrl}/v10`. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.#port}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return this.gateway.url;
+  }
+
+  /** How long after INTERACTION_CREATE a callback is accepted; change it to test slow handlers. */
+  get callbackDeadlineMs(): number {
+    return this.world.options.callbackDeadlineMs;
+  }
+
+  set callbackDeadlineMs(ms: number) {
+    this.world.options.callbackDeadlineMs = ms;
+  }
+
+  /** Every REST request the bot made, in order. */
+  get requests(): readonly RequestRecord[] {
+    return this.world.requests;
+  }
+
+  /** Requests Discord would refuse (limits, bodies, double acknowledgements, late callbacks...). */
+  get violations(): readonly Violation[] {
+    return this.world.violations;
+  }
+
+  /** Requests to routes the double does not know (answered 404). */
+  get unknownRoutes(): readonly RequestRecord[] {
+    return this.world.unknownRoutes;
+  }
+
+  /** Every IDENTIFY, with the intents the bot asked for. */
+  get identifies(): readonly IdentifyRecord[] {
+    return this.gateway.identifies;
+  }
+
+  /** How many times the bot overwrote its commands with PUT (global and guild). */
+  get commandPuts(): number {
+    return this.world.requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/commands') && r.status === 200)
+      .length;
+  }
+
+  /** Registered commands: global ones, or a guild's. */
+  commands(scope: 'global' | string = 'global'): readonly StoredCommand[] {
+    return this.world.commands.get(scope) ?? [];
+  }
+
+  /** Resolves once a bot has identified and received READY and GUILD_CREATE. */
+  waitForReady(timeoutMs = this.timeoutMs): Promise<void> {
+    if (this.gateway.readyCount > 0) return Promise.resolve();
+    return this.#once('ready', timeoutMs, 'no bot identified');
+  }
+
+  /** Closes the bot's socket from the server side (default 4000, which discord.js resumes after). */
+  disconnect(code: number = GatewayCloseCodes.UnknownError): void {
+    this.gateway.disconnect(code);
+  }
+
+  /** Drops the connection (`close`) or asks for a reconnect (`op7`) and waits until the bot resumed. */
+  async reconnect(how: 'close' | 'op7' = 'close', timeoutMs = this.timeoutMs): Promise<void> {
+    const resumed = this.#once('resumed', timeoutMs, 'the bot did not resume');
+    if (how === 'close') this.disconnect();
+    else this.gateway.requestReconnect();
+    await resumed;
+  }
+
+  /** Sends any gateway event (e.g. GUILD_MEMBER_UPDATE); `intent` filters it like Discord does. */
+  dispatch(event: string, data: unknown, options: DispatchOptions = {}): void {
+    this.gateway.dispatch(event, data, options);
+  }
+
+  // ---- users acting ----
+
+  /** A user types `/name` with options and sends it. */
+  slash(
+    user: UserRef,
+    name: string,
+    values: Record<string, OptionValue> = {},
+    options: SlashOptions = {},
+  ): InteractionHandle {
+    const userId = this.#userId(user);
+    const channelId = this.#channelFor(options.channelId);
+    const command = this.#visibleCommand(userId, name);
+    const path = pathOf(options);
+    const record = this.#newRecord({
+      type: InteractionType.ApplicationCommand,
+      userId,
+      channelId,
+      commandName: name,
+      customId: null,
+      sourceMessageId: null,
+      parentId: null,
+    });
+    return this.#send(record, () => chatInputPayload(this.world, record, command, values, path));
+  }
+
+  /** A user types into an autocomplete option; resolves with the choices the bot offered. */
+  async autocomplete(
+    user: UserRef,
+    name: string,
+    options: AutocompleteOptions,
+  ): Promise<{ name: string; value: string | number }[]> {
+    const userId = this.#userId(user);
+    const channelId = this.#channelFor(options.channelId);
+    const command = this.#visibleCommand(userId, name);
+    const record = this.#newRecord({
+      type: InteractionType.ApplicationCommandAutocomplete,
+      userId,
+      channelId,
+      commandName: name,
+      customId: null,
+      sourceMessageId: null,
+      parentId: null,
+    });
+    const handle = this.#send(record, () =>
+      autocompletePayload(this.world, record, command, options.options ?? {}, pathOf(options), {
+        name: options.focused,
+        value: options.value,
+      }),
+    );
+    await handle.ack();
+    return record.choices ?? [];
+  }
+
+  /** A user clicks the button `customId` on a message (a channel message or a reply only they see). */
+  click(user: UserRef, message: MessageView | string, customId: string): InteractionHandle {
+    const userId = this.#userId(user);
+    const source = this.#visibleMessage(userId, message);
+    const component = findComponent(source.message.components, customId);
+    if (!component || component.type !== ComponentType.Button) {
+      throw new Error(`message ${source.message.id} has no button ${customId} (has: ${customIds(source).join(', ')})`);
+    }
+    if (component.disabled) throw new Error(`button ${customId} is disabled`);
+    if (component.style === ButtonStyle.Link) throw new Error(`button ${customId} is a link`);
+    return this.#componentInteraction(userId, source, component, null);
+  }
+
+  /** A user picks `values` in the select menu `customId`. */
+  select(user: UserRef, message: MessageView | string, customId: string, values: string[]): InteractionHandle {
+    const userId = this.#userId(user);
+    const source = this.#visibleMessage(userId, message);
+    const component = findComponent(source.message.components, customId);
+    if (!component || component.type === ComponentType.Button || component.type === ComponentType.ActionRow) {
+      throw new Error(`message ${source.message.id} has no select menu ${customId}`);
+    }
+    if (component.disabled) throw new Error(`select menu ${customId} is disabled`);
+    const min = component.min_values ?? 1;
+    const max = component.max_values ?? 1;
+    if (values.length < min || values.length > max) throw new Error(`select ${customId} takes ${min} to ${max} values`);
+    if (component.type === ComponentType.StringSelect) {
+      const known = (component.options ?? []).map((o) => o.value);
+      const unknown = values.filter((v) => !known.includes(v));
+      if (unknown.length > 0) throw new Error(`select ${customId} has no option ${unknown.join(', ')}`);
+    }
+    return this.#componentInteraction(userId, source, component, values);
+  }
+
+  /** The user who saw the modal fills it in (by field custom_id) and submits it. */
+  submitModal(handle: InteractionHandle, values: Record<string, string | string[]>): InteractionHandle {
+    const parent = handle.record;
+    const modal = parent.modal;
+    if (!modal) throw new Error(`interaction ${parent.id} did not show a modal`);
+    const source = parent.type === InteractionType.MessageComponent ? parent.sourceMessageId : null;
+    const stored = source ? this.world.messages.get(source) : undefined;
+    const record = this.#newRecord({
+      type: InteractionType.ModalSubmit,
+      userId: parent.userId,
+      channelId: parent.channelId,
+      commandName: parent.commandName,
+      customId: modal.custom_id,
+      sourceMessageId: stored ? stored.message.id : null,
+      parentId: parent.id,
+    });
+    return this.#send(record, () => modalSubmitPayload(this.world, record, modal, values, stored ?? null));
+  }
+
+  /** A user posts a message in a channel or thread (MESSAGE_CREATE; content reaches bots only with MessageContent). */
+  postUserMessage(user: UserRef, channelId: string = this.guild.generalChannelId, content = 'hello'): MessageView {
+    const author = this.#user(user);
+    if (!this.world.channels.has(channelId)) throw new Error(`unknown channel ${channelId}`);
+    const stored = this.world.createMessage({
+      channelId,
+      author,
+      body: { content },
+      uploads: [],
+    });
+    return this.#view(stored);
+  }
+
+  /** A user votes for a poll answer (answer ids start at 1). */
+  pollVote(user: UserRef, message: MessageView | string, answerId: number): void {
+    const userId = this.#userId(user);
+    this.world.addVote(this.#visibleMessage(userId, message), userId, answerId, true);
+  }
+
+  pollUnvote(user: UserRef, message: MessageView | string, answerId: number): void {
+    const userId = this.#userId(user);
+    this.world.addVote(this.#visibleMessage(userId, message), userId, answerId, false);
+  }
+
+  /** Ends a poll as if its duration ran out. */
+  endPoll(message: MessageView | string): void {
+    const stored = this.#stored(typeof message === 'string' ? message : message.id);
+    if (!stored.message.poll) throw new Error(`message ${stored.message.id} has no poll`);
+    this.world.finalizePoll(stored);
+  }
+
+  // ---- what users see ----
+
+  /** Messages in a channel as everyone sees them, oldest first, after edits; bot messages only unless `includeUsers`. */
+  channelMessages(
+    channelId: string = this.guild.generalChannelId,
+    options: { includeUsers?: boolean } = {},
+  ): MessageView[] {
+    return this.world
+      .visibleMessages(channelId)
+      .filter((m) => options.includeUsers || m.message.author.id === this.world.botUser.id)
+      .map((m) => this.#view(m));
+  }
+
+  /** The current state of one message (also ephemeral ones), or undefined. */
+  message(id: string): MessageView | undefined {
+    const stored = this.world.messages.get(id);
+    return stored ? this.#view(stored) : undefined;
+  }
+
+  /** Threads of a channel: id and name. */
+  threads(parentId: string = this.guild.generalChannelId): { id: string; name: string }[] {
+    return [...this.world.channels.values()]
+      .filter((c) => 'parent_id' in c && c.parent_id === parentId && c.type !== ChannelType.GuildText)
+      .map((c) => ({ id: c.id, name: c.name }));
+  }
+
+  /** Resolves with the first truthy value of `check`, re-checked on every change and every 20 ms. */
+  waitFor<T>(
+    check: () => T | undefined | null | false,
+    timeoutMs = this.timeoutMs,
+    what: string | (() => string) = 'condition',
+  ): Promise<T> {
+    return waitUntil(this.world, check, timeoutMs, what);
+  }
+
+  // ---- setup ----
+
+  /** Adds a guild member; `permissions` become a role of their own, `roles` are names or ids. */
+  addMember(name: string, options: { permissions?: bigint; roles?: string[] } = {}): LocalUser {
+    const guild = this.#guildState();
+    const id = this.world.nextId();
+    const user: APIUser = { id, username: name, global_name: name, discriminator: '0', avatar: null };
+    this.world.users.set(id, user);
+    const roles = (options.roles ?? []).map((r) => {
+      const found = guild.roles.find((x) => x.id === r || x.name === r);
+      if (!found) throw new Error(`unknown role ${r}`);
+      return found.id;
+    });
+    if (options.permissions !== undefined) roles.push(this.addRole(name, options.permissions));
+    guild.members.set(id, { roles, joinedAt: new Date().toISOString(), nick: null });
+    this.dispatch(
+      GatewayDispatchEvents.GuildMemberAdd,
+      { ...this.world.memberPayload(guild, id), guild_id: guild.id },
+      { intent: GatewayIntentBits.GuildMembers },
+    );
+    this.world.changed();
+    return toLocalUser(user);
+  }
+
+  /** Adds a role and returns its id. */
+  addRole(name: string, permissions: bigint): string {
+    const guild = this.#guildState();
+    const created = role(this.world.nextId(), name, permissions, guild.roles.length);
+    guild.roles.push(created);
+    this.dispatch(
+      GatewayDispatchEvents.GuildRoleCreate,
+      { guild_id: guild.id, role: created },
+      { intent: GatewayIntentBits.Guilds },
+    );
+    return created.id;
+  }
+
+  /** Adds a text channel and returns its id. */
+  addChannel(name: string): string {
+    const guild = this.#guildState();
+    const id = this.world.nextId();
+    const channel: APITextChannel = {
+      id,
+      type: ChannelType.GuildText,
+      guild_id: guild.id,
+      name,
+      position: guild.channelIds.length,
+      parent_id: null,
+      topic: null,
+      nsfw: false,
+      rate_limit_per_user: 0,
+      last_message_id: null,
+      permission_overwrites: [],
+    };
+    this.world.channels.set(id, channel);
+    guild.channelIds.push(id);
+    this.dispatch(GatewayDispatchEvents.ChannelCreate, channel, { intent: GatewayIntentBits.Guilds });
+    return id;
+  }
+
+  /** Stops the server and drops every connection; safe to call twice. */
+  async close(): Promise<void> {
+    if (!this.#server.listening) return;
+    await this.gateway.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  // ---- internals ----
+
+  #view(stored: StoredMessage): MessageView {
+    return toMessageView(stored, this.world.botUser.id);
+  }
+
+  #guildState(): GuildState {
+    const guild = this.world.guilds.get(this.guild.id);
+    if (!guild) throw new Error('the default guild is gone');
+    return guild;
+  }
+
+  #user(ref: UserRef): APIUser {
+    const key = typeof ref === 'string' ? ref : ref.id;
+    const user = this.world.users.get(key) ?? [...this.world.users.values()].find((u) => u.username === key);
+    if (!user) throw new Error(`unknown user ${key}`);
+    return user;
+  }
+
+  #userId(ref: UserRef): string {
+    const user = this.#user(ref);
+    if (!this.#guildState().members.has(user.id)) throw new Error(`${user.username} is not in the guild`);
+    return user.id;
+  }
+
+  #channelFor(channelId: string | undefined): string {
+    const id = channelId ?? this.guild.generalChannelId;
+    if (!this.world.channels.has(id)) throw new Error(`unknown channel ${id}`);
+    return id;
+  }
+
+  #stored(id: string): StoredMessage {
+    const stored = this.world.messages.get(id);
+    if (!stored || stored.deleted) throw new Error(`unknown message ${id}`);
+    return stored;
+  }
+
+  #visibleMessage(userId: string, message: MessageView | string): StoredMessage {
+    const stored = this.#stored(typeof message === 'string' ? message : message.id);
+    if (stored.visibleTo && stored.visibleTo !== userId) {
+      throw new Error(`message ${stored.message.id} is ephemeral and only its recipient can use it`);
+    }
+    return stored;
+  }
+
+  /** The command as a user would find it; Discord hides commands whose default_member_permissions they lack. */
+  #visibleCommand(userId: string, name: string): StoredCommand {
+    const guild = this.#guildState();
+    const command = this.world.findCommand(guild.id, name);
+    if (!command) {
+      const known = [...this.world.commands.values()].flat().map((c) => c.name);
+      throw new Error(`/${name} is not registered (registered: ${known.join(', ') || 'none'})`);
+    }
+    if (command.default_member_permissions != null) {
+      const needed = BigInt(command.default_member_permissions);
+      if ((this.world.permissionsOf(guild, userId) & needed) !== needed) {
+        throw new Error(`/${name} is hidden from this user: it needs permissions ${needed}`);
+      }
+    }
+    return command;
+  }
+
+  #newRecord(fields: Omit<Parameters<World['newInteraction']>[0], 'guildId'>): InteractionRecord {
+    return this.world.newInteraction({ ...fields, guildId: this.guild.id });
+  }
+
+  #send(record: InteractionRecord, build: () => unknown): InteractionHandle {
+    let payload: unknown;
+    try {
+      payload = build();
+    } catch (error) {
+      this.world.interactions.delete(record.id);
+      this.world.interactionsByToken.delete(record.token);
+      throw error;
+    }
+    if (this.gateway.connectedSessions === 0 && this.gateway.readyCount === 0) {
+      throw new Error('no bot is connected to the local Discord');
+    }
+    record.sentAt = Date.now();
+    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    return new InteractionHandle(this, record);
+  }
+
+  #componentInteraction(
+    userId: string,
+    source: StoredMessage,
+    component: WireComponent,
+    values: string[] | null,
+  ): InteractionHandle {
+    const record = this.#newRecord({
+      type: InteractionType.MessageComponent,
+      userId,
+      channelId: source.message.channel_id,
+      commandName: null,
+      customId: component.custom_id ?? null,
+      sourceMessageId: source.message.id,
+      parentId: null,
+    });
+    return this.#send(record, () => componentPayload(this.world, record, source, component, values));
+  }
+
+  #once(event: 'ready' | 'resumed', timeoutMs: number, what: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.gateway.off(event, done);
+        reject(new Error(`${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.gateway.once(event, done);
+    });
+  }
+}
+
+/**
+ * One interaction a user started: wait for the bot's answer with `reply()`,
+ * then inspect the messages it produced.
+ */
+export class InteractionHandle {
+  readonly #discord: LocalDiscord;
+  /** Edits of the clicked message when the click was sent, to notice a later update. */
+  readonly #sourceEdits: number;
+
+  constructor(
+    discord: LocalDiscord,
+    readonly record: InteractionRecord,
+  ) {
+    this.#discord = discord;
+    const source = record.sourceMessageId ? discord.world.messages.get(record.sourceMessageId) : undefined;
+    this.#sourceEdits = source?.edits ?? 0;
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  /** The callback type once the bot answered (4 reply, 5 defer, 6 deferred update, 7 update, 8 choices, 9 modal). */
+  get callbackType(): number | null {
+    return this.record.callback?.type ?? null;
+  }
+
+  /** Why the double refused what the bot sent for this interaction. */
+  get rejections(): readonly string[] {
+    return this.record.rejections;
+  }
+
+  /** The modal the bot showed, if any. */
+  get modal(): ModalView | null {
+    return this.record.modal ? toModalView(this.record.modal) : null;
+  }
+
+  /** The reply (or, after an update, the updated message), current state. */
+  get original(): MessageView | null {
+    const id = this.record.originalId;
+    return id ? (this.#discord.message(id) ?? null) : null;
+  }
+
+  get followUps(): MessageView[] {
+    return this.record.followUpIds.flatMap((id) => this.#discord.message(id) ?? []);
+  }
+
+  /** The original (unless it is the clicked message) and the follow-ups, current state. */
+  get messages(): MessageView[] {
+    const own = this.record.originalId && this.record.originalId !== this.record.sourceMessageId ? this.original : null;
+    return [...(own ? [own] : []), ...this.followUps];
+  }
+
+  /** Waits for the callback alone. */
+  async ack(timeoutMs = this.#discord.timeoutMs): Promise<{ type: number; data: unknown }> {
+    const deadline = this.#discord.world.options.callbackDeadlineMs;
+    return this.#discord.waitFor(
+      () => {
+        if (this.record.callback) return this.record.callback;
+        // Past the deadline no callback can succeed any more: fail now rather than at the timeout.
+        if (Date.now() - this.record.sentAt > deadline + 100) {
+          throw new Error(`expected ${this.#describe(`acknowledge within ${deadline} ms`)}`);
+        }
+        return undefined;
+      },
+      timeoutMs,
+      () => this.#describe('acknowledge'),
+    );
+  }
+
+  /**
+   * Waits for what the user ends up seeing: the reply, the updated message, the
+   * modal; after a deferral, the first edit or follow-up.
+   */
+  async reply(timeoutMs = this.#discord.timeoutMs): Promise<ReplyView> {
+    const started = Date.now();
+    const { type } = await this.ack(timeoutMs);
+    const left = Math.max(0, timeoutMs - (Date.now() - started));
+    const withType = (view: MessageView): ReplyView => ({ ...view, type, modal: null });
+    switch (type) {
+      case 4:
+      case 7:
+        return withType(this.#must(this.original));
+      case 5:
+        return withType(
+          await this.#discord.waitFor(
+            () => {
+              const view = this.original;
+              return view && (!view.loading || view.deleted) ? view : undefined;
+            },
+            left,
+            () => this.#describe('edit the deferred reply'),
+          ),
+        );
+      case 6:
+        return withType(
+          await this.#discord.waitFor(
+            () => {
+              const source = this.original;
+              if (source && source.edits > this.#sourceEdits) return source;
+              return this.followUps[0];
+            },
+            left,
+            () => this.#describe('edit the message or follow up after deferUpdate'),
+          ),
+        );
+      case 9:
+        return emptyReplyView(type, this.modal);
+      default:
+        return emptyReplyView(type, null);
+    }
+  }
+
+  #must(view: MessageView | null): MessageView {
+    if (!view) throw new Error(`interaction ${this.record.id} has no message`);
+    return view;
+  }
+
+  #describe(what: string): string {
+    const r = this.record;
+    const name = r.commandName ? `/${r.commandName}` : r.customId ? `component ${r.customId}` : `interaction ${r.id}`;
+    const refused = r.rejections.length > 0 ? `; the double refused: ${r.rejections.join(' | ')}` : '';
+    return `the bot to ${what} (${name})${refused}`;
+  }
+}
+
+function pathOf(options: CommandPath): CommandPath {
+  return {
+    ...(options.subcommand !== undefined ? { subcommand: options.subcommand } : {}),
+    ...(options.group !== undefined ? { group: options.group } : {}),
+  };
+}
+
+function* walk(components: readonly WireComponent[]): Generator<WireComponent> {
+  for (const c of components) {
+    yield c;
+    if (c.components) yield* walk(c.components);
+    if (c.accessory) yield* walk([c.accessory]);
+  }
+}
+
+function findComponent(components: readonly WireComponent[], customId: string): WireComponent | undefined {
+  for (const c of walk(components)) if (c.custom_id === customId) return c;
+  return undefined;
+}
+
+function customIds(stored: StoredMessage): string[] {
+  return [...walk(stored.message.components)].flatMap((c) => (c.custom_id ? [c.custom_id] : []));
+}
+
+/** Resolves with the first truthy `check()`, re-checked on each world change and on a short interval. */
+function waitUntil<T>(
+  world: World,
+  check: () => T | undefined | null | false,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const attempt = (): boolean => {
+      let value: T | undefined | null | false;
+      try {
+        value = check();
+      } catch (error) {
+        finish();
+        reject(error);
+        return true;
+      }
+      if (value === undefined || value === null || value === false) return false;
+      finish();
+      resolve(value);
+      return true;
+    };
+    const onChange = () => {
+      attempt();
+    };
+    const interval = setInterval(onChange, 20);
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`));
+    }, timeoutMs);
+    const finish = () => {
+      clearInterval(interval);
+      clearTimeout(timer);
+      world.off('change', onChange);
+    };
+    world.on('change', onChange);
+    attempt();
+  });
+}

@@ -1,0 +1,358 @@
+import { ButtonStyle } from 'discord.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Pack, QuizItem } from '../src/content/schema.js';
+import { decodeId } from '../src/discord/custom-id.js';
+import { type AnswerReply, answer, close, next, type StartOptions, startRound, stop } from '../src/quiz/engine.js';
+import { answerReplyText, renderQuestion, renderReveal, renderStandings } from '../src/quiz/render.js';
+import { type RevealView, revealView } from '../src/quiz/reveal.js';
+import { roundStandings } from '../src/quiz/standings.js';
+import type { QuizItems, QuizRound, Standing } from '../src/quiz/state.js';
+import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
+import { loadRealPack } from './fixtures/real-pack.js';
+
+const T0 = 1_700_000_000_000;
+const ROUND = 'lnx8k2ab3f9c';
+/** Round ids are at most 20 characters (the buttons' argument schema). */
+const LONGEST_ROUND = 'abcdefghij0123456789';
+/** The longest display name Discord allows (32), made of characters that markdown escaping doubles. */
+const AWKWARD_NAME = '*_~`|'.repeat(6).slice(0, 32);
+
+let pack: Pack;
+let items: QuizItems;
+let title: string;
+beforeAll(async () => {
+  pack = await loadRealPack();
+  items = new Map(pack.quiz.map((item) => [item.id, item]));
+  title = pack.article.title;
+});
+
+function item(id: string): QuizItem {
+  const found = items.get(id);
+  if (!found) throw new Error(`the real pack has no quiz item ${id}`);
+  return found;
+}
+
+function start(bank: readonly string[], options: StartOptions, roundId = ROUND): QuizRound {
+  const result = startRound(
+    { roundId, article: pack.slug, channelId: 'c1', hostId: 'host', options, bank, used: [], seed: 1 },
+    T0,
+  );
+  if (!result.ok) throw new Error(`start failed: ${result.error.kind}`);
+  // The engine shuffles the bank; asking in bank order lets the expectations name each question.
+  expect([...result.state.questionIds].sort()).toEqual([...bank].sort());
+  return { ...result.state, questionIds: [...bank] };
+}
+
+/** Clicks in order; each click `ms` after the question opened. */
+function play(state: QuizRound, clicks: readonly [user: string, choice: number, ms: number][]): QuizRound {
+  let current = state;
+  for (const [user, choice, ms] of clicks) {
+    const outcome = answer(
+      current,
+      { roundId: current.roundId, index: current.index, userId: user, displayName: user, choice },
+      current.openedAt + ms,
+      items,
+    );
+    if (outcome.reply.kind !== 'accepted') throw new Error(`${user}'s click was refused: ${outcome.reply.kind}`);
+    current = outcome.state;
+  }
+  return current;
+}
+
+function reveal(state: QuizRound): { state: QuizRound; view: RevealView } {
+  const closed = close(state, { index: state.index, by: 'host' }, state.openedAt + 25_000).state;
+  const view = revealView(closed, closed.index, items);
+  if (!view) throw new Error('no reveal view');
+  return { state: closed, view };
+}
+
+function currentItem(state: QuizRound): QuizItem {
+  return item(state.questionIds[state.index] ?? '');
+}
+
+describe('renderQuestion', () => {
+  test('GIVEN a timed real question THEN the question, lettered choices, a relative close time and buttons', () => {
+    const state = start(['who-invited-kim'], { questions: 1, seconds: 20 });
+    const view = renderQuestion(state, item('who-invited-kim'), title);
+    const embed = onlyEmbed(view);
+    expect(embed.title).toBe('Question 1 of 1');
+    expect(embed.description).toBe(
+      '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
+        '🇦 The Chinese government\n🇧 Vladimir Putin\n🇨 US officials\n🇩 The United Nations',
+    );
+    expect(embed.fields).toEqual([
+      { name: 'Time', value: `Closes <t:${(T0 + 20_000) / 1000}:R>`, inline: true },
+      { name: 'Answered', value: '0', inline: true },
+    ]);
+    expect(embed.footer?.text).toBe(`Easy · ${title} · round ${ROUND}`);
+    expect(buttonsOf(view)).toEqual([
+      {
+        label: 'The Chinese government',
+        customId: `quiz-answer:${ROUND}:0:0`,
+        disabled: false,
+        style: ButtonStyle.Primary,
+      },
+      { label: 'Vladimir Putin', customId: `quiz-answer:${ROUND}:0:1`, disabled: false, style: ButtonStyle.Primary },
+      { label: 'US officials', customId: `quiz-answer:${ROUND}:0:2`, disabled: false, style: ButtonStyle.Primary },
+      {
+        label: 'The United Nations',
+        customId: `quiz-answer:${ROUND}:0:3`,
+        disabled: false,
+        style: ButtonStyle.Primary,
+      },
+      { label: 'Reveal (host)', customId: `quiz-reveal:${ROUND}:0`, disabled: false, style: ButtonStyle.Secondary },
+      { label: 'End round (host)', customId: `quiz-stop:${ROUND}`, disabled: false, style: ButtonStyle.Danger },
+    ]);
+  });
+
+  test('GIVEN answers already in THEN the count is shown, but not who chose what', () => {
+    const state = play(start(['who-invited-kim'], { questions: 1 }), [
+      ['ann', 1, 1000],
+      ['bo', 0, 2000],
+    ]);
+    const embed = onlyEmbed(renderQuestion(state, currentItem(state), title));
+    expect(embed.fields?.find((f) => f.name === 'Answered')?.value).toBe('2');
+    expect(JSON.stringify(embed)).not.toContain('ann');
+  });
+
+  test('GIVEN a host-paced round THEN no timer is shown', () => {
+    const state = start(['who-invited-kim'], { questions: 1, seconds: 0 });
+    const embed = onlyEmbed(renderQuestion(state, currentItem(state), title));
+    expect(embed.fields?.[0]).toEqual({ name: 'Time', value: 'No timer: the host reveals the answer.', inline: true });
+  });
+
+  test('GIVEN the second question of three THEN the title and the button ids say so', () => {
+    const first = reveal(
+      start(
+        pack.quiz.slice(0, 3).map((q) => q.id),
+        { questions: 3 },
+      ),
+    ).state;
+    const second = next(first, { index: 0 }, T0 + 30_000).state;
+    const view = renderQuestion(second, currentItem(second), title);
+    expect(onlyEmbed(view).title).toBe('Question 2 of 3');
+    expect(buttonsOf(view).map((b) => decodeId(b.customId)?.args.slice(0, 2))).toEqual([
+      [ROUND, '1'],
+      [ROUND, '1'],
+      [ROUND, '1'],
+      [ROUND, '1'],
+      [ROUND, '1'],
+      [ROUND],
+    ]);
+  });
+});
+
+describe('renderReveal', () => {
+  function revealed(options: StartOptions = { questions: 2, seconds: 20 }) {
+    const state = play(start(['who-invited-kim', 'which-annexation'], options), [
+      ['Ann', 1, 0],
+      ['Bo', 1, 10_000],
+      ['Cy', 3, 5_000],
+    ]);
+    return reveal(state);
+  }
+
+  test('GIVEN three answers, two right THEN each choice shows its count and share, the right one marked', () => {
+    const { state, view } = revealed();
+    const embed = onlyEmbed(renderReveal(state, currentItem(state), view, title));
+    expect(embed.title).toBe('Question 1 of 2: the answer');
+    expect(embed.description).toBe(
+      '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
+        '▫️ 🇦 The Chinese government\n`░░░░░░░░░░░░` 0 (0%)\n' +
+        '✅ 🇧 Vladimir Putin\n`████████░░░░` 2 (67%)\n' +
+        '▫️ 🇨 US officials\n`░░░░░░░░░░░░` 0 (0%)\n' +
+        '▫️ 🇩 The United Nations\n`████░░░░░░░░` 1 (33%)',
+    );
+  });
+
+  test('GIVEN a reveal THEN the explanation, the quote with its paragraph and the fastest right answers', () => {
+    const { state, view } = revealed();
+    const quizItem = currentItem(state);
+    const embed = onlyEmbed(renderReveal(state, quizItem, view, title));
+    expect(embed.fields).toEqual([
+      { name: 'Why', value: quizItem.explanation },
+      { name: 'From the article (¶1)', value: `> ${quizItem.quote}` },
+      { name: 'Answered', value: '3 answered, 2 correct · fastest: Ann (+1000), Bo (+750)' },
+    ]);
+  });
+
+  test('GIVEN a reveal THEN the answer buttons are disabled, the right one green', () => {
+    const { state, view } = revealed();
+    const buttons = buttonsOf(renderReveal(state, currentItem(state), view, title));
+    expect(buttons.slice(0, 4).map((b) => [b.label, b.disabled, b.style])).toEqual([
+      ['The Chinese government', true, ButtonStyle.Secondary],
+      ['Vladimir Putin', true, ButtonStyle.Success],
+      ['US officials', true, ButtonStyle.Secondary],
+      ['The United Nations', true, ButtonStyle.Secondary],
+    ]);
+  });
+
+  test('GIVEN a closed question that is not the last THEN the host can go on or end the round', () => {
+    const { state, view } = revealed();
+    const host = buttonsOf(renderReveal(state, currentItem(state), view, title)).slice(4);
+    expect(host).toEqual([
+      { label: 'Next question (host)', customId: `quiz-next:${ROUND}:0`, disabled: false, style: ButtonStyle.Primary },
+      { label: 'End round (host)', customId: `quiz-stop:${ROUND}`, disabled: false, style: ButtonStyle.Danger },
+    ]);
+  });
+
+  test('GIVEN the last question closed THEN the only host button leads to the final standings', () => {
+    const state = play(start(['who-invited-kim'], { questions: 1 }), [['Ann', 1, 0]]);
+    const closed = reveal(state);
+    const host = buttonsOf(renderReveal(closed.state, currentItem(closed.state), closed.view, title)).slice(4);
+    expect(host.map((b) => [b.label, b.customId])).toEqual([['Final standings (host)', `quiz-next:${ROUND}:0`]]);
+  });
+
+  test('GIVEN a round that runs on its own THEN the reveal says when the next question comes', () => {
+    const { state, view } = revealed({ questions: 2, seconds: 20, auto: true });
+    const description = onlyEmbed(renderReveal(state, currentItem(state), view, title)).description ?? '';
+    expect(state.advanceAt).not.toBeNull();
+    expect(description.split('\n').at(-1)).toBe(`-# Next question <t:${Math.ceil((state.advanceAt ?? 0) / 1000)}:R>`);
+  });
+
+  test('GIVEN the reveal of an earlier question re-rendered later THEN it has no host buttons', () => {
+    const { state } = revealed();
+    const later = next(state, { index: 0 }, T0 + 40_000).state;
+    const earlier = revealView(later, 0, items);
+    if (!earlier) throw new Error('no reveal view');
+    const view = renderReveal(later, item('who-invited-kim'), earlier, title);
+    expect(buttonsOf(view).map((b) => b.label)).toEqual([
+      'The Chinese government',
+      'Vladimir Putin',
+      'US officials',
+      'The United Nations',
+    ]);
+    expect(onlyEmbed(view).title).toBe('Question 1 of 2: the answer');
+  });
+
+  test('GIVEN nobody answered THEN every share is 0% and no one is named fastest', () => {
+    const closed = reveal(start(['who-invited-kim'], { questions: 1 }));
+    const embed = onlyEmbed(renderReveal(closed.state, currentItem(closed.state), closed.view, title));
+    expect(embed.description).toContain('✅ 🇧 Vladimir Putin\n`░░░░░░░░░░░░` 0 (0%)');
+    expect(embed.fields?.at(-1)).toEqual({ name: 'Answered', value: '0 answered, 0 correct' });
+  });
+});
+
+describe('renderStandings', () => {
+  const row = (rank: number, name: string, points: number, correct = 1, answered = 2): Standing => ({
+    rank,
+    userId: `u-${name}`,
+    name,
+    points,
+    correct,
+    answered,
+  });
+
+  test('GIVEN a completed real round THEN players are ranked by points with medals', () => {
+    let state = start(['who-invited-kim', 'which-annexation'], { questions: 2, seconds: 20 });
+    state = play(state, [
+      ['Ann', 1, 0],
+      ['Bo', 0, 0],
+    ]);
+    state = next(reveal(state).state, { index: 0 }, T0 + 30_000).state;
+    state = play(state, [
+      ['Ann', 0, 0],
+      ['Bo', 2, 0],
+    ]);
+    const finished = next(reveal(state).state, { index: 1 }, T0 + 60_000).state;
+    const view = renderStandings(finished, roundStandings(finished), 2);
+    expect(onlyEmbed(view).description).toBe(
+      'Round complete. 2 players.\n\n' +
+        '🥇 Ann: **1000** points (1/2 correct)\n' +
+        '🥇 Bo: **1000** points (1/2 correct)',
+    );
+  });
+
+  test('GIVEN shared ranks THEN tied players share a medal and the next rank skips', () => {
+    const state = stop(start(['who-invited-kim', 'which-annexation'], { questions: 2 }), T0 + 1000).state;
+    const rows = [row(1, 'Ann', 900), row(1, 'Bo', 900), row(3, 'Cy', 500), row(4, 'Di', 100), row(4, 'Ed', 100)];
+    expect(onlyEmbed(renderStandings(state, rows, 5)).description).toBe(
+      'Round ended by the host after question 1. 5 players.\n\n' +
+        '🥇 Ann: **900** points (1/2 correct)\n' +
+        '🥇 Bo: **900** points (1/2 correct)\n' +
+        '🥉 Cy: **500** points (1/2 correct)\n' +
+        '**4.** Di: **100** points (1/2 correct)\n' +
+        '**4.** Ed: **100** points (1/2 correct)',
+    );
+  });
+
+  test('GIVEN nobody answered THEN the standings say so', () => {
+    const state = stop(start(['who-invited-kim'], { questions: 1 }), T0 + 1000).state;
+    const embed = onlyEmbed(renderStandings(state, [], 0));
+    expect(embed.title).toBe('Final standings');
+    expect(embed.description).toBe('Round ended by the host after question 1. 0 players.\n\nNobody answered.');
+    expect(embed.footer?.text).toBe(
+      `Round ${ROUND} · /quiz leaderboard for all-time scores · /quiz report for the CSV`,
+    );
+  });
+
+  test('GIVEN one player THEN "player" is singular', () => {
+    const state = stop(start(['who-invited-kim'], { questions: 1 }), T0 + 1000).state;
+    expect(onlyEmbed(renderStandings(state, [row(1, 'Ann', 1)], 1)).description).toMatch(/ 1 player\.\n/);
+  });
+
+  test('GIVEN ten players with the longest awkward names THEN the standings fit Discord', () => {
+    const state = stop(start(['who-invited-kim'], { questions: 1 }, LONGEST_ROUND), T0 + 1000).state;
+    const rows = Array.from({ length: 10 }, (_, i) => row(i + 1, `${AWKWARD_NAME}`, 1_000_000 - i, 30, 30));
+    expect(limitProblems(renderStandings(state, rows, 500))).toEqual([]);
+  });
+});
+
+describe('answerReplyText', () => {
+  test.each([
+    [{ kind: 'accepted', choice: 2 }, 'Answer received: **C**. Wait for the reveal!'],
+    [{ kind: 'already-answered', choice: 0 }, 'You already answered **A**. Your first answer is the one that counts.'],
+    [{ kind: 'closed' }, 'This question has closed: answers are no longer taken.'],
+    [{ kind: 'round-ended' }, 'This round has ended. Ask your host to start a new one with /quiz start.'],
+    [{ kind: 'wrong-question', current: 2 }, 'This button belongs to an earlier question. Answer question 3 instead.'],
+    [{ kind: 'invalid-choice' }, 'That is not one of the choices.'],
+    [{ kind: 'unavailable' }, 'This question is no longer available. Tell your host.'],
+  ] satisfies [AnswerReply, string][])('GIVEN the reply %j THEN the student reads "%s"', (reply, text) => {
+    expect(answerReplyText(reply)).toBe(text);
+  });
+
+  test('GIVEN a real click refused after the deadline THEN the student is told the question closed', () => {
+    const state = start(['who-invited-kim'], { questions: 1, seconds: 20 });
+    const late = answer(
+      state,
+      { roundId: ROUND, index: 0, userId: 'u', displayName: 'U', choice: 1 },
+      T0 + 20_001,
+      items,
+    );
+    expect(answerReplyText(late.reply)).toBe('This question has closed: answers are no longer taken.');
+  });
+});
+
+describe('every real quiz item', () => {
+  test('GIVEN each item asked, answered by many and revealed THEN every message fits Discord', () => {
+    const problems: string[] = [];
+    for (const quizItem of pack.quiz) {
+      const state = start([quizItem.id], { questions: 1, seconds: 20, auto: true }, LONGEST_ROUND);
+      const asked = renderQuestion(state, quizItem, title);
+      const clicks = Array.from({ length: 40 }, (_, i): [string, number, number] => [
+        `${AWKWARD_NAME.slice(0, 29)}${String(i).padStart(3, '0')}`,
+        i % quizItem.choices.length,
+        i * 100,
+      ]);
+      const closed = reveal(play(state, clicks));
+      const shown = renderReveal(closed.state, quizItem, closed.view, title);
+      const final = next(closed.state, { index: 0 }, T0 + 60_000).state;
+      const standings = renderStandings(final, roundStandings(final), 40);
+      for (const [what, view] of [
+        ['question', asked],
+        ['reveal', shown],
+        ['standings', standings],
+      ] as const) {
+        problems.push(...limitProblems(view).map((p) => `${quizItem.id} ${what}: ${p}`));
+      }
+      // One answer button per choice, and the reveal marks the right one.
+      expect(buttonsOf(asked).filter((b) => b.customId.startsWith('quiz-answer:'))).toHaveLength(
+        quizItem.choices.length,
+      );
+      const right = quizItem.choices.indexOf(quizItem.answer);
+      expect(right, quizItem.id).toBeGreaterThanOrEqual(0);
+      expect(buttonsOf(shown)[right]?.style, quizItem.id).toBe(ButtonStyle.Success);
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,381 @@
+import { ButtonStyle, ComponentType } from 'discord.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  CLAIM_KINDS,
+  type Claim,
+  LEVELS,
+  type Pack,
+  SUMMARY_LENGTHS,
+  type Term,
+  THEMES,
+} from '../src/content/schema.js';
+import { decodeId } from '../src/discord/custom-id.js';
+import { withPager } from '../src/discord/paging.js';
+import type { MessageView } from '../src/discord/reply.js';
+import { KIND_LABEL, VERDICT_LABEL } from '../src/views/labels.js';
+import {
+  highlightHedges,
+  renderArticlePages,
+  renderClaim,
+  renderClaimPages,
+  renderGlossaryPages,
+  renderQuestion,
+  renderSummary,
+  renderTerm,
+} from '../src/views/reading.js';
+import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
+import { loadRealPack, REAL_SLUG } from './fixtures/real-pack.js';
+
+let pack: Pack;
+beforeAll(async () => {
+  pack = await loadRealPack();
+});
+
+/** The longest owner part a pager id can carry: a 20-digit user id. */
+const LONGEST_OWNER = '12345678901234567890';
+
+/** The text a reader sees once Discord has rendered the markdown the views add. */
+function plain(markdown: string): string {
+  return markdown.replaceAll('__**', '').replaceAll('**__', '').replace(/\\(.)/g, '$1');
+}
+
+function claim(id: string): Claim {
+  const found = pack.claims.find((c) => c.id === id);
+  if (!found) throw new Error(`the real pack has no claim ${id}`);
+  return found;
+}
+
+function term(id: string): Term {
+  const found = pack.terms.find((t) => t.id === id);
+  if (!found) throw new Error(`the real pack has no term ${id}`);
+  return found;
+}
+
+/** Every page as the pager sends it (buttons and page count added), each checked against Discord's limits. */
+function pagerProblems(pages: readonly MessageView[], action: string, args: string[]): string[] {
+  return pages.flatMap((_, i) =>
+    limitProblems(withPager(pages, i, action, LONGEST_OWNER, args)).map((p) => `page ${i + 1}: ${p}`),
+  );
+}
+
+describe('the limit checker used below', () => {
+  const long = (n: number) => 'x'.repeat(n);
+  test.each([
+    ['content over 2000', { content: long(2001) }, 'content is 2001 characters (max 2000)'],
+    ['a title over 256', { embeds: [{ title: long(257) }] }, 'embeds[0].title is 257 characters (max 256)'],
+    [
+      'a description over 4096',
+      { embeds: [{ description: long(4097) }] },
+      'embeds[0].description is 4097 characters (max 4096)',
+    ],
+    [
+      'a field value over 1024',
+      { embeds: [{ title: 't', fields: [{ name: 'n', value: long(1025) }] }] },
+      'embeds[0].fields[0].value is 1025 characters (max 1024)',
+    ],
+    [
+      'an empty field value',
+      { embeds: [{ title: 't', fields: [{ name: 'n', value: '' }] }] },
+      'embeds[0].fields[0].value is empty',
+    ],
+    [
+      '26 fields',
+      { embeds: [{ title: 't', fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) }] },
+      'embeds[0] has 26 fields (max 25)',
+    ],
+    [
+      'embeds over 6000 in total',
+      { embeds: [{ description: long(4000) }, { description: long(2001) }] },
+      'embeds total 6001 characters (max 6000)',
+    ],
+    ['an empty message', { content: '' }, 'message is empty'],
+    [
+      'a button label over 80',
+      {
+        content: 'c',
+        components: [
+          {
+            type: ComponentType.ActionRow,
+            components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: long(81), custom_id: 'a' }],
+          },
+        ],
+      },
+      'row 0 component 0 label is 81 characters (max 80)',
+    ],
+    [
+      'a custom id over 100',
+      {
+        content: 'c',
+        components: [
+          {
+            type: ComponentType.ActionRow,
+            components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'l', custom_id: long(101) }],
+          },
+        ],
+      },
+      'row 0 component 0 custom_id is 101 characters (max 100)',
+    ],
+  ] satisfies [string, MessageView, string][])('GIVEN %s THEN it is reported', (_, view, problem) => {
+    expect(limitProblems(view)).toContain(problem);
+  });
+});
+
+describe('/article', () => {
+  test('GIVEN the real article THEN page 1 opens with the byline, the date and its note', () => {
+    const first = onlyEmbed(renderArticlePages(pack)[0] ?? {});
+    expect(first.title).toBe(pack.article.title);
+    expect(first.description?.split('\n').slice(0, 3)).toEqual([
+      'By Akbar Novruz · Unknown publication (as supplied to Roundtable)',
+      'Event date 13 September 2023',
+      `-# ${pack.article.date.note}`,
+    ]);
+  });
+
+  test('GIVEN the real article THEN every paragraph is shown once, in order, with its number', () => {
+    const text = renderArticlePages(pack)
+      .map((page) => onlyEmbed(page).description ?? '')
+      .join('\n\n');
+    const unescaped = text.replace(/\\(.)/g, '$1');
+    let from = 0;
+    for (const paragraph of pack.article.paragraphs) {
+      const shown = `**${paragraph.n}** ${paragraph.text}`;
+      expect(unescaped.split(shown), `paragraph ${paragraph.n}`).toHaveLength(2);
+      const at = unescaped.indexOf(shown);
+      expect(at, `paragraph ${paragraph.n}`).toBeGreaterThan(from);
+      from = at;
+    }
+  });
+
+  test('GIVEN every page of the real article THEN each fits Discord, buttons and page count included', () => {
+    expect(pagerProblems(renderArticlePages(pack), 'article-page', [REAL_SLUG])).toEqual([]);
+  });
+
+  test('GIVEN an article too long for one page THEN it is paged, and no page is over the limits', () => {
+    const paragraphs = Array.from({ length: 12 }, (_, i) => ({ n: i + 1, text: `${'Word '.repeat(700)}end.` }));
+    const long: Pack = { ...pack, article: { ...pack.article, paragraphs } };
+    const pages = renderArticlePages(long);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pagerProblems(pages, 'article-page', [REAL_SLUG])).toEqual([]);
+    const second = withPager(pages, 1, 'article-page', '0', [REAL_SLUG]);
+    expect(onlyEmbed(second).footer?.text).toBe(`Page 2 of ${pages.length}`);
+  });
+});
+
+describe('/summary', () => {
+  test('GIVEN the brief summary THEN each sentence shows the paragraphs it covers', () => {
+    const embed = onlyEmbed(renderSummary(pack, 'brief'));
+    expect(embed.title).toBe(`Brief summary: ${pack.article.title}`);
+    expect(embed.description).toBe(
+      "Akbar Novruz reports on Kim Jong Un's 2023 visit to Russia; US officials said the two sides were negotiating an arms deal. *(¶1, 2)* " +
+        'The author argues that isolation is pushing the old allies into a closer military partnership, but predicts transport problems. *(¶4, 5, 8, 10)*',
+    );
+    expect(embed.footer?.text).toBe('¶ numbers are the article paragraphs each part covers. Read them with /article.');
+  });
+
+  test('GIVEN the detailed summary THEN one bullet per sentence, each with its ¶ refs', () => {
+    const lines = onlyEmbed(renderSummary(pack, 'detailed')).description?.split('\n') ?? [];
+    expect(lines).toHaveLength(pack.summaries.detailed.length);
+    for (const [i, sentence] of pack.summaries.detailed.entries()) {
+      expect(lines[i]?.startsWith('• ')).toBe(true);
+      expect(lines[i]?.endsWith(`*(¶${sentence.paragraphs.join(', ')})*`)).toBe(true);
+    }
+  });
+
+  test.each(SUMMARY_LENGTHS)('GIVEN the %s summary THEN all of it is shown and it fits Discord', (length) => {
+    const view = renderSummary(pack, length);
+    expect(limitProblems(view)).toEqual([]);
+    const description = plain(onlyEmbed(view).description ?? '');
+    for (const sentence of pack.summaries[length]) expect(description).toContain(sentence.text);
+  });
+});
+
+describe('/claims list', () => {
+  test('GIVEN all claims THEN pages of 8 list every claim once with its kind, verdict and id', () => {
+    const pages = renderClaimPages(pack, null);
+    expect(pages).toHaveLength(Math.ceil(pack.claims.length / 8));
+    const text = pages.map((p) => onlyEmbed(p).description ?? '').join('\n\n');
+    for (const c of pack.claims) {
+      expect(text.split(`\`${c.id}\``)).toHaveLength(2);
+      expect(text).toContain(`${KIND_LABEL[c.kind]} · ${VERDICT_LABEL[c.check.verdict]}\n**`);
+    }
+    expect(onlyEmbed(pages[0] ?? {}).footer?.text).toBe(
+      `${pack.claims.length} claims · /claims show for the quote, the check and sources`,
+    );
+  });
+
+  test('GIVEN the first real claim THEN its line reads as a student sees it', () => {
+    const description = onlyEmbed(renderClaimPages(pack, null)[0] ?? {}).description ?? '';
+    expect(description.split('\n\n')[0]).toBe(
+      '📰 Reported fact · ✅ Supported\n**Kim Jong Un visited Russia because Vladimir Putin invited him.** `visit-at-putin-invitation`',
+    );
+  });
+
+  test.each(CLAIM_KINDS)('GIVEN the kind %s THEN only claims of that kind, and the title names it', (kind) => {
+    const pages = renderClaimPages(pack, kind);
+    const wanted = pack.claims.filter((c) => c.kind === kind);
+    expect(wanted.length).toBeGreaterThan(0);
+    const text = pages.map((p) => onlyEmbed(p).description ?? '').join('\n\n');
+    for (const c of pack.claims) expect(text.includes(`\`${c.id}\``)).toBe(c.kind === kind);
+    expect(onlyEmbed(pages[0] ?? {}).title).toBe(`Claims in "${pack.article.title}": ${KIND_LABEL[kind]}`);
+  });
+
+  test('GIVEN a kind with no claims THEN a sentence says so instead of an empty list', () => {
+    const withoutOpinions: Pack = { ...pack, claims: pack.claims.filter((c) => c.kind !== 'opinion') };
+    expect(renderClaimPages(withoutOpinions, 'opinion')).toEqual([
+      { content: 'No claims of the kind "💬 Opinion" in this article.' },
+    ]);
+  });
+
+  test.each([null, ...CLAIM_KINDS])('GIVEN the list for %s THEN every page fits Discord, pager included', (kind) => {
+    expect(pagerProblems(renderClaimPages(pack, kind), 'claims-page', [REAL_SLUG, kind ?? 'all'])).toEqual([]);
+  });
+});
+
+describe('/claims show', () => {
+  test('GIVEN a real claim with sources THEN quote, verdict and sources as links are shown', () => {
+    const embed = onlyEmbed(renderClaim(pack, claim('visit-at-putin-invitation')));
+    expect(embed.title).toBe('Kim Jong Un visited Russia because Vladimir Putin invited him.');
+    expect(embed.description).toBe(
+      '> North Korean leader Kim Jong Un visited Russia at the invitation of his counterpart Vladimir Putin',
+    );
+    expect(embed.fields?.map((f) => f.name)).toEqual([
+      'Kind',
+      'Said by',
+      'Paragraph',
+      'Check: ✅ Supported',
+      'Sources',
+    ]);
+    expect(embed.fields?.slice(0, 3).map((f) => f.value)).toEqual(['📰 Reported fact', 'the author', '1']);
+    expect(embed.fields?.[4]?.value).toBe(
+      '• [TASS, Kremlin statement of 15 Sep 2023](https://tass.com/politics/1675603/amp)\n' +
+        '• Reuters via Union Leader, 13 Sep 2023\n' +
+        '• EFE via pledgetimes, 17 Sep 2023',
+    );
+    expect(embed.footer?.text).toBe(`visit-at-putin-invitation · checked 2026-11-27 · ${pack.article.title}`);
+  });
+
+  test('GIVEN a real claim with hedges THEN they are underlined in the quote and named below it', () => {
+    const embed = onlyEmbed(renderClaim(pack, claim('old-allies-isolated-by-west')));
+    expect(embed.description).toBe(
+      '> the two old allies, __**isolated by the West**__, have been __**forced**__ to come together again\n' +
+        '-# Underlined: hedging or loaded words (isolated by the West, forced)',
+    );
+    expect(embed.fields?.find((f) => f.name.startsWith('Check:'))?.name).toBe('Check: 🟨 Partly supported');
+  });
+
+  test('GIVEN a real claim without sources THEN there is no empty Sources field', () => {
+    const embed = onlyEmbed(renderClaim(pack, claim('support-through-beijing')));
+    expect(embed.fields?.map((f) => f.name)).not.toContain('Sources');
+  });
+
+  test('GIVEN every real claim THEN quote, hedges, verdict and every source are shown, within limits', () => {
+    for (const c of pack.claims) {
+      const view = renderClaim(pack, c);
+      expect(limitProblems(view), c.id).toEqual([]);
+      const embed = onlyEmbed(view);
+      expect(plain(embed.description ?? ''), c.id).toContain(`> ${c.quote}`);
+      expect(embed.description?.split('__**').length, c.id).toBe(c.hedges.length + 1);
+      const unescaped = (embed.description ?? '').replace(/\\(.)/g, '$1');
+      for (const hedge of c.hedges) expect(unescaped, c.id).toContain(`__**${hedge}**__`);
+      expect(
+        embed.fields?.map((f) => f.name),
+        c.id,
+      ).toContain(`Check: ${VERDICT_LABEL[c.check.verdict]}`);
+      const sources = embed.fields?.find((f) => f.name === 'Sources')?.value ?? '';
+      for (const s of c.check.sources) expect(sources, c.id).toContain(s.url ? `](${s.url})` : s.title);
+    }
+  });
+
+  test('GIVEN markdown characters in a quote THEN they are escaped and the hedge is still underlined', () => {
+    expect(highlightHedges('Russia may *perhaps* help', ['perhaps'])).toBe('Russia may \\*__**perhaps**__\\* help');
+  });
+});
+
+describe('/glossary', () => {
+  test('GIVEN a real term THEN its definition, the article quote with ¶ and its sources are shown', () => {
+    const embed = onlyEmbed(renderTerm(pack, term('kim-jong-un')));
+    expect(embed.title).toBe('Kim Jong Un');
+    expect(embed.description).toBe(term('kim-jong-un').definition);
+    expect(embed.fields).toEqual([
+      { name: 'In the article (¶1)', value: '> North Korean leader Kim Jong Un' },
+      {
+        name: 'Sources',
+        value:
+          '• [TASS, Kremlin statement of 15 Sep 2023](https://tass.com/politics/1675603/amp)\n• Reuters via Union Leader, 13 Sep 2023',
+      },
+    ]);
+  });
+
+  test('GIVEN every real term THEN it fits Discord and shows its definition and quote', () => {
+    for (const t of pack.terms) {
+      const view = renderTerm(pack, t);
+      expect(limitProblems(view), t.id).toEqual([]);
+      const embed = onlyEmbed(view);
+      expect(plain(embed.description ?? ''), t.id).toBe(t.definition);
+      expect(embed.fields?.[0]?.name, t.id).toBe(`In the article (¶${t.paragraph})`);
+    }
+  });
+
+  test('GIVEN the term list THEN every term is listed once in bold, and every page fits Discord', () => {
+    const pages = renderGlossaryPages(pack);
+    const text = pages.map((p) => onlyEmbed(p).description ?? '').join('\n');
+    for (const t of pack.terms)
+      expect(text.split('\n').filter((line) => line.startsWith(`**${t.term}**: `))).toHaveLength(1);
+    expect(onlyEmbed(pages[0] ?? {}).footer?.text).toBe(`${pack.terms.length} terms · /glossary term: for one in full`);
+    expect(pagerProblems(pages, 'glossary-page', [REAL_SLUG])).toEqual([]);
+  });
+});
+
+describe('/question', () => {
+  test('GIVEN a real question drawing on claims THEN prompt, follow-ups, labels and sources of it are shown', () => {
+    const question = pack.questions.find((q) => q.id === 'what-each-side-wants');
+    if (!question) throw new Error('the real pack has no question what-each-side-wants');
+    const view = renderQuestion(pack, question, { theme: 'motives', level: null }, null);
+    const embed = onlyEmbed(view);
+    expect(view.content).toBeUndefined();
+    expect(embed.title).toBe('Discussion question');
+    expect(embed.description).toBe(`### ${question.prompt}`);
+    expect(embed.fields?.map((f) => [f.name, f.value.split('\n').length])).toEqual([
+      ['Follow-ups', question.followUps.length],
+      ['Theme', 1],
+      ['Level', 1],
+      ['Draws on', question.claims.length + 1],
+    ]);
+    expect(embed.fields?.slice(1, 3).map((f) => f.value)).toEqual(['Motives', 'Recall']);
+    expect(embed.fields?.[3]?.value.split('\n').at(-1)).toBe(`Article ¶${question.paragraphs.join(', ')}`);
+    expect(buttonsOf(view)).toEqual([
+      {
+        label: 'Another question',
+        customId: `question-next:${REAL_SLUG}:motives:-`,
+        disabled: false,
+        style: ButtonStyle.Primary,
+      },
+    ]);
+  });
+
+  test('GIVEN a note THEN it is shown above the question', () => {
+    const question = pack.questions[0];
+    if (!question) throw new Error('the real pack has no questions');
+    const note = 'Every question has been used once; starting a new round of them.';
+    expect(renderQuestion(pack, question, { theme: null, level: null }, note).content).toBe(note);
+  });
+
+  test('GIVEN every real question and the longest filters THEN each fits Discord and its button decodes', () => {
+    const longestTheme = [...THEMES].sort((a, b) => b.length - a.length)[0] ?? null;
+    const longestLevel = [...LEVELS].sort((a, b) => b.length - a.length)[0] ?? null;
+    for (const question of pack.questions) {
+      for (const filter of [
+        { theme: null, level: null },
+        { theme: longestTheme, level: longestLevel },
+      ]) {
+        const view = renderQuestion(pack, question, filter, 'A note.');
+        expect(limitProblems(view), question.id).toEqual([]);
+        const [button] = buttonsOf(view);
+        expect(decodeId(button?.customId ?? ''), question.id).toEqual({
+          action: 'question-next',
+          args: [REAL_SLUG, filter.theme ?? '-', filter.level ?? '-'],
+        });
+      }
+    }
+  });
+});

@@ -1,0 +1,268 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { Catalogue } from '../src/content/catalogue.js';
+import { loadCatalogue } from '../src/content/load.js';
+import type { Pack } from '../src/content/schema.js';
+import type { ChannelMessages } from '../src/discord/channel-messages.js';
+import type { MessageView } from '../src/discord/reply.js';
+import { sessionIdOf } from '../src/session/render.js';
+import {
+  createSessionRuntime,
+  type SessionDiscord,
+  type SessionRuntime,
+  sessionArchiveRecord,
+  sessionLiveRecord,
+} from '../src/session/runtime.js';
+import { type GuildStore, openStore } from '../src/store/index.js';
+import { VALID_CONTENT } from './fixtures/content-fixture.js';
+
+const G = 'g1';
+const C = 'c1';
+const T0 = Date.UTC(2025, 2, 3, 9, 0);
+
+interface Sent {
+  channelId: string;
+  id: string;
+  view: MessageView;
+  extra: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** A Discord that records what the runtime asked of it. */
+function fakeDiscord() {
+  const sent: Sent[] = [];
+  const edits: { channelId: string; messageId: string; view: MessageView }[] = [];
+  const threads: { channelId: string; messageId: string; name: string }[] = [];
+  const expired: string[] = [];
+  const state = {
+    failThreads: false,
+    votes: [
+      { id: 1, count: 3 },
+      { id: 4, count: 1 },
+    ],
+  };
+  let n = 0;
+  const messages: ChannelMessages = {
+    async send(channelId, view, extra) {
+      n += 1;
+      const id = `m${n}`;
+      sent.push({ channelId, id, view, extra });
+      return id;
+    },
+    async edit(channelId, messageId, view) {
+      edits.push({ channelId, messageId, view });
+    },
+  };
+  const discord: SessionDiscord = {
+    async createThread(channelId, messageId, name) {
+      if (state.failThreads) throw new Error('Missing Permissions');
+      threads.push({ channelId, messageId, name });
+      return `t-${messageId}`;
+    },
+    async expirePoll(_channelId, messageId) {
+      expired.push(messageId);
+      return { id: messageId, poll: { results: { is_finalized: true, answer_counts: state.votes } } };
+    },
+    async fetchMessage(_channelId, messageId) {
+      return { id: messageId, poll: { results: null } };
+    },
+  };
+  return { sent, edits, threads, expired, state, messages, discord };
+}
+
+function textOf(view: MessageView): string {
+  return JSON.stringify(view);
+}
+
+let dir: string;
+let store: GuildStore;
+let catalogue: Catalogue;
+let pack: Pack;
+let clock: number;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roundtable-session-'));
+  store = await openStore(`sqlite://${join(dir, 'store.sqlite')}`, pino({ level: 'silent' }));
+  const loaded = await loadCatalogue(VALID_CONTENT);
+  if (!loaded.ok) throw new Error('fixture content has errors');
+  catalogue = loaded.catalogue;
+  pack = catalogue.pack('harbour-vote') as Pack;
+  clock = T0;
+});
+
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function runtimeWith(fake: ReturnType<typeof fakeDiscord>): SessionRuntime {
+  return createSessionRuntime({
+    store,
+    catalogue,
+    messages: fake.messages,
+    discord: fake.discord,
+    logger: pino({ level: 'silent' }),
+    now: () => clock,
+  });
+}
+
+async function start(runtime: SessionRuntime, threads = true) {
+  const outcome = await runtime.start({
+    guildId: G,
+    channelId: C,
+    hostId: 'host',
+    pack,
+    options: { count: 2, theme: null, level: null, threads },
+  });
+  if (outcome.kind !== 'started') throw new Error(`not started: ${outcome.kind}`);
+  await runtime.shutdown();
+  return outcome.session;
+}
+
+async function live(channelId = C) {
+  return (await store.read(G, sessionLiveRecord)).sessions[channelId];
+}
+
+/** Waits until every store write queued by counted messages has landed. */
+async function settle(runtime: SessionRuntime) {
+  await store.update(G, sessionArchiveRecord('flush'), (v) => ({ value: v, result: null }));
+  await runtime.shutdown();
+}
+
+describe('session runtime', () => {
+  test('GIVEN a session with threads THEN it posts, counts thread replies, polls, and recaps with the split', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake);
+    const session = await start(runtime);
+    expect(fake.sent.map((s) => s.channelId)).toEqual([C, C]);
+    expect(textOf(fake.sent[0]?.view ?? {})).toContain(pack.article.title);
+    expect(fake.threads).toEqual([{ channelId: C, messageId: 'm2', name: expect.stringMatching(/^Prompt 1: /) }]);
+    expect((await live())?.prompts[0]).toMatchObject({ messageId: 'm2', threadId: 't-m2' });
+
+    for (const [channelId, userId, isBot] of [
+      ['t-m2', 'u1', false],
+      ['t-m2', 'u2', false],
+      ['t-m2', 'u1', false],
+      ['t-m2', 'bot', true],
+      ['elsewhere', 'u3', false],
+      [C, 'u3', false],
+    ] as const) {
+      runtime.recordMessage({ guildId: G, channelId, userId, displayName: userId, isBot });
+    }
+    await settle(runtime);
+    expect((await live())?.prompts[0]?.participants).toEqual([
+      { userId: 'u1', displayName: 'u1', messages: 2 },
+      { userId: 'u2', displayName: 'u2', messages: 1 },
+    ]);
+    expect(runtime.sessionChannelOf('t-m2')).toBe(C);
+
+    const sid = sessionIdOf(session);
+    expect(await runtime.next(G, C, { sessionId: sid, index: 1 })).toEqual({ kind: 'wrong-prompt', current: 0 });
+    expect(await runtime.next(G, C, { sessionId: 'other', index: 0 })).toEqual({ kind: 'session-ended' });
+    expect(await runtime.showFollowUp(G, C, { sessionId: sid, index: 0 })).toMatchObject({ kind: 'follow-up-shown' });
+    await runtime.shutdown();
+    expect(fake.sent.at(-1)?.channelId).toBe('t-m2');
+    expect(fake.edits.at(-1)?.messageId).toBe('m2');
+
+    clock += 5 * 60_000;
+    expect(await runtime.next(G, C, { sessionId: sid, index: 0 })).toEqual({
+      kind: 'prompt-shown',
+      index: 1,
+      total: 2,
+    });
+    await runtime.shutdown();
+    // The first prompt lost its host buttons.
+    expect(textOf(fake.edits.at(-1)?.view ?? {})).not.toContain('session-next');
+
+    expect(await runtime.poll(G, C, null, 'no-such-claim')).toEqual({ kind: 'unknown-claim' });
+    expect(await runtime.poll(G, C, sid, 'vote-result')).toEqual({ kind: 'poll-opened', claimId: 'vote-result' });
+    await runtime.shutdown();
+    const pollMessage = fake.sent.at(-1);
+    expect(pollMessage?.extra).toMatchObject({ poll: { allow_multiselect: false, duration: 768 } });
+    expect((await live())?.polls[0]).toMatchObject({ claimId: 'vote-result', messageId: pollMessage?.id });
+    expect(await runtime.poll(G, C, sid, 'vote-result')).toMatchObject({ kind: 'already-polled' });
+
+    clock += 20 * 60_000;
+    expect(await runtime.end(G, C, sid)).toEqual({ kind: 'ended' });
+    await runtime.shutdown();
+    expect(fake.expired).toEqual([pollMessage?.id]);
+    const recap = textOf(fake.sent.at(-1)?.view ?? {});
+    expect(recap).toContain('Session recap');
+    expect(recap).toContain('3 replies from 2 people');
+    expect(recap).toContain('Agree: **3** (75%)');
+    expect(recap).toContain('Need more evidence: **1** (25%)');
+    expect(recap).toContain('25 minutes');
+
+    expect(await live()).toBeUndefined();
+    expect(await runtime.activeSession(G, C)).toBeNull();
+    const archived = await store.read(G, sessionArchiveRecord(C));
+    expect(archived).toMatchObject({ phase: 'ended', polls: [{ status: 'closed', results: { agree: 3 } }] });
+    expect(archived?.recapMessageId).not.toBeNull();
+    expect(await runtime.lastSession(G, C)).toEqual(archived);
+    // Chatter after the end costs nothing and counts nothing.
+    runtime.recordMessage({ guildId: G, channelId: 't-m2', userId: 'u9', displayName: 'u9', isBot: false });
+    await settle(runtime);
+    expect((await runtime.lastSession(G, C))?.prompts[0]?.participants).toHaveLength(2);
+  });
+
+  test('GIVEN a thread that cannot be created THEN the prompt falls back to the channel and counts there', async () => {
+    const fake = fakeDiscord();
+    fake.state.failThreads = true;
+    const runtime = runtimeWith(fake);
+    await start(runtime);
+    expect((await live())?.prompts[0]).toMatchObject({ messageId: 'm2', threadId: null });
+    expect(textOf(fake.edits.at(-1)?.view ?? {})).toContain('here in the channel');
+    runtime.recordMessage({ guildId: G, channelId: C, userId: 'u1', displayName: 'u1', isBot: false });
+    await settle(runtime);
+    expect((await live())?.prompts[0]?.participants).toHaveLength(1);
+  });
+
+  test('GIVEN a restart before the prompt was posted THEN resuming posts it once and counts again', async () => {
+    const fake = fakeDiscord();
+    const first = runtimeWith(fake);
+    await start(first);
+    // Simulate a crash between the engine's step and the post: the prompt has no message yet.
+    await store.update(G, sessionLiveRecord, (value) => {
+      const s = value.sessions[C];
+      if (!s) throw new Error('no session');
+      const prompts = s.prompts.map((p, i) => (i === 0 ? { ...p, messageId: null, threadId: null } : p));
+      return { value: { ...value, sessions: { [C]: { ...s, prompts } } }, result: null };
+    });
+    const after = fakeDiscord();
+    const second = runtimeWith(after);
+    expect(await second.resumeGuild(G)).toBe(1);
+    await second.shutdown();
+    expect(after.sent).toHaveLength(1);
+    expect((await live())?.prompts[0]).toMatchObject({ messageId: 'm1', threadId: 't-m1' });
+    second.recordMessage({ guildId: G, channelId: 't-m1', userId: 'u1', displayName: 'u1', isBot: false });
+    await settle(second);
+    expect((await live())?.prompts[0]?.participants).toHaveLength(1);
+  });
+
+  test('GIVEN a session running THEN a second start in the channel is refused, one elsewhere is fine', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake);
+    await start(runtime);
+    const again = await runtime.start({
+      guildId: G,
+      channelId: C,
+      hostId: 'host',
+      pack,
+      options: { count: 1, theme: null, level: null, threads: true },
+    });
+    expect(again.kind).toBe('busy');
+    const other = await runtime.start({
+      guildId: G,
+      channelId: 'c2',
+      hostId: 'host',
+      pack,
+      options: { count: 1, theme: null, level: null, threads: false },
+    });
+    expect(other.kind).toBe('started');
+    await runtime.shutdown();
+    expect((await runtime.sessionsIn(G)).map((s) => s.channelId).sort()).toEqual([C, 'c2']);
+    expect(Object.keys((await store.read(G, sessionLiveRecord)).used)).toEqual([pack.slug]);
+  });
+});
