@@ -53,7 +53,7 @@ function prompts(): MessageView[] {
 
 /** Waits until the store has counted `expected` messages for a prompt. */
 async function counted(index: number, expected: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 250; i++) {
     if ((await messagesOf(index)) === expected) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -51,6 +51,7 @@ import {
 } from './world.js';
 
 export type { LocalGuild, LocalUser } from './fixtures.js';
+export { PRIVILEGED_INTENTS } from './gateway.js';
 export type { AttachmentInput, CommandPath, OptionValue } from './interactions.js';
 export {
   COMMAND_LIMITS,
@@ -212,6 +213,11 @@ export class LocalDiscord {
     return this.world.violations;
   }
 
+  /** Returns the violations so far and forgets them, for tests that provoke some on purpose. */
+  takeViolations(): Violation[] {
+    return this.world.violations.splice(0);
+  }
+
   /** Requests to routes the double does not know (answered 404). */
   get unknownRoutes(): readonly RequestRecord[] {
     return this.world.unknownRoutes;
@@ -321,6 +327,16 @@ export class LocalDiscord {
     if (component.disabled) throw new Error(`button ${customId} is disabled`);
     if (component.style === ButtonStyle.Link) throw new Error(`button ${customId} is a link`);
     return this.#componentInteraction(userId, source, component, null);
+  }
+
+  /**
+   * A button click no Discord client would send: any custom_id, on any message,
+   * by any user (e.g. on someone else's ephemeral reply), to test the bot's defences.
+   */
+  forgeClick(user: UserRef, message: MessageView | string, customId: string): InteractionHandle {
+    const userId = this.#userId(user);
+    const source = this.#stored(typeof message === 'string' ? message : message.id);
+    return this.#componentInteraction(userId, source, { type: ComponentType.Button, custom_id: customId }, null);
   }
 
   /** A user picks `values` in the select menu `customId`. */

@@ -257,6 +257,20 @@ export class RestApi {
     }
   }
 
+  /** Limits of the edit, and Discord's refusal to edit a message into an empty one. */
+  #checkEdit(stored: StoredMessage, body: MessageBody, uploads: Upload[]): void {
+    this.#checkMessage(body, uploads, false);
+    const m = stored.message;
+    const content = body.content !== undefined ? (body.content ?? '') : m.content;
+    const embeds = body.embeds !== undefined ? (body.embeds?.length ?? 0) : m.embeds.length;
+    const components = body.components !== undefined ? (body.components?.length ?? 0) : m.components.length;
+    const files =
+      (body.attachments !== undefined ? (body.attachments?.length ?? 0) : m.attachments.length) + uploads.length;
+    if (!content && embeds === 0 && components === 0 && files === 0 && !m.poll) {
+      throw new DiscordError(400, 50006, 'Cannot send an empty message', 'empty-message');
+    }
+  }
+
   #appScope(ctx: Context): void {
     if (this.#param(ctx, 'app') !== this.world.options.applicationId) {
       throw new DiscordError(403, 50001, 'Missing Access', 'unauthorized');
@@ -328,7 +342,7 @@ export class RestApi {
         const record = this.#interaction(ctx);
         const stored = this.#webhookMessage(ctx, record);
         const body = this.#parse(messageBodySchema, ctx.body);
-        this.#checkMessage(body, ctx.uploads, false);
+        this.#checkEdit(stored, body, ctx.uploads);
         return ok(w.editMessage(stored, body, ctx.uploads).message);
       },
       false,
@@ -358,7 +372,7 @@ export class RestApi {
         throw new DiscordError(403, 50005, 'Cannot edit a message authored by another user', 'invalid-body');
       }
       const body = this.#parse(messageBodySchema, ctx.body);
-      this.#checkMessage(body, ctx.uploads, false);
+      this.#checkEdit(stored, body, ctx.uploads);
       return ok(w.editMessage(stored, body, ctx.uploads).message);
     });
     this.#on('DELETE', '/channels/:channel/messages/:message', (ctx) => {
@@ -552,9 +566,9 @@ export class RestApi {
         break;
       case InteractionResponseType.UpdateMessage: {
         const body = this.#parse(messageBodySchema, data ?? {});
-        this.#checkMessage(body, ctx.uploads, false);
         const source = record.sourceMessageId ? w.messages.get(record.sourceMessageId) : undefined;
         if (!source || source.deleted) throw new DiscordError(404, 10008, 'Unknown Message', 'unknown-message');
+        this.#checkEdit(source, body, ctx.uploads);
         record.originalId = source.message.id;
         message = w.editMessage(source, body, ctx.uploads);
         break;

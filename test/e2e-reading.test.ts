@@ -1,0 +1,246 @@
+import { REST } from '@discordjs/rest';
+import { Routes } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { commands } from '../commands/index.js';
+import { loadCatalogue } from '../src/content/load.js';
+import type { Pack } from '../src/content/schema.js';
+import { MALFORMED_BUTTON } from '../src/discord/custom-id.js';
+import { UNKNOWN_COMMAND } from '../src/discord/router.js';
+import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
+
+/** The reading commands, driven as students and teachers would, through the real discord.js client. */
+
+let h: Harness;
+let pack: Pack;
+
+beforeAll(async () => {
+  const loaded = await loadCatalogue('content');
+  if (!loaded.ok) throw new Error('content has errors');
+  const first = loaded.catalogue.packs[0];
+  if (!first) throw new Error('no pack');
+  pack = first;
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('start-up', () => {
+  test('GIVEN a fresh application THEN the bot registers exactly its command list, with no privileged intent', () => {
+    expect(
+      h.discord
+        .commands('global')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(commands.map((c) => c.data.name).sort());
+    expect(h.discord.commandPuts).toBe(1);
+    const identify = h.discord.identifies.at(-1);
+    // MessageContent (1 << 15), GuildMembers (1 << 1), GuildPresences (1 << 8).
+    expect((identify?.intents ?? -1) & ((1 << 15) | (1 << 1) | (1 << 8))).toBe(0);
+  });
+});
+
+describe('/summary', () => {
+  test('GIVEN length brief THEN everyone sees the brief summary with its paragraph references', async () => {
+    const reply = await h.discord.slash('student1', 'summary', { length: 'brief' }).reply();
+    expect(reply.ephemeral).toBe(false);
+    const embed = reply.embeds[0];
+    expect(embed?.title).toBe(`Brief summary: ${pack.article.title}`);
+    for (const sentence of pack.summaries.brief) {
+      expect(embed?.description).toContain(`(¶${sentence.paragraphs.join(', ')})`);
+    }
+    expect(reply.pings).toEqual({ users: [], roles: [], everyone: false });
+  });
+
+  test('GIVEN no length THEN the standard summary, privately when asked', async () => {
+    const reply = await h.discord.slash('student1', 'summary', { private: true }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.embeds[0]?.title).toBe(`Standard summary: ${pack.article.title}`);
+  });
+
+  test('GIVEN an article that does not exist THEN an ephemeral message names the available ones', async () => {
+    const reply = await h.discord.slash('student1', 'summary', { article: 'no-such-article' }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(`There is no article called "no-such-article". Available: \`${pack.slug}\`.`);
+  });
+});
+
+describe('/article', () => {
+  test('GIVEN the article THEN the text is paged and anyone can turn the pages of the public reply', async () => {
+    const reply = await h.discord.slash('student1', 'article', {}).reply();
+    const first = reply.embeds[0];
+    expect(first?.title).toBe(pack.article.title);
+    expect(first?.description).toContain(`By ${pack.article.author}`);
+    expect(first?.description).toContain('**1** North Korean leader Kim Jong Un visited Russia');
+    expect(first?.footer).toMatch(/^Page 1 of \d+$/);
+    expect(reply.buttons.map((b) => [b.label, b.disabled])).toEqual([
+      ['◀ Previous', true],
+      ['Next ▶', false],
+    ]);
+    const turned = await h.discord.click('student2', reply, buttonId(reply, 'Next ▶')).reply();
+    expect(turned.id).toBe(reply.id);
+    expect(turned.embeds[0]?.footer).toMatch(/^Page 2 of \d+$/);
+    const lastParagraph = pack.article.paragraphs.at(-1);
+    const pages = Number(/of (\d+)/.exec(turned.embeds[0]?.footer ?? '')?.[1]);
+    if (pages === 2) expect(turned.embeds[0]?.description).toContain(`**${lastParagraph?.n}**`);
+  });
+
+  test('GIVEN a private reply THEN only the asker turns its pages', async () => {
+    const reply = await h.discord.slash('student1', 'article', { private: true }).reply();
+    expect(reply.ephemeral).toBe(true);
+    const turned = await h.discord.click('student1', reply, buttonId(reply, 'Next ▶')).reply();
+    expect(turned.embeds[0]?.footer).toMatch(/^Page 2 of/);
+    const forged = await h.discord.forgeClick('student2', reply, buttonId(turned, '◀ Previous')).reply();
+    expect(forged.ephemeral).toBe(true);
+    expect(forged.content).toBe(
+      'Only the person who asked can turn these pages. Run the command yourself to get your own copy.',
+    );
+  });
+});
+
+describe('/claims', () => {
+  test('GIVEN list THEN each claim shows its kind and verdict at a glance, paged', async () => {
+    const reply = await h.discord.slash('student1', 'claims', {}, { subcommand: 'list' }).reply();
+    const description = reply.embeds[0]?.description ?? '';
+    const firstClaim = pack.claims[0];
+    expect(description).toContain(firstClaim?.claim);
+    expect(description).toMatch(/📰 Reported fact · (✅|🟨|❌|❔|⚪)/);
+    expect(reply.embeds[0]?.footer).toContain(`${pack.claims.length} claims`);
+  });
+
+  test('GIVEN kind prediction THEN only predictions are listed', async () => {
+    const reply = await h.discord.slash('student1', 'claims', { kind: 'prediction' }, { subcommand: 'list' }).reply();
+    const predictions = pack.claims.filter((c) => c.kind === 'prediction');
+    const text = reply.embeds[0]?.description ?? '';
+    expect(text.match(/🔮 Prediction/g)?.length).toBe(predictions.length);
+    expect(text).not.toContain('Reported fact');
+  });
+
+  test('GIVEN typed words THEN autocomplete offers matching claims, and show displays quote, check and sources', async () => {
+    const claim = pack.claims.find((c) => c.check.sources.some((s) => s.url));
+    if (!claim) throw new Error('no claim with a linked source');
+    const word = claim.claim.split(' ').find((w) => w.length > 6) ?? claim.id;
+    const choices = await h.discord.autocomplete('student1', 'claims', {
+      subcommand: 'show',
+      focused: 'claim',
+      value: word,
+    });
+    expect(choices.map((c) => c.value)).toContain(claim.id);
+
+    const reply = await h.discord.slash('student1', 'claims', { claim: claim.id }, { subcommand: 'show' }).reply();
+    const embed = reply.embeds[0];
+    expect(embed?.title).toBe(claim.claim);
+    expect(embed?.description?.replaceAll(/__\*\*|\*\*__/g, '').replaceAll('\\', '')).toContain(claim.quote);
+    const sources = embed?.fields.find((f) => f.name === 'Sources')?.value ?? '';
+    const linked = claim.check.sources.find((s) => s.url);
+    expect(sources).toContain(`](${linked?.url})`);
+    expect(embed?.fields.find((f) => f.name === 'Said by')?.value).toBe(claim.by);
+  });
+
+  test('GIVEN hedging words THEN they are underlined in the quote', async () => {
+    const claim = pack.claims.find((c) => c.hedges.length > 0);
+    if (!claim) throw new Error('no hedged claim');
+    const reply = await h.discord.slash('student1', 'claims', { claim: claim.id }, { subcommand: 'show' }).reply();
+    expect(reply.embeds[0]?.description).toContain(`__**${claim.hedges[0]}**__`);
+  });
+
+  test('GIVEN an unknown claim THEN an ephemeral message suggests the closest ones', async () => {
+    const reply = await h.discord
+      .slash('student1', 'claims', { claim: 'kim-visit-russa' }, { subcommand: 'show' })
+      .reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/^There is no claim "kim-visit-russa" in this article\. Did you mean `[a-z0-9-]+`/);
+  });
+});
+
+describe('/glossary', () => {
+  test('GIVEN a term THEN its definition and the quote where it appears', async () => {
+    const term = pack.terms[0];
+    if (!term) throw new Error('no term');
+    const choices = await h.discord.autocomplete('student1', 'glossary', {
+      focused: 'term',
+      value: term.term.slice(0, 4),
+    });
+    expect(choices.map((c) => c.value)).toContain(term.id);
+    const reply = await h.discord.slash('student1', 'glossary', { term: term.id }).reply();
+    expect(reply.embeds[0]?.title).toBe(term.term);
+    expect(reply.embeds[0]?.fields[0]?.name).toBe(`In the article (¶${term.paragraph})`);
+  });
+
+  test('GIVEN no term THEN the list of all terms', async () => {
+    const reply = await h.discord.slash('student1', 'glossary', {}).reply();
+    expect(reply.embeds[0]?.footer).toContain(`${pack.terms.length} terms`);
+  });
+
+  test('GIVEN an unknown term THEN an ephemeral message with the closest terms', async () => {
+    const reply = await h.discord.slash('student1', 'glossary', { term: 'sanctoins' }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/^"sanctoins" is not in the glossary\. Did you mean \*\*/);
+  });
+});
+
+describe('/question', () => {
+  test('GIVEN recall questions THEN none repeats until all were used, even across a restart', async () => {
+    const recall = pack.questions.filter((q) => q.level === 'recall');
+    const seen: string[] = [];
+    const promptOf = (text: string) => recall.find((q) => text.includes(q.prompt.slice(0, 40)))?.id;
+
+    const first = await h.discord.slash('student1', 'question', { level: 'recall' }).reply();
+    expect(first.embeds[0]?.title).toBe('Discussion question');
+    expect(first.embeds[0]?.fields[0]?.name).toMatch(/^Follow-ups?$/);
+    seen.push(promptOf(first.text) ?? 'none');
+    const another = await h.discord.click('student2', first, buttonId(first, 'Another question')).reply();
+    expect(another.id).not.toBe(first.id);
+    seen.push(promptOf(another.text) ?? 'none');
+
+    await h.stopBot();
+    await h.restartBot();
+    expect(h.discord.commandPuts).toBe(1);
+
+    while (seen.length < recall.length) {
+      const next = await h.discord.slash('student1', 'question', { level: 'recall' }).reply();
+      expect(next.content).toBe('');
+      seen.push(promptOf(next.text) ?? 'none');
+    }
+    expect(new Set(seen).size).toBe(recall.length);
+    expect(seen).not.toContain('none');
+
+    const cycle = await h.discord.slash('student1', 'question', { level: 'recall' }).reply();
+    expect(cycle.content).toContain('Every matching question has been used once');
+  });
+});
+
+describe('bad input', () => {
+  test('GIVEN /help THEN one private screen lists every command', async () => {
+    const reply = await h.discord.slash('student1', 'help', {}).reply();
+    expect(reply.ephemeral).toBe(true);
+    for (const command of commands) expect(reply.embeds[0]?.description).toContain(`**/${command.data.name}`);
+  });
+
+  test('GIVEN a forged or malformed button id THEN an ephemeral explanation and nothing else', async () => {
+    const reply = await h.discord.slash('student1', 'summary', {}).reply();
+    for (const id of ['nonsense', 'article-page:x:0', 'quiz-answer:zz:99:9', '']) {
+      const clicked = await h.discord.forgeClick('student1', reply, id || ':').reply();
+      expect(clicked.ephemeral).toBe(true);
+      expect(clicked.content).toBe(MALFORMED_BUTTON);
+    }
+  });
+
+  test('GIVEN a command the bot does not know THEN an ephemeral "not available" reply', async () => {
+    const rest = new REST({ api: h.discord.apiUrl }).setToken(h.discord.token);
+    await rest.post(Routes.applicationCommands(h.discord.applicationId), {
+      body: { name: 'retired', description: 'A command from an older version' },
+    });
+    const reply = await h.discord.slash('student1', 'retired', {}).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(UNKNOWN_COMMAND);
+  });
+});
+
+describe('Discord limits', () => {
+  test('GIVEN everything above THEN nothing the bot sent broke a limit or used an unknown route', () => {
+    expect(h.discord.violations).toEqual([]);
+    expect(h.discord.unknownRoutes).toEqual([]);
+  });
+});
