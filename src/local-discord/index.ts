@@ -1,3 +1,10 @@
+/**
+ * The local Discord: a fake Discord on 127.0.0.1 that the real discord.js
+ * client talks to. Start it with `startLocalDiscord()`, point the bot at
+ * `apiUrl`, then act as users (`slash`, `click`, `autocomplete`, ...) and
+ * assert on what they see (`reply()`, `channelMessages()`) and on what Discord
+ * would have refused (`violations`, `unknownRoutes`).
+ */
 import { createServer, type Server } from 'node:http';
 import {
   type APITextChannel,

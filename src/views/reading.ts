@@ -8,7 +8,7 @@ import { KIND_LABEL, LENGTH_LABEL, LEVEL_LABEL, paragraphRef, THEME_LABEL, VERDI
 /** Pure renderers for the reading commands: content in, Discord JSON out. */
 
 export const COLOUR = 0x3b6ea5;
-const PAGE_TEXT = 3000;
+const PAGE_TEXT = 1500;
 const CLAIMS_PER_PAGE = 8;
 
 function dateLine(pack: Pack): string {

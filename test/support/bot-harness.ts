@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { commands } from '../../commands/index.js';
 import { type Bot, startBot } from '../../src/bot.js';
 import { loadCatalogue } from '../../src/content/load.js';
-import { createLogger } from '../../src/logger.js';
 import {
   type LocalDiscord,
   type LocalDiscordOptions,
   type MessageView,
   startLocalDiscord,
 } from '../../src/local-discord/index.js';
+import { createLogger } from '../../src/logger.js';
 import { type GuildStore, openStore } from '../../src/store/index.js';
 
 /**
@@ -79,7 +79,9 @@ export async function startHarness(
 export function buttonId(message: MessageView, label: string): string {
   const found = message.buttons.find((b) => b.label === label);
   if (!found?.customId) {
-    throw new Error(`no button "${label}" on message ${message.id} (has: ${message.buttons.map((b) => b.label).join(', ')})`);
+    throw new Error(
+      `no button "${label}" on message ${message.id} (has: ${message.buttons.map((b) => b.label).join(', ')})`,
+    );
   }
   return found.customId;
 }
