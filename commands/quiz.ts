@@ -59,9 +59,7 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
     },
   });
   if (outcome.kind === 'busy') {
-    const link = outcome.round.questionMessageId
-      ? ` ${messageLink(guildId, channelId, outcome.round.questionMessageId)}`
-      : '';
+    const link = ` ${messageLink(guildId, channelId, outcome.messageId)}`;
     throw new UserError(
       `A quiz round is already running in this channel.${link} End it with /quiz stop, or start one in another channel.`,
     );

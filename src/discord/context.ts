@@ -11,8 +11,9 @@ export function displayNameOf(interaction: Interaction): string {
   return interaction.user.globalName ?? interaction.user.username;
 }
 
-export function messageLink(guildId: string, channelId: string, messageId: string): string {
-  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+/** A link to a message, or to its channel while the message id is not known yet. */
+export function messageLink(guildId: string, channelId: string, messageId: string | null): string {
+  return `https://discord.com/channels/${guildId}/${channelId}${messageId ? `/${messageId}` : ''}`;
 }
 
 const NEEDED = [

@@ -453,6 +453,15 @@ export class LocalDiscord {
 
   // ---- setup ----
 
+  /** Changes what a role grants (the @everyone role's id is the guild's id), as a server admin would. */
+  setRolePermissions(roleId: string, permissions: bigint): void {
+    const guild = this.#guildState();
+    const found = guild.roles.find((r) => r.id === roleId);
+    if (!found) throw new Error(`unknown role ${roleId}`);
+    found.permissions = permissions.toString();
+    this.dispatch(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: guild.id, role: found });
+  }
+
   /** Adds a guild member; `permissions` become a role of their own, `roles` are names or ids. */
   addMember(name: string, options: { permissions?: bigint; roles?: string[] } = {}): LocalUser {
     const guild = this.#guildState();

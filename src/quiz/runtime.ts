@@ -55,7 +55,7 @@ export const COUNT_REFRESH_MS = 3000;
 
 export type StartOutcome =
   | { kind: 'started'; round: QuizRound; note: string | null }
-  | { kind: 'busy'; round: QuizRound }
+  | { kind: 'busy'; round: QuizRound; messageId: string | null }
   | { kind: 'error'; error: engine.StartError };
 
 export interface QuizRuntimeDeps {
@@ -125,7 +125,9 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
 
   async function apply(guildId: string, snapshot: QuizRound, effects: readonly engine.Effect[]): Promise<void> {
     const { channelId, roundId } = snapshot;
-    for (const effect of effects) {
+    // Scores are filed before the standings appear, so "/quiz score" right after them is already right.
+    const ordered = [...effects.filter((e) => e.type === 'finished'), ...effects.filter((e) => e.type !== 'finished')];
+    for (const effect of ordered) {
       switch (effect.type) {
         case 'show-question': {
           const { item, title } = itemAt(snapshot, effect.index);
@@ -237,8 +239,10 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
         quizLiveRecord,
         (live) => {
           const running = live.rounds[channelId];
-          if (running && engine.isRoundActive(running))
-            return { value: live, result: { kind: 'busy', round: running } };
+          if (running && engine.isRoundActive(running)) {
+            const messageId = questionMessages.get(`${running.roundId}:${running.index}`) ?? running.questionMessageId;
+            return { value: live, result: { kind: 'busy', round: running, messageId } };
+          }
           const started = engine.startRound(
             {
               roundId: `${at.toString(36)}${randomBytes(2).toString('hex')}`,
