@@ -113,7 +113,10 @@ function quoteIfNeeded(value: string): string {
 
 // ---- commands, subcommands, options ----
 
-const NESTED: readonly number[] = [ApplicationCommandOptionType.Subcommand, ApplicationCommandOptionType.SubcommandGroup];
+const NESTED: readonly number[] = [
+  ApplicationCommandOptionType.Subcommand,
+  ApplicationCommandOptionType.SubcommandGroup,
+];
 
 interface Scope {
   /** `/claims show`, for messages. */
@@ -217,10 +220,14 @@ export function parseOptionValue(option: PlayOption, raw: string, where: string)
       if (raw.trim() === '' || !Number.isFinite(value) || (whole && !Number.isInteger(value))) {
         return fail(whole ? 'a whole number' : 'a number');
       }
-      if ((option.min_value != null && value < option.min_value) || (option.max_value != null && value > option.max_value)) {
+      if (
+        (option.min_value != null && value < option.min_value) ||
+        (option.max_value != null && value > option.max_value)
+      ) {
         return fail(`a number from ${option.min_value ?? '-∞'} to ${option.max_value ?? '∞'}`);
       }
-      if (choices.length > 0 && !choices.some((c) => c.value === value)) return fail(`one of ${describeOption(option)}`);
+      if (choices.length > 0 && !choices.some((c) => c.value === value))
+        return fail(`one of ${describeOption(option)}`);
       return { ok: true, value };
     }
     case ApplicationCommandOptionType.Boolean: {
@@ -278,7 +285,8 @@ function parseSlash(tokens: readonly Token[], definitions: readonly PlayCommandD
   const values: Record<string, OptionValue> = {};
   for (const pair of pairs) {
     const option = scope.options.find((o) => o.name === pair.name);
-    if (!option) return { kind: 'error', message: `${scope.where} has no option "${pair.name}". ${describeOptions(scope)}` };
+    if (!option)
+      return { kind: 'error', message: `${scope.where} has no option "${pair.name}". ${describeOptions(scope)}` };
     if (pair.name in values) return { kind: 'error', message: `${pair.name} is given twice.` };
     const parsed = parseOptionValue(option, pair.value, scope.where);
     if (!parsed.ok) return { kind: 'error', message: parsed.message };

@@ -1,0 +1,351 @@
+/**
+ * The terminal of `npm run play` on any pair of streams: reads lines, acts as
+ * the current user on the local Discord, and prints what that user sees.
+ */
+import { clearLine, createInterface, cursorTo } from 'node:readline';
+import type { LocalDiscord, MessageView, ReplyView } from './index.js';
+import { renderForTerminal } from './index.js';
+import {
+  type CompletionContext,
+  complete,
+  completeWithChoices,
+  describeCommand,
+  helpText,
+  type PlayAction,
+  type PlayCommandDefinition,
+  parseLine,
+} from './play-parse.js';
+
+export interface PlaySessionOptions {
+  discord: LocalDiscord;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** A real terminal: line editing, Tab, and redrawing the prompt when the bot posts. */
+  terminal?: boolean;
+  /** Who you are at first (default teacher). */
+  user?: string;
+  /** Printed before the first prompt. */
+  banner?: string;
+  /** Quiet time that ends the wait for the bot's follow-up posts after an action. */
+  settleMs?: number;
+  /** The longest wait for those posts. */
+  maxSettleMs?: number;
+}
+
+export interface PlaySession {
+  /** Resolves when the input ends or the user quits. */
+  readonly closed: Promise<void>;
+  /** What Tab offers for a partly typed line, as readline's completer returns it. */
+  complete(line: string): Promise<[string[], string]>;
+  /** Ends the session as `quit` does. */
+  close(): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createPlaySession(options: PlaySessionOptions): PlaySession {
+  const { discord, output } = options;
+  const { world } = discord;
+  const terminal = options.terminal ?? false;
+  const settleMs = options.settleMs ?? 250;
+  const maxSettleMs = options.maxSettleMs ?? 2000;
+  const general = discord.guild.generalChannelId;
+
+  let user = options.user ?? 'teacher';
+  let location = general;
+  /** The message `press N` clicks. */
+  let buttons: MessageView | null = null;
+  let poll: MessageView | null = null;
+  /** What was last printed of each bot message here, to print new ones and changes once. */
+  const shown = new Map<string, string>();
+  let busy = false;
+  let finished = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  const rl = createInterface({
+    input: options.input,
+    output,
+    terminal,
+    historySize: 200,
+    completer: (line: string, callback: (error: Error | null, result: [string[], string]) => void) => {
+      completeLine(line).then(
+        (result) => callback(null, result),
+        () => callback(null, [[], line]),
+      );
+    },
+  });
+
+  function write(text: string): void {
+    output.write(`${text}\n`);
+  }
+
+  function definitions(): PlayCommandDefinition[] {
+    const byName = new Map<string, PlayCommandDefinition>();
+    for (const command of [...discord.commands('global'), ...discord.commands(discord.guild.id)]) {
+      byName.set(command.name, command);
+    }
+    return [...byName.values()];
+  }
+
+  function memberNames(): string[] {
+    const members = world.guilds.get(discord.guild.id)?.members ?? new Map<string, unknown>();
+    return [...members.keys()].flatMap((id) => {
+      const found = world.users.get(id);
+      return found && !found.bot ? [found.username] : [];
+    });
+  }
+
+  function placeName(channelId: string): string {
+    const channel = world.channels.get(channelId);
+    if (!channel) return channelId;
+    return channelId === general || !('parent_id' in channel) || channel.parent_id === null
+      ? `#${channel.name}`
+      : `thread "${channel.name}"`;
+  }
+
+  function prompt(): string {
+    const channel = world.channels.get(location);
+    const place = location === general ? '' : ` in ${(channel?.name ?? location).slice(0, 24)}`;
+    return `${user}${place}> `;
+  }
+
+  function remember(view: MessageView): void {
+    if (view.buttons.length > 0) buttons = view;
+    else if (buttons?.id === view.id) buttons = null;
+    if (view.poll) poll = view;
+  }
+
+  function show(view: MessageView | ReplyView, heading?: string): void {
+    if (heading) write(`-- ${heading} --`);
+    write(renderForTerminal(view) || '(an empty message)');
+    if (!view.ephemeral && view.id) shown.set(view.id, renderForTerminal(view));
+    remember(view);
+  }
+
+  /** Prints the bot's messages here that are new or changed since last shown; true if any. */
+  function flush(): boolean {
+    let printed = false;
+    for (const view of discord.channelMessages(location)) {
+      const text = renderForTerminal(view);
+      const before = shown.get(view.id);
+      if (before === text) continue;
+      show(view, `${before === undefined ? 'new message' : 'message updated'} in ${placeName(location)}`);
+      printed = true;
+    }
+    return printed;
+  }
+
+  /** Waits until the bot has been quiet for a moment, so its posts after a reply are printed with it. */
+  async function settle(): Promise<void> {
+    const started = Date.now();
+    let last = started;
+    const onChange = () => {
+      last = Date.now();
+    };
+    world.on('change', onChange);
+    try {
+      while (Date.now() - last < settleMs && Date.now() - started < maxSettleMs) await sleep(25);
+    } finally {
+      world.off('change', onChange);
+    }
+  }
+
+  // Quiz timers and session prompts post while nobody types: print them as they come.
+  const onWorldChange = () => {
+    if (busy || finished) return;
+    clearTimeout(flushTimer);
+    flushTimer = setTimeout(() => {
+      if (busy || finished) return;
+      if (terminal) {
+        clearLine(output, 0);
+        cursorTo(output, 0);
+      }
+      const printed = flush();
+      if (printed) rl.prompt(terminal);
+      else if (terminal) rl.prompt(true);
+    }, settleMs);
+  };
+  world.on('change', onWorldChange);
+
+  function resolveUser(name: string): string {
+    const lower = name.toLowerCase();
+    const found = memberNames().find((n) => n.toLowerCase() === lower);
+    if (found) return found;
+    discord.addMember(name);
+    write(`${name} joined the server as a new member (no roles).`);
+    return name;
+  }
+
+  async function answer(reply: ReplyView, source: MessageView | null): Promise<void> {
+    const updated = source !== null && reply.id === source.id;
+    if (reply.modal) write('(the bot opened a form; forms cannot be filled in here)');
+    show(reply, updated ? 'message updated' : undefined);
+    await settle();
+    flush();
+  }
+
+  async function act(action: PlayAction): Promise<boolean> {
+    switch (action.kind) {
+      case 'none':
+        return true;
+      case 'quit':
+        return false;
+      case 'error':
+        write(action.message);
+        if (action.showHelp) write(helpText(definitions()));
+        return true;
+      case 'help': {
+        const wanted = action.command;
+        const found = wanted === null ? undefined : definitions().find((d) => d.name === wanted);
+        write(found ? describeCommand(found) : helpText(definitions()));
+        return true;
+      }
+      case 'slash': {
+        const handle = discord.slash(user, action.name, action.values, { ...action.path, channelId: location });
+        await answer(await handle.reply(), null);
+        return true;
+      }
+      case 'press': {
+        const last = buttons ? (discord.message(buttons.id) ?? buttons) : null;
+        if (!last || last.deleted) {
+          write('There is nothing to press: no message with buttons has been shown yet.');
+          return true;
+        }
+        const button = last.buttons[action.button - 1];
+        if (!button) {
+          write(`There is no button ${action.button}: the last message has buttons 1 to ${last.buttons.length}.`);
+        } else if (button.url) write(`[${action.button}] is a link to ${button.url}`);
+        else if (button.disabled || !button.customId) write(`[${action.button}] is disabled.`);
+        else await answer(await discord.click(user, last, button.customId).reply(), last);
+        return true;
+      }
+      case 'vote': {
+        const last = poll ? (discord.message(poll.id) ?? poll) : null;
+        if (!last?.poll) {
+          write('There is no poll to vote in yet.');
+          return true;
+        }
+        if (!last.poll.answers.some((a) => a.id === action.answer)) {
+          write(`The poll has answers 1 to ${last.poll.answers.length}.`);
+          return true;
+        }
+        discord.pollVote(user, last, action.answer);
+        write(`${user} voted for ${action.answer}.`);
+        await settle();
+        flush();
+        return true;
+      }
+      case 'as':
+        user = resolveUser(action.user);
+        return true;
+      case 'say':
+        discord.postUserMessage(user, location, action.text);
+        await settle();
+        flush();
+        return true;
+      case 'threads': {
+        const threads = discord.threads(general);
+        write(
+          threads.length === 0
+            ? 'There are no threads yet.'
+            : threads.map((t, i) => `  ${i + 1}) ${t.name}`).join('\n'),
+        );
+        return true;
+      }
+      case 'thread': {
+        const thread = discord.threads(general)[action.index - 1];
+        if (!thread) {
+          write('There is no such thread; "threads" lists them.');
+          return true;
+        }
+        location = thread.id;
+        write(`You are in ${placeName(location)}.`);
+        flush();
+        return true;
+      }
+      case 'channel':
+        location = general;
+        write(`You are in ${placeName(location)}.`);
+        return true;
+      case 'messages': {
+        const here = discord.channelMessages(location, { includeUsers: true });
+        if (here.length === 0) write(`No messages in ${placeName(location)} yet.`);
+        for (const view of here) {
+          if (view.fromBot) show(view, `${placeName(location)}`);
+          else write(`${world.users.get(view.authorId)?.username ?? view.authorId}: ${view.content}`);
+        }
+        return true;
+      }
+    }
+  }
+
+  async function completeLine(line: string): Promise<[string[], string]> {
+    const context: CompletionContext = {
+      definitions: definitions(),
+      users: memberNames(),
+      buttons: buttons ? (discord.message(buttons.id) ?? buttons).buttons.length : 0,
+      threads: discord.threads(general).length,
+    };
+    const completion = complete(line, context);
+    if (completion.kind === 'list') return [completion.candidates, completion.token];
+    const { request } = completion;
+    const choices = await discord.autocomplete(user, request.name, {
+      ...request.path,
+      channelId: location,
+      focused: request.focused,
+      value: request.value,
+      options: request.values,
+    });
+    return [
+      completeWithChoices(
+        completion,
+        choices.map((c) => String(c.value)),
+      ),
+      completion.token,
+    ];
+  }
+
+  function finish(): void {
+    finished = true;
+    clearTimeout(flushTimer);
+    world.off('change', onWorldChange);
+  }
+
+  async function run(): Promise<void> {
+    if (options.banner) write(options.banner);
+    rl.on('SIGINT', () => rl.close());
+    rl.setPrompt(prompt());
+    rl.prompt();
+    try {
+      for await (const line of rl) {
+        busy = true;
+        let goOn = true;
+        try {
+          goOn = await act(parseLine(line, definitions()));
+        } catch (error) {
+          // The double refuses what a Discord client would not send; say why, keep going.
+          write(`! ${errorText(error)}`);
+        } finally {
+          busy = false;
+        }
+        if (!goOn) break;
+        rl.setPrompt(prompt());
+        rl.prompt();
+      }
+    } finally {
+      finish();
+      rl.close();
+    }
+  }
+
+  const closed = run();
+  return {
+    closed,
+    complete: completeLine,
+    close: () => rl.close(),
+  };
+}

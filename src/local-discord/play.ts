@@ -1,0 +1,90 @@
+/**
+ * `npm run play`: the real bot against the local Discord, in the terminal. No
+ * token needed; the store is the one `npm start` uses unless STORE_URL says otherwise.
+ */
+import { destination } from 'pino';
+import { commands } from '../../commands/index.js';
+import { type Bot, startBot } from '../bot.js';
+import { parseBaseConfig, readEnvironment } from '../config.js';
+import { formatContentError } from '../content/errors.js';
+import { loadCatalogue } from '../content/load.js';
+import { createLogger } from '../logger.js';
+import { type GuildStore, openStore, parseStoreUrl } from '../store/index.js';
+import { startLocalDiscord } from './index.js';
+import { createPlaySession } from './play-session.js';
+
+function describeStore(url: string): string {
+  // A Redis URL may hold a password: name the kind only.
+  const location = parseStoreUrl(url);
+  return location.kind === 'sqlite' ? location.file : 'Redis (STORE_URL)';
+}
+
+async function play(): Promise<number> {
+  // Warnings only by default: the terminal is for the conversation.
+  const parsed = parseBaseConfig({ LOG_LEVEL: 'warn', ...readEnvironment() });
+  if (!parsed.ok) {
+    console.error('Roundtable cannot start: the environment has problems.');
+    for (const problem of parsed.problems) console.error(`  - ${problem}`);
+    return 1;
+  }
+  const config = parsed.config;
+  const logger = createLogger(config.LOG_LEVEL, destination({ dest: 2, sync: true }));
+
+  const loaded = await loadCatalogue(config.CONTENT_DIR);
+  if (!loaded.ok) {
+    console.error(`Roundtable cannot start: the content in ${config.CONTENT_DIR}/ has errors.`);
+    for (const error of loaded.errors) console.error(formatContentError(error));
+    return 1;
+  }
+
+  let store: GuildStore;
+  try {
+    store = await openStore(config.STORE_URL, logger);
+  } catch (error) {
+    console.error(`Roundtable cannot open the store: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  const discord = await startLocalDiscord({ timeoutMs: 10_000 });
+  let bot: Bot;
+  try {
+    bot = await startBot({
+      token: discord.token,
+      apiUrl: discord.apiUrl,
+      commands,
+      catalogue: loaded.catalogue,
+      store,
+      logger,
+    });
+  } catch (error) {
+    logger.fatal({ err: error }, 'the bot did not start against the local Discord');
+    await store.close();
+    await discord.close();
+    return 1;
+  }
+
+  const packs = loaded.catalogue.packs.map((p) => p.slug).join(', ');
+  const session = createPlaySession({
+    discord,
+    input: process.stdin,
+    output: process.stdout,
+    terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    banner: [
+      `Roundtable on a local Discord: server "${discord.guild.name}", #general. No token, nothing leaves this computer.`,
+      `Articles: ${packs}. Store: ${describeStore(config.STORE_URL)}.`,
+      'You are teacher. Type help for what you can do, / and Tab to see the commands, quit to stop.',
+    ].join('\n'),
+  });
+  process.on('SIGINT', () => session.close());
+  process.on('SIGTERM', () => session.close());
+  await session.closed;
+
+  await bot.stop();
+  await store.close();
+  await discord.close();
+  return 0;
+}
+
+const code = await play();
+// Flushed before exit: stdout may be a pipe to a test or `tee`.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+process.exit(code);

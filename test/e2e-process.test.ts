@@ -1,0 +1,289 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { commands } from '../commands/index.js';
+import { type LocalDiscord, startLocalDiscord } from '../src/local-discord/index.js';
+import {
+  BLANK_SETTINGS,
+  type ChildBot,
+  CONTENT_DIR,
+  killChildren,
+  runChild,
+  startChild,
+  startRestProxy,
+} from './support/child-bot.js';
+
+/**
+ * The real entry points as an operator runs them (`npm start`, `npm run
+ * deploy`), each in its own process, against the local Discord.
+ */
+
+const TOKEN = 'MTIzNDU2Nzg5.e2e-process.secret_Tk7Qx';
+const COMMAND_NAMES = commands.map((c) => c.data.name).sort();
+/** A stack frame line as Node prints it: no start-up error should show one. */
+const STACK_FRAME = /^\s+at .+/m;
+
+const temps: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'roundtable-process-'));
+  temps.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await killChildren();
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+function botEnv(apiUrl: string, storeUrl: string): Record<string, string> {
+  return {
+    ...BLANK_SETTINGS,
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_URL: apiUrl,
+    STORE_URL: storeUrl,
+    CONTENT_DIR,
+    LOG_LEVEL: 'info',
+  };
+}
+
+function registeredNames(discord: LocalDiscord, scope: string): string[] {
+  return discord
+    .commands(scope)
+    .map((c) => c.name)
+    .sort();
+}
+
+describe.concurrent('start-up refused', () => {
+  test('GIVEN no token and no .env THEN npm start says what to set and how to try without one, exit 1', async () => {
+    const cwd = await tempDir();
+    const run = await runChild('main', { cwd, env: { CONTENT_DIR } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('DISCORD_TOKEN is not set');
+    expect(run.stderr).toMatch(/Set DISCORD_TOKEN .* \.env file/);
+    expect(run.stderr).toContain('npm run play');
+    expect(run.stdout).toBe('');
+    expect(run.output).not.toMatch(STACK_FRAME);
+  });
+
+  test.each([
+    { variable: 'LOG_LEVEL', value: 'loud', says: 'LOG_LEVEL must be one of fatal, error, warn, info' },
+    { variable: 'DISCORD_API_URL', value: 'notaurl', says: 'DISCORD_API_URL must be an http(s) URL' },
+    { variable: 'STORE_URL', value: 'mysql://db/roundtable', says: 'STORE_URL must look like sqlite://' },
+    { variable: 'DISCORD_TOKEN', value: `${TOKEN} pasted twice`, says: 'DISCORD_TOKEN must be a bot token without' },
+  ])(
+    'GIVEN $variable=$value THEN a message names the variable, never the token, exit 1',
+    async ({ variable, value, says }) => {
+      const env = { ...botEnv('http://127.0.0.1:9/api', 'sqlite://unused.sqlite'), [variable]: value };
+      const run = await runChild('main', { env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`  - ${says}`);
+      expect(run.stderr.match(/^ {2}- /gm)).toHaveLength(1);
+      expect(run.output).not.toContain(TOKEN);
+      expect(run.output).not.toMatch(STACK_FRAME);
+    },
+  );
+
+  test('GIVEN a quote that is not in the article THEN file:line:col path: message, exit 1', async () => {
+    const contentDir = join(await tempDir(), 'content');
+    await cp(CONTENT_DIR, contentDir, { recursive: true });
+    const file = join(contentDir, 'kim-putin-2023', 'claims.yaml');
+    const original = 'North Korean leader Kim Jong Un visited Russia at the invitation';
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const index = lines.findIndex((line) => line.includes(`quote: "${original}`));
+    expect(index).toBeGreaterThan(-1);
+    const line = lines[index] ?? '';
+    lines[index] = line.replace('visited Russia', 'flew to Mars');
+    await writeFile(file, lines.join('\n'));
+
+    const run = await runChild('main', {
+      env: { ...botEnv('http://127.0.0.1:9/api', 'sqlite://x'), CONTENT_DIR: contentDir },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the content in ${contentDir}/ has errors`);
+    const column = line.indexOf('quote:') + 1;
+    expect(run.stderr.split('\n')).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^${escape(file)}:${index + 1}:${column} claims\\[\\d+\\]\\.quote: not found in the article text$`),
+      ),
+    );
+    expect(run.output).not.toMatch(STACK_FRAME);
+  });
+
+  test('GIVEN a token Discord refuses THEN a clear message, never the token, exit 1', async () => {
+    const discord = await startLocalDiscord({ token: 'the-token-the-double-accepts' });
+    try {
+      const run = await runChild('main', {
+        env: botEnv(discord.apiUrl, `sqlite://${join(await tempDir(), 's.sqlite')}`),
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Discord refused the token in DISCORD_TOKEN');
+      expect(run.output).not.toContain(TOKEN);
+      expect(run.output).not.toMatch(STACK_FRAME);
+      expect(discord.identifies).toHaveLength(0);
+    } finally {
+      await discord.close();
+    }
+  });
+});
+
+describe('a running bot', () => {
+  let discord: LocalDiscord;
+  let storeUrl: string;
+
+  beforeAll(async () => {
+    discord = await startLocalDiscord({ token: TOKEN, callbackDeadlineMs: 10_000 });
+    storeUrl = `sqlite://${join(await tempDir(), 'roundtable.sqlite')}`;
+  });
+
+  afterEach(killChildren);
+
+  afterAll(async () => {
+    await discord?.close();
+  });
+
+  test('GIVEN a good token THEN it registers, answers, and logs one JSON line per interaction without secrets', async () => {
+    const child = startChild('main', { env: botEnv(discord.apiUrl, storeUrl) });
+    await child.waitForLog('ready');
+    expect(discord.commandPuts).toBe(1);
+    expect(registeredNames(discord, 'global')).toEqual(COMMAND_NAMES);
+
+    const summary = discord.slash('student1', 'summary', { length: 'brief' });
+    const reply = await summary.reply();
+    expect(reply.embeds[0]?.title).toMatch(/^Brief summary: /);
+    const secret = 'my private opinion about the summit, 7f3a';
+    discord.postUserMessage('student2', discord.guild.generalChannelId, secret);
+    const unknown = discord.slash('student1', 'summary', { article: 'no-such-article' });
+    expect((await unknown.reply()).content).toContain('There is no article called "no-such-article"');
+
+    await child.waitForLog('interaction', (line) => line.interaction === unknown.id);
+    const handled = child.logs.filter((line) => line.msg === 'interaction');
+    expect(handled.map((line) => line.interaction).sort()).toEqual([summary.id, unknown.id].sort());
+    for (const line of handled) {
+      expect(line).toMatchObject({ command: 'summary', guildId: discord.guild.id, level: 30 });
+      expect(line.ms).toEqual(expect.any(Number));
+    }
+    expect(handled.find((line) => line.interaction === summary.id)?.outcome).toBe('ok');
+    expect(handled.find((line) => line.interaction === unknown.id)?.outcome).toBe('user-error');
+
+    expect(await child.stop()).toEqual({ code: 0, signal: null });
+    expect(child.stdout.trim().split('\n').length).toBe(child.logs.length);
+    expect(child.stderr).toBe('');
+    expect(child.output).not.toContain(TOKEN);
+    expect(child.output).not.toContain(secret);
+    expect(child.output).not.toContain((reply.embeds[0]?.description ?? '').slice(0, 40));
+  });
+
+  test('GIVEN a restart on the same SQLite file THEN the unchanged commands are not registered again', async () => {
+    const child = startChild('main', { env: botEnv(discord.apiUrl, storeUrl) });
+    await child.waitForLog('ready');
+    expect(discord.commandPuts).toBe(1);
+    expect(child.logs.some((line) => line.msg === 'registered the slash commands')).toBe(false);
+    expect((await discord.slash('student1', 'help', {}).reply()).ephemeral).toBe(true);
+    expect(await child.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  test('GIVEN SIGTERM while an interaction is in flight THEN it is answered, then the process stops with 0', async () => {
+    const proxy = await startRestProxy(discord.apiUrl);
+    try {
+      const child = startChild('main', { env: botEnv(proxy.apiUrl, storeUrl) });
+      await child.waitForLog('ready');
+      // The bot's answer reaches Discord, but the bot does not hear back until it was told to stop.
+      const held = proxy.hold(/^\/api\/v10\/interactions\/\d+\/[^/]+\/callback/);
+      const summary = discord.slash('student1', 'summary', { length: 'detailed' });
+      await held.reached;
+      child.process.kill('SIGTERM');
+      await child.waitForLog('shutting down');
+      held.release();
+
+      expect((await summary.reply()).embeds[0]?.title).toMatch(/^Detailed summary: /);
+      expect(await child.waitForExit()).toEqual({ code: 0, signal: null });
+      const order = child.logs.map((line) =>
+        line.msg === 'interaction' ? `interaction ${String(line.outcome)}` : line.msg,
+      );
+      expect(order.slice(order.indexOf('shutting down'))).toEqual(['shutting down', 'interaction ok', 'stopped']);
+      expect(discord.violations).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('.env', () => {
+  test('GIVEN only a .env in the working folder THEN the bot reads it, connects and answers', async () => {
+    const discord = await startLocalDiscord({ token: TOKEN });
+    try {
+      const cwd = await tempDir();
+      await writeFile(
+        join(cwd, '.env'),
+        [
+          '# written by e2e-process.test.ts',
+          `DISCORD_TOKEN=${TOKEN}`,
+          `DISCORD_API_URL=${discord.apiUrl}`,
+          `CONTENT_DIR=${CONTENT_DIR}`,
+          'STORE_URL=sqlite://roundtable.sqlite',
+          'DISCORD_APPLICATION_ID=',
+          '',
+        ].join('\n'),
+      );
+      const child = startChild('main', { cwd, env: {} });
+      await child.waitForLog('ready');
+      expect(discord.identifies).toHaveLength(1);
+      expect((await discord.slash('student1', 'help', {}).reply()).ephemeral).toBe(true);
+      expect(existsSync(join(cwd, 'roundtable.sqlite'))).toBe(true);
+      expect(await child.stop()).toEqual({ code: 0, signal: null });
+      expect(child.output).not.toContain(TOKEN);
+    } finally {
+      await killChildren();
+      await discord.close();
+    }
+  });
+});
+
+describe('npm run deploy', () => {
+  let discord: LocalDiscord;
+
+  beforeAll(async () => {
+    discord = await startLocalDiscord({ token: TOKEN });
+  });
+
+  afterAll(async () => {
+    await discord?.close();
+  });
+
+  function deployEnv(token = TOKEN): Record<string, string> {
+    return { ...BLANK_SETTINGS, DISCORD_TOKEN: token, DISCORD_API_URL: discord.apiUrl };
+  }
+
+  test('GIVEN --guild THEN the commands are registered in that server only, with a one-line confirmation', async () => {
+    const guildId = discord.guild.id;
+    const run = await runChild('deploy', { env: deployEnv(), args: ['--guild', guildId] });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Registered ${commands.length} commands in server ${guildId}.\n`);
+    expect(registeredNames(discord, guildId)).toEqual(COMMAND_NAMES);
+    expect(registeredNames(discord, 'global')).toEqual([]);
+    expect(run.output).not.toContain(TOKEN);
+  });
+
+  test('GIVEN no --guild THEN globally, and the confirmation says it may take a while', async () => {
+    const run = await runChild('deploy', { env: deployEnv() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Registered ${commands.length} commands globally (may take up to an hour to appear).\n`);
+    expect(registeredNames(discord, 'global')).toEqual(COMMAND_NAMES);
+    expect(run.output).not.toContain(TOKEN);
+  });
+
+  test('GIVEN a refused token THEN a one-line error without the token, exit 1', async () => {
+    const wrong = 'MTIzNDU2Nzg5.wrong-deploy.secret_Zk4';
+    const run = await runChild('deploy', { env: deployEnv(wrong) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^Could not register the commands: .*401/);
+    expect(run.output).not.toContain(wrong);
+    expect(run.output).not.toMatch(STACK_FRAME);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
