@@ -88,10 +88,16 @@ async function main(): Promise<void> {
       ['store update, SQLite WAL, sequential', `${writes.msPerUpdate.toFixed(3)} ms (${writes.updates} updates)`],
       ['bot start to ready (local Discord)', `${bootMs.toFixed(0)} ms`],
       [`${CLICKS} simultaneous answer clicks`, `all acknowledged in ${clicksMs.toFixed(0)} ms`],
-      ['  acknowledgement latency p50 / p95 / max', `${[50, 95, 100].map((p) => `${percentile(sorted, p).toFixed(0)} ms`).join(' / ')}`],
+      [
+        '  acknowledgement latency p50 / p95 / max',
+        `${[50, 95, 100].map((p) => `${percentile(sorted, p).toFixed(0)} ms`).join(' / ')}`,
+      ],
       ['  over the 3 s limit or refused', String(latencies.filter((l) => l.ms > 3000 || l.rejected).length)],
       ['/summary round trip, mean of 50', `${summaryMs.toFixed(1)} ms (${echo.embeds.length} embed)`],
-      ['memory: RSS at start / after ready / after clicks', [baseline, afterBoot, afterClicks].map((m) => mb(m.rss)).join(' / ')],
+      [
+        'memory: RSS at start / after ready / after clicks',
+        [baseline, afterBoot, afterClicks].map((m) => mb(m.rss)).join(' / '),
+      ],
       ['memory: heap used after clicks', mb(afterClicks.heapUsed)],
     ];
     const width = Math.max(...lines.map(([k]) => (k ?? '').length));

@@ -7,7 +7,6 @@ import { commands } from '../commands/index.js';
 import { type LocalDiscord, startLocalDiscord } from '../src/local-discord/index.js';
 import {
   BLANK_SETTINGS,
-  type ChildBot,
   CONTENT_DIR,
   killChildren,
   runChild,
@@ -67,23 +66,29 @@ describe.concurrent('start-up refused', () => {
     expect(run.output).not.toMatch(STACK_FRAME);
   });
 
-  test.each([
-    { variable: 'LOG_LEVEL', value: 'loud', says: 'LOG_LEVEL must be one of fatal, error, warn, info' },
-    { variable: 'DISCORD_API_URL', value: 'notaurl', says: 'DISCORD_API_URL must be an http(s) URL' },
-    { variable: 'STORE_URL', value: 'mysql://db/roundtable', says: 'STORE_URL must look like sqlite://' },
-    { variable: 'DISCORD_TOKEN', value: `${TOKEN} pasted twice`, says: 'DISCORD_TOKEN must be a bot token without' },
-  ])(
-    'GIVEN $variable=$value THEN a message names the variable, never the token, exit 1',
-    async ({ variable, value, says }) => {
-      const env = { ...botEnv('http://127.0.0.1:9/api', 'sqlite://unused.sqlite'), [variable]: value };
-      const run = await runChild('main', { env });
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`  - ${says}`);
-      expect(run.stderr.match(/^ {2}- /gm)).toHaveLength(1);
-      expect(run.output).not.toContain(TOKEN);
-      expect(run.output).not.toMatch(STACK_FRAME);
-    },
-  );
+  test('GIVEN malformed settings THEN one line names each variable, never the token, exit 1', async () => {
+    const malformedToken = `${TOKEN} pasted twice`;
+    const run = await runChild('main', {
+      env: {
+        ...BLANK_SETTINGS,
+        DISCORD_TOKEN: malformedToken,
+        LOG_LEVEL: 'loud',
+        DISCORD_API_URL: 'notaurl',
+        STORE_URL: 'mysql://db/roundtable',
+        CONTENT_DIR,
+      },
+    });
+    expect(run.code).toBe(1);
+    const problems = run.stderr.split('\n').filter((line) => line.startsWith('  - '));
+    expect(problems.sort()).toEqual([
+      expect.stringMatching(/^ {2}- DISCORD_API_URL must be an http\(s\) URL/),
+      expect.stringMatching(/^ {2}- DISCORD_TOKEN must be a bot token without spaces/),
+      expect.stringMatching(/^ {2}- LOG_LEVEL must be one of fatal, error, warn, info/),
+      expect.stringMatching(/^ {2}- STORE_URL must look like sqlite:\/\//),
+    ]);
+    expect(run.output).not.toContain(TOKEN);
+    expect(run.output).not.toMatch(STACK_FRAME);
+  });
 
   test('GIVEN a quote that is not in the article THEN file:line:col path: message, exit 1', async () => {
     const contentDir = join(await tempDir(), 'content');
@@ -105,7 +110,9 @@ describe.concurrent('start-up refused', () => {
     const column = line.indexOf('quote:') + 1;
     expect(run.stderr.split('\n')).toContainEqual(
       expect.stringMatching(
-        new RegExp(`^${escape(file)}:${index + 1}:${column} claims\\[\\d+\\]\\.quote: not found in the article text$`),
+        new RegExp(
+          `^${escapeRegExp(file)}:${index + 1}:${column} claims\\[\\d+\\]\\.quote: not found in the article text$`,
+        ),
       ),
     );
     expect(run.output).not.toMatch(STACK_FRAME);
@@ -241,49 +248,53 @@ describe('.env', () => {
   });
 });
 
-describe('npm run deploy', () => {
-  let discord: LocalDiscord;
-
-  beforeAll(async () => {
-    discord = await startLocalDiscord({ token: TOKEN });
-  });
-
-  afterAll(async () => {
-    await discord?.close();
-  });
-
-  function deployEnv(token = TOKEN): Record<string, string> {
-    return { ...BLANK_SETTINGS, DISCORD_TOKEN: token, DISCORD_API_URL: discord.apiUrl };
+describe.concurrent('npm run deploy', () => {
+  async function deploy(args: (discord: LocalDiscord) => string[], token = TOKEN) {
+    const discord = await startLocalDiscord({ token: TOKEN });
+    try {
+      const env = { ...BLANK_SETTINGS, DISCORD_TOKEN: token, DISCORD_API_URL: discord.apiUrl };
+      const run = await runChild('deploy', { env, args: args(discord) });
+      return {
+        run,
+        discord,
+        global: registeredNames(discord, 'global'),
+        guild: registeredNames(discord, discord.guild.id),
+      };
+    } finally {
+      await discord.close();
+    }
   }
 
   test('GIVEN --guild THEN the commands are registered in that server only, with a one-line confirmation', async () => {
+    const { run, discord, global, guild } = await deploy((d) => ['--guild', d.guild.id]);
     const guildId = discord.guild.id;
-    const run = await runChild('deploy', { env: deployEnv(), args: ['--guild', guildId] });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`Registered ${commands.length} commands in server ${guildId}.\n`);
-    expect(registeredNames(discord, guildId)).toEqual(COMMAND_NAMES);
-    expect(registeredNames(discord, 'global')).toEqual([]);
+    expect(guild).toEqual(COMMAND_NAMES);
+    expect(global).toEqual([]);
     expect(run.output).not.toContain(TOKEN);
   });
 
   test('GIVEN no --guild THEN globally, and the confirmation says it may take a while', async () => {
-    const run = await runChild('deploy', { env: deployEnv() });
+    const { run, global, guild } = await deploy(() => []);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`Registered ${commands.length} commands globally (may take up to an hour to appear).\n`);
-    expect(registeredNames(discord, 'global')).toEqual(COMMAND_NAMES);
+    expect(global).toEqual(COMMAND_NAMES);
+    expect(guild).toEqual([]);
     expect(run.output).not.toContain(TOKEN);
   });
 
   test('GIVEN a refused token THEN a one-line error without the token, exit 1', async () => {
     const wrong = 'MTIzNDU2Nzg5.wrong-deploy.secret_Zk4';
-    const run = await runChild('deploy', { env: deployEnv(wrong) });
+    const { run, global } = await deploy(() => [], wrong);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Could not register the commands: .*401/);
+    expect(run.stderr).toMatch(/^Could not register the commands: .*401.*\n$/);
+    expect(global).toEqual([]);
     expect(run.output).not.toContain(wrong);
     expect(run.output).not.toMatch(STACK_FRAME);
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -108,9 +108,27 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
   }
 
   function prompt(): string {
-    const channel = world.channels.get(location);
-    const place = location === general ? '' : ` in ${(channel?.name ?? location).slice(0, 24)}`;
-    return `${user}${place}> `;
+    if (location === general) return `${user}> `;
+    const index = discord.threads(general).findIndex((t) => t.id === location);
+    return `${user} in thread ${index + 1}> `;
+  }
+
+  /** Mentions as the Discord client shows them, instead of raw ids. */
+  function readable(text: string): string {
+    const roles = world.guilds.get(discord.guild.id)?.roles ?? [];
+    return text
+      .replace(/<#(\d+)>/g, (raw, id: string) => {
+        const found = world.channels.get(id);
+        return found ? `#${found.name}` : raw;
+      })
+      .replace(/<@&(\d+)>/g, (raw, id: string) => {
+        const found = roles.find((r) => r.id === id);
+        return found ? `@${found.name}` : raw;
+      })
+      .replace(/<@!?(\d+)>/g, (raw, id: string) => {
+        const found = world.users.get(id);
+        return found ? `@${found.username}` : raw;
+      });
   }
 
   function remember(view: MessageView): void {
@@ -121,7 +139,7 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
 
   function show(view: MessageView | ReplyView, heading?: string): void {
     if (heading) write(`-- ${heading} --`);
-    write(renderForTerminal(view) || '(an empty message)');
+    write(readable(renderForTerminal(view)) || '(an empty message)');
     if (!view.ephemeral && view.id) shown.set(view.id, renderForTerminal(view));
     remember(view);
   }
@@ -322,6 +340,8 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
     rl.prompt();
     try {
       for await (const line of rl) {
+        // Piped input is not echoed by readline; without it a transcript reads as answers only.
+        if (!terminal) write(line);
         busy = true;
         let goOn = true;
         try {

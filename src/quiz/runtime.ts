@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { createChannelQueues } from '../channel-queues.js';
 import type { Catalogue } from '../content/catalogue.js';
 import type { Pack, QuizItem } from '../content/schema.js';
 import type { ChannelMessages } from '../discord/channel-messages.js';
@@ -71,7 +72,7 @@ export type QuizRuntime = ReturnType<typeof createQuizRuntime>;
 export function createQuizRuntime(deps: QuizRuntimeDeps) {
   const { store, catalogue, messages, logger, now } = deps;
   const timers = createTimers();
-  const queues = new Map<string, Promise<void>>();
+  const { enqueue, drain } = createChannelQueues(logger, 'quiz effect');
   // Message ids of posted questions, so a reveal edits the right one even after the round moved on.
   const questionMessages = new Map<string, string>();
   const itemsCache = new WeakMap<Pack, QuizItems>();
@@ -90,19 +91,6 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   function itemAt(round: QuizRound, index: number): { item: QuizItem | undefined; title: string } {
     const { pack, items } = itemsOf(round.article);
     return { item: items.get(round.questionIds[index] ?? ''), title: pack?.article.title ?? round.article };
-  }
-
-  /** Runs effect work for one channel strictly in order; a failure is logged, never thrown at a user. */
-  function enqueue(guildId: string, channelId: string, work: () => Promise<void>): Promise<void> {
-    const key = `${guildId}:${channelId}`;
-    const run = (queues.get(key) ?? Promise.resolve()).then(work).catch((error: unknown) => {
-      logger.error({ err: error, guildId, channelId }, 'quiz effect failed');
-    });
-    queues.set(key, run);
-    void run.finally(() => {
-      if (queues.get(key) === run) queues.delete(key);
-    });
-    return run;
   }
 
   async function step<R>(
@@ -214,7 +202,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     timers.set(key, COUNT_REFRESH_MS, () => {
       void enqueue(guildId, channelId, async () => {
         const round = (await store.read(guildId, quizLiveRecord)).rounds[channelId];
-        if (!round || round.phase !== 'question-open') return;
+        if (round?.phase !== 'question-open') return;
         const messageId = questionMessages.get(`${round.roundId}:${round.index}`) ?? round.questionMessageId;
         const { item, title } = itemAt(round, round.index);
         if (messageId && item) await messages.edit(channelId, messageId, renderQuestion(round, item, title));
@@ -331,7 +319,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     /** Waits for pending messages and stops every timer (stored deadlines bring them back). */
     async shutdown(): Promise<void> {
       timers.clearAll();
-      await Promise.allSettled([...queues.values()]);
+      await drain();
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { z } from 'zod';
+import { createChannelQueues } from '../channel-queues.js';
 import type { Catalogue } from '../content/catalogue.js';
 import type { Level, Pack, Theme } from '../content/schema.js';
 import type { ChannelMessages } from '../discord/channel-messages.js';
@@ -134,7 +135,7 @@ export type SessionRuntime = ReturnType<typeof createSessionRuntime>;
 
 export function createSessionRuntime(deps: SessionRuntimeDeps) {
   const { store, catalogue, messages, discord, logger, now } = deps;
-  const queues = new Map<string, Promise<void>>();
+  const { enqueue, drain } = createChannelQueues(logger, 'session effect');
   // Channels and threads of live sessions, so ordinary chatter elsewhere costs no store access.
   const watched = new Map<string, { guildId: string; channelId: string }>();
   const watchedBySession = new Map<string, string[]>();
@@ -147,19 +148,6 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     const ids = [state.channelId, ...state.prompts.flatMap((p) => (p.threadId ? [p.threadId] : []))];
     for (const id of ids) watched.set(id, { guildId, channelId: state.channelId });
     watchedBySession.set(key, ids);
-  }
-
-  /** Runs effect work for one channel strictly in order; a failure is logged, never thrown at a user. */
-  function enqueue(guildId: string, channelId: string, work: () => Promise<void>): Promise<void> {
-    const key = `${guildId}:${channelId}`;
-    const run = (queues.get(key) ?? Promise.resolve()).then(work).catch((error: unknown) => {
-      logger.error({ err: error, guildId, channelId }, 'session effect failed');
-    });
-    queues.set(key, run);
-    void run.finally(() => {
-      if (queues.get(key) === run) queues.delete(key);
-    });
-    return run;
   }
 
   /** Feeds one event to the session of a channel (only the given one, when `sessionId` is set). */
@@ -535,7 +523,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
 
     /** Waits for pending messages; stored state brings everything else back. */
     async shutdown(): Promise<void> {
-      await Promise.allSettled([...queues.values()]);
+      await drain();
     },
   };
 }
