@@ -2,8 +2,8 @@ import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadCatalogue } from '../src/content/load.js';
 import type { Pack, QuizItem } from '../src/content/schema.js';
-import type { MessageView } from '../src/local-discord/index.js';
 import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS } from '../src/local-discord/fixtures.js';
+import type { MessageView } from '../src/local-discord/index.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /** Quiz rounds as a class plays them, through the real discord.js client and a real SQLite store. */
@@ -56,9 +56,7 @@ function standingsMessage(channelId?: string): MessageView | undefined {
 describe('a host-paced round with several students', () => {
   test('GIVEN two questions THEN answers are acknowledged privately, reveals show the split, and standings close the round', async () => {
     const { teacher, student1, student2, student3 } = h.discord.users;
-    const start = await h.discord
-      .slash(teacher, 'quiz', { questions: 2, seconds: 0 }, { subcommand: 'start' })
-      .reply();
+    const start = await h.discord.slash(teacher, 'quiz', { questions: 2, seconds: 0 }, { subcommand: 'start' }).reply();
     expect(start.ephemeral).toBe(false);
     expect(start.content).toContain('2 questions · no timer (you reveal each answer) · 1 point per correct answer');
 
@@ -126,14 +124,15 @@ describe('a host-paced round with several students', () => {
     expect(board.embeds[0]?.title).toBe('Leaderboard: the last round here');
     const score = await h.discord.slash(student1, 'quiz', {}, { subcommand: 'score' }).reply();
     expect(score.ephemeral).toBe(true);
-    expect(score.content).toBe(
-      'You have **1** points: rank **1** of 3. 1 of 1 answers correct (100%) over 1 round.',
-    );
+    expect(score.content).toBe('You have **1** points: rank **1** of 3. 1 of 1 answers correct (100%) over 1 round.');
 
     const report = await h.discord.slash(teacher, 'quiz', {}, { subcommand: 'report' }).reply();
     expect(report.ephemeral).toBe(true);
     const csv = report.attachments[0]?.data.toString('utf8') ?? '';
-    const rows = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const rows = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(rows[0]).toBe('round id,question id,question,user id,display name,choice,correct,points,seconds to answer');
     expect(rows).toHaveLength(1 + 4);
   });
@@ -217,13 +216,10 @@ describe('a timed round under load', () => {
     expect(q1.embeds[0]?.fields.find((f) => f.name === 'Time')?.value).toMatch(/^Closes <t:\d+:R>$/);
     const item = itemOf(q1);
     await h.discord.click('student1', q1, choiceButton(q1, item.choices.indexOf(item.answer))).reply();
-    const revealed = await h.discord.waitFor(
-      () => {
-        const m = h.discord.message(q1.id);
-        return m?.embeds[0]?.title?.endsWith('the answer') ? m : undefined;
-      },
-      15_000,
-    );
+    const revealed = await h.discord.waitFor(() => {
+      const m = h.discord.message(q1.id);
+      return m?.embeds[0]?.title?.endsWith('the answer') ? m : undefined;
+    }, 15_000);
     expect(revealed.embeds[0]?.fields.find((f) => f.name === 'Answered')?.value).toMatch(
       /^1 answered, 1 correct · fastest: Student 1 \(\+(9\d\d|1000)\)$/,
     );
@@ -235,7 +231,10 @@ describe('permissions', () => {
     const limited = await startHarness({
       discord: { botPermissions: DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.EmbedLinks },
     });
-    limited.discord.setRolePermissions(limited.discord.guild.id, EVERYONE_PERMISSIONS & ~PermissionFlagsBits.EmbedLinks);
+    limited.discord.setRolePermissions(
+      limited.discord.guild.id,
+      EVERYONE_PERMISSIONS & ~PermissionFlagsBits.EmbedLinks,
+    );
     try {
       const reply = await limited.discord.slash('teacher', 'quiz', {}, { subcommand: 'start' }).reply();
       expect(reply.ephemeral).toBe(true);
