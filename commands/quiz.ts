@@ -18,9 +18,9 @@ import { enumOption } from '../src/discord/options.js';
 import { toMessage, toReply } from '../src/discord/reply.js';
 import { answerReplyText, historyLabel, QUIZ_ACTIONS, renderLeaderboard } from '../src/quiz/render.js';
 import { renderRoundCsv } from '../src/quiz/round-csv.js';
-import { quizArchiveRecord, quizTotalsRecord } from '../src/quiz/runtime.js';
+import { quizTotalsRecord } from '../src/quiz/runtime.js';
 import { allTimeStandings, personalScore, roundStandings } from '../src/quiz/standings.js';
-import { QUESTION_COUNT, type QuizRound, SCORING, SECONDS } from '../src/quiz/state.js';
+import { QUESTION_COUNT, SCORING, SECONDS } from '../src/quiz/state.js';
 import { choicesOf, DIFFICULTY_LABEL } from '../src/views/labels.js';
 
 const RESET_WINDOW_MS = 5 * 60_000;
@@ -90,19 +90,11 @@ async function stop(interaction: ChatInputCommandInteraction, deps: Deps): Promi
   await interaction.reply(toReply({ content: 'Round ended. The standings are posted below.' }, true));
 }
 
-async function lastRoundHere(deps: Deps, guildId: string, channelId: string): Promise<QuizRound | null> {
-  const active = await deps.quiz.activeRound(guildId, channelId);
-  if (active) return active;
-  const totals = await deps.store.read(guildId, quizTotalsRecord);
-  const latest = totals.history.find((h) => h.channelId === channelId);
-  return latest ? deps.store.read(guildId, quizArchiveRecord(latest.roundId)) : null;
-}
-
 async function leaderboard(interaction: ChatInputCommandInteraction, deps: Deps): Promise<void> {
   const { guildId, channelId } = inGuild(interaction);
   const scope = interaction.options.getString('scope') ?? 'all-time';
   if (scope === 'round') {
-    const round = await lastRoundHere(deps, guildId, channelId);
+    const round = await deps.quiz.latestRound(guildId, channelId);
     if (!round) throw new UserError('No quiz round has been played in this channel yet.');
     const running = round.phase !== 'finished';
     const view = renderLeaderboard(
@@ -163,12 +155,7 @@ async function report(interaction: ChatInputCommandInteraction, deps: Deps): Pro
   await requireHost(interaction, deps);
   const { guildId, channelId } = inGuild(interaction);
   const wanted = interaction.options.getString('round');
-  const round = wanted
-    ? ((await deps.store.read(guildId, quizArchiveRecord(wanted))) ??
-      ((await deps.quiz.activeRound(guildId, channelId))?.roundId === wanted
-        ? await deps.quiz.activeRound(guildId, channelId)
-        : null))
-    : await lastRoundHere(deps, guildId, channelId);
+  const round = wanted ? await deps.quiz.findRound(guildId, wanted) : await deps.quiz.latestRound(guildId, channelId);
   if (!round) {
     throw new UserError(
       wanted

@@ -454,17 +454,8 @@ export function complete(line: string, context: CompletionContext): Completion {
   return list(values.map((v) => `${prefix}${quoteIfNeeded(v)}`));
 }
 
-function commonPrefix(words: readonly string[]): string {
-  let prefix = words[0] ?? '';
-  for (const word of words) while (!word.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  return prefix;
-}
-
 /** Completions from the values the bot suggested for an autocomplete option. */
 export function completeWithChoices(completion: Completion & { kind: 'autocomplete' }, values: readonly string[]) {
   const candidates = values.map((v) => `${completion.prefix}${quoteIfNeeded(v)}`);
-  if (candidates.length === 1) return candidates.map((c) => `${c} `);
-  // The bot matches words anywhere; keeping what was typed among the candidates
-  // makes readline list them (on a second Tab) instead of cutting the line back.
-  return commonPrefix(candidates).startsWith(completion.token) ? candidates : [completion.token, ...candidates];
+  return candidates.length === 1 ? candidates.map((c) => `${c} `) : candidates;
 }

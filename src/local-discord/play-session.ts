@@ -47,6 +47,21 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A `<t:…>` timestamp as the Discord client shows it, roughly. */
+function formatTimestamp(ms: number, style: string | undefined, now: number): string {
+  if (style === 'R') {
+    const seconds = Math.round((ms - now) / 1000);
+    const size = Math.abs(seconds);
+    const amount =
+      size < 90 ? `${size} s` : size < 5400 ? `${Math.round(size / 60)} min` : `${Math.round(size / 3600)} h`;
+    return seconds >= 0 ? `in ${amount}` : `${amount} ago`;
+  }
+  const date = new Date(ms);
+  if (style === 't' || style === 'T') return date.toLocaleTimeString('en-GB');
+  if (style === 'd' || style === 'D') return date.toLocaleDateString('en-GB');
+  return date.toLocaleString('en-GB');
+}
+
 export function createPlaySession(options: PlaySessionOptions): PlaySession {
   const { discord, output } = options;
   const { world } = discord;
@@ -128,7 +143,10 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
       .replace(/<@!?(\d+)>/g, (raw, id: string) => {
         const found = world.users.get(id);
         return found ? `@${found.username}` : raw;
-      });
+      })
+      .replace(/<t:(-?\d+)(?::([tTdDfFsSR]))?>/g, (_raw, seconds: string, style: string | undefined) =>
+        formatTimestamp(Number(seconds) * 1000, style, Date.now()),
+      );
   }
 
   function remember(view: MessageView): void {
@@ -335,7 +353,11 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
 
   async function run(): Promise<void> {
     if (options.banner) write(options.banner);
-    rl.on('SIGINT', () => rl.close());
+    // Ctrl+C clears what is typed, as in a shell; on an empty line it quits.
+    rl.on('SIGINT', () => {
+      if (rl.line === '') rl.close();
+      else rl.write('', { ctrl: true, name: 'u' });
+    });
     rl.setPrompt(prompt());
     rl.prompt();
     try {
@@ -359,6 +381,8 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
     } finally {
       finish();
       rl.close();
+      // After Ctrl+D the cursor is still on the prompt line.
+      if (terminal) write('');
     }
   }
 

@@ -297,6 +297,21 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       return round && engine.isRoundActive(round) ? round : null;
     },
 
+    /** The round running in a channel, or the last one played there (even while it is being filed). */
+    async latestRound(guildId: string, channelId: string): Promise<QuizRound | null> {
+      const live = (await store.read(guildId, quizLiveRecord)).rounds[channelId];
+      if (live) return live;
+      const totals = await store.read(guildId, quizTotalsRecord);
+      const latest = totals.history.find((h) => h.channelId === channelId);
+      return latest ? store.read(guildId, quizArchiveRecord(latest.roundId)) : null;
+    },
+
+    /** A round by id: in play in this server, or kept in the archive. */
+    async findRound(guildId: string, roundId: string): Promise<QuizRound | null> {
+      const live = Object.values((await store.read(guildId, quizLiveRecord)).rounds).find((r) => r.roundId === roundId);
+      return live ?? store.read(guildId, quizArchiveRecord(roundId));
+    },
+
     /** Picks up every round of a server after a restart, from its stored deadlines. */
     async resumeGuild(guildId: string): Promise<number> {
       const live = await store.read(guildId, quizLiveRecord);

@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type LocalDiscord, type MessageView, startLocalDiscord } from '../src/local-discord/index.js';
+import { buttonId } from './support/bot-harness.js';
+import { BLANK_SETTINGS, type ChildBot, CONTENT_DIR, killChildren, startChild } from './support/child-bot.js';
+
+/**
+ * The bot as `npm start` runs it, killed with SIGKILL mid-question and started
+ * again on the same SQLite file: every acknowledged answer survives, a
+ * deadline that passed while it was down is revealed at once, and the round
+ * finishes.
+ */
+
+let discord: LocalDiscord;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roundtable-restart-'));
+  discord = await startLocalDiscord({ timeoutMs: 10_000 });
+});
+
+afterAll(async () => {
+  await killChildren();
+  await discord?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function startBotProcess(): Promise<ChildBot> {
+  const child = startChild('main', {
+    env: {
+      ...BLANK_SETTINGS,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+      CONTENT_DIR,
+      LOG_LEVEL: 'info',
+    },
+  });
+  await child.waitForLog('ready');
+  return child;
+}
+
+function questionIn(channelId: string, n: number): Promise<MessageView> {
+  return discord.waitFor(() =>
+    discord.channelMessages(channelId).find((m) => m.embeds[0]?.title?.startsWith(`Question ${n} of`)),
+  );
+}
+
+/** The first answer button (not a host button) of a question message. */
+function firstChoice(message: MessageView): string {
+  const found = message.buttons.find((b) => !b.label?.includes('(host)'));
+  if (!found?.customId) throw new Error('no answer button');
+  return found.customId;
+}
+
+describe('a round survives kill -9', () => {
+  test('GIVEN answers acknowledged before a SIGKILL THEN after a restart they all count and the round finishes', async () => {
+    const timed = discord.addChannel('timed');
+    const paced = discord.addChannel('paced');
+    const first = await startBotProcess();
+
+    await discord
+      .slash('teacher', 'quiz', { questions: 1, seconds: 10 }, { subcommand: 'start', channelId: timed })
+      .reply();
+    await discord
+      .slash('teacher', 'quiz', { questions: 2, seconds: 0 }, { subcommand: 'start', channelId: paced })
+      .reply();
+    const timedQ = await questionIn(timed, 1);
+    const pacedQ1 = await questionIn(paced, 1);
+    const openedAt = Date.now();
+    for (const student of ['student1', 'student2', 'student3']) {
+      expect((await discord.click(student, timedQ, firstChoice(timedQ)).reply()).content).toMatch(/^Answer received/);
+      expect((await discord.click(student, pacedQ1, firstChoice(pacedQ1)).reply()).content).toMatch(/^Answer received/);
+    }
+
+    first.process.kill('SIGKILL');
+    expect((await first.waitForExit()).signal).toBe('SIGKILL');
+    // Let the timed question's deadline pass while the bot is down.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, openedAt + 10_500 - Date.now())));
+    expect(discord.message(timedQ.id)?.embeds[0]?.title).toBe('Question 1 of 1');
+
+    const second = await startBotProcess();
+    const revealed = await discord.waitFor(() => {
+      const m = discord.message(timedQ.id);
+      return m?.embeds[0]?.title === 'Question 1 of 1: the answer' ? m : undefined;
+    });
+    expect(revealed.embeds[0]?.fields.find((f) => f.name === 'Answered')?.value).toMatch(/^3 answered/);
+
+    // The host-paced round carries on where it was.
+    const again = await discord.click('student1', pacedQ1, firstChoice(pacedQ1)).reply();
+    expect(again.content).toMatch(/^You already answered/);
+    await discord.click('owner', pacedQ1, firstChoice(pacedQ1)).reply();
+    await discord.click('teacher', pacedQ1, buttonId(pacedQ1, 'Reveal (host)')).ack();
+    const pacedRevealed = await discord.waitFor(() => {
+      const m = discord.message(pacedQ1.id);
+      return m?.buttons.some((b) => b.label === 'Next question (host)') ? m : undefined;
+    });
+    expect(pacedRevealed.embeds[0]?.fields.find((f) => f.name === 'Answered')?.value).toMatch(/^4 answered/);
+    await discord.click('teacher', pacedRevealed, buttonId(pacedRevealed, 'Next question (host)')).ack();
+    const pacedQ2 = await questionIn(paced, 2);
+    await discord.click('student2', pacedQ2, firstChoice(pacedQ2)).reply();
+    await discord.slash('teacher', 'quiz', {}, { subcommand: 'stop', channelId: paced }).reply();
+
+    const report = await discord.slash('teacher', 'quiz', {}, { subcommand: 'report', channelId: paced }).reply();
+    const rows = (report.attachments[0]?.data.toString('utf8') ?? '').trim().split('\r\n').slice(1);
+    expect(rows).toHaveLength(5);
+
+    expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(discord.violations).toEqual([]);
+  }, 60_000);
+});
