@@ -195,6 +195,12 @@ describe('a timed round under load', () => {
     const replies = await Promise.all(handles.map((handle) => handle.reply(10_000)));
     expect(replies.filter((r) => r.content.startsWith('Answer received:'))).toHaveLength(300);
     expect(handles.flatMap((handle) => handle.rejections)).toEqual([]);
+    // The count on the question is refreshed every few seconds, not once per click.
+    const counted = await h.discord.waitFor(() => {
+      const m = h.discord.message(q1.id);
+      return m?.embeds[0]?.fields.find((f) => f.name === 'Answered')?.value === '300' ? m : undefined;
+    }, 6000);
+    expect(counted.edits).toBeLessThan(5);
 
     await h.discord.click('teacher', q1, buttonId(q1, 'Reveal (host)')).ack();
     const revealed = await h.discord.waitFor(() => {
