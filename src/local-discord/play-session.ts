@@ -162,17 +162,16 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
     remember(view);
   }
 
-  /** Prints the bot's messages here that are new or changed since last shown; true if any. */
-  function flush(): boolean {
-    let printed = false;
-    for (const view of discord.channelMessages(location)) {
-      const text = renderForTerminal(view);
-      const before = shown.get(view.id);
-      if (before === text) continue;
-      show(view, `${before === undefined ? 'new message' : 'message updated'} in ${placeName(location)}`);
-      printed = true;
+  function unseen(): MessageView[] {
+    return discord.channelMessages(location).filter((view) => shown.get(view.id) !== renderForTerminal(view));
+  }
+
+  /** Prints the bot's messages here that are new or changed since last shown. */
+  function flush(): void {
+    for (const view of unseen()) {
+      const heading = shown.has(view.id) ? 'message updated' : 'new message';
+      show(view, `${heading} in ${placeName(location)}`);
     }
-    return printed;
   }
 
   /** Waits until the bot has been quiet for a moment, so its posts after a reply are printed with it. */
@@ -195,14 +194,14 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
     if (busy || finished) return;
     clearTimeout(flushTimer);
     flushTimer = setTimeout(() => {
-      if (busy || finished) return;
+      if (busy || finished || unseen().length === 0) return;
+      // Printed above the line being typed, which is redrawn after.
       if (terminal) {
         clearLine(output, 0);
         cursorTo(output, 0);
       }
-      const printed = flush();
-      if (printed) rl.prompt(terminal);
-      else if (terminal) rl.prompt(true);
+      flush();
+      rl.prompt(terminal);
     }, settleMs);
   };
   world.on('change', onWorldChange);

@@ -74,8 +74,15 @@ async function play(): Promise<number> {
       'You are teacher. Type help for what you can do, / and Tab to see the commands, quit to stop.',
     ].join('\n'),
   });
-  process.on('SIGINT', () => session.close());
-  process.on('SIGTERM', () => session.close());
+  // The first signal stops cleanly; a second one does not wait for that.
+  let signalled = false;
+  const onSignal = () => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    session.close();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   await session.closed;
 
   await bot.stop();
