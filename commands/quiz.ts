@@ -72,10 +72,11 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
     );
   }
   const { settings } = outcome.round;
+  const count = outcome.round.questionIds.length;
   const pace = settings.seconds === 0 ? 'no timer (you reveal each answer)' : `${settings.seconds} seconds a question`;
   const lines = [
     `**Quiz round on "${pack.article.title}"**`,
-    `${outcome.round.questionIds.length} questions · ${pace} · ${settings.scoring === 'speed' ? 'speed scoring (faster correct answers earn more, up to 1,000)' : '1 point per correct answer'}${settings.difficulty ? ` · ${DIFFICULTY_LABEL[settings.difficulty]}` : ''}`,
+    `${count} ${count === 1 ? 'question' : 'questions'} · ${pace} · ${settings.scoring === 'speed' ? 'speed scoring (faster correct answers earn more, up to 1,000)' : '1 point per correct answer'}${settings.difficulty ? ` · ${DIFFICULTY_LABEL[settings.difficulty]}` : ''}`,
     'Click a button to answer; only your first answer counts and only you see that it was received.',
   ];
   if (outcome.note) lines.push(`-# ${outcome.note}`);
