@@ -285,6 +285,8 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     if (state.threads) {
       try {
         threadId = await discord.createThread(channelId, messageId, threadName(index, question));
+        // Watched at once: a reply can arrive before the thread id is stored (that update is queued first).
+        watched.set(threadId, { guildId, channelId });
       } catch (error) {
         logger.warn({ err: error, guildId, channelId, index }, 'thread not created; replies stay in the channel');
       }
