@@ -215,9 +215,11 @@ describe('a timed round under load', () => {
     for (const student of students) expect(csv).toContain(`,${student.id},${student.username},`);
   }, 60_000);
 
-  test('GIVEN a timer THEN the question closes by itself at its deadline with speed points', async () => {
+  test('GIVEN a timer and auto THEN the question closes at its deadline with speed points and the next follows', async () => {
     const channelId = h.discord.addChannel('timed');
-    await h.discord.slash('teacher', 'quiz', { questions: 1, seconds: 10 }, { subcommand: 'start', channelId }).reply();
+    await h.discord
+      .slash('teacher', 'quiz', { questions: 2, seconds: 10, auto: true }, { subcommand: 'start', channelId })
+      .reply();
     const q1 = await nextQuestion(1, channelId);
     expect(q1.embeds[0]?.fields.find((f) => f.name === 'Time')?.value).toMatch(/^Closes <t:\d+:R>$/);
     const item = itemOf(q1);
@@ -229,7 +231,11 @@ describe('a timed round under load', () => {
     expect(revealed.embeds[0]?.fields.find((f) => f.name === 'Answered')?.value).toMatch(
       /^1 answered, 1 correct · fastest: Student 1 \(\+(9\d\d|1000)\)$/,
     );
-  }, 30_000);
+    expect(revealed.embeds[0]?.description).toMatch(/Next question <t:\d+:R>/);
+    const q2 = await h.discord.waitFor(() => questionMessages(channelId)[1], 8000);
+    expect(q2.embeds[0]?.title).toBe('Question 2 of 2');
+    await h.discord.slash('teacher', 'quiz', {}, { subcommand: 'stop', channelId }).reply();
+  }, 40_000);
 });
 
 describe('permissions', () => {
