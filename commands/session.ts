@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
 import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/article-option.js';
+import { claimOption, findClaim, suggestClaims } from '../src/discord/claim-option.js';
 import type { CommandModule, Deps } from '../src/discord/command.js';
 import { messageLink, missingPermissions, requireChannelPermissions } from '../src/discord/context.js';
 import { parseArgs } from '../src/discord/custom-id.js';
@@ -29,7 +30,6 @@ import {
 import type { UnknownClaimReply } from '../src/session/runtime.js';
 import { PROMPT_COUNT, type SessionState } from '../src/session/state.js';
 import { statusView } from '../src/session/views.js';
-import { closestCandidates, searchCandidates } from '../src/text-match.js';
 import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
 
 const THREAD_PERMISSIONS = [
@@ -161,19 +161,10 @@ async function poll(interaction: ChatInputCommandInteraction, deps: Deps): Promi
   requirePolls(interaction.appPermissions);
   const session = await deps.sessions.activeSession(guildId, channelId);
   if (!session) throw new UserError(NO_SESSION);
-  const query = interaction.options.getString('claim', true);
-  const claims = deps.catalogue.pack(session.article)?.claims ?? [];
-  const claim = claims.find((c) => c.id === query);
-  if (!claim) {
-    const near = closestCandidates(
-      query,
-      claims.map((c) => ({ id: c.id, label: c.claim })),
-      3,
-    );
-    throw new UserError(
-      `There is no claim "${truncate(query, 60)}" in this article.${near.length > 0 ? ` Did you mean ${near.map((c) => `\`${c.id}\``).join(', ')}?` : ''} Pick one from the list as you type.`,
-    );
-  }
+  const claim = findClaim(
+    deps.catalogue.pack(session.article)?.claims ?? [],
+    interaction.options.getString('claim', true),
+  );
   const reply = await deps.sessions.poll(guildId, channelId, sessionIdOf(session), claim.id);
   await interaction.reply(toReply({ content: pollReplyText(reply, claim.claim) }, true));
 }
@@ -286,15 +277,7 @@ export const session: CommandModule = {
         type: ApplicationCommandOptionType.Subcommand,
         name: 'poll',
         description: 'Let the class vote on a claim; the check is revealed in the recap (hosts only)',
-        options: [
-          {
-            type: ApplicationCommandOptionType.String,
-            name: 'claim',
-            description: 'Start typing words from the claim',
-            required: true,
-            autocomplete: true,
-          },
-        ],
+        options: [claimOption],
       },
       {
         type: ApplicationCommandOptionType.Subcommand,
@@ -334,12 +317,7 @@ export const session: CommandModule = {
       : undefined;
     const first = new Set(question ? promptClaims(pack, question).map((c) => c.id) : []);
     const ordered = [...pack.claims].sort((a, b) => Number(first.has(b.id)) - Number(first.has(a.id)));
-    const matches = searchCandidates(
-      interaction.options.getFocused(),
-      ordered.map((c) => ({ id: c.id, label: c.claim })),
-      LIMITS.choices,
-    );
-    await interaction.respond(matches.map((c) => ({ name: truncate(c.label, LIMITS.choiceName), value: c.id })));
+    await interaction.respond(suggestClaims(ordered, interaction.options.getFocused()));
   },
   components: {
     async [SESSION_ACTIONS.next](interaction, args, deps) {
