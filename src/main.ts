@@ -4,13 +4,13 @@ import { parseConfig, readEnvironment } from './config.js';
 import { formatContentError } from './content/errors.js';
 import { loadCatalogue } from './content/load.js';
 import { createLogger } from './logger.js';
-import { openStore } from './store/index.js';
+import { type GuildStore, openStore } from './store/index.js';
 
 /** Entry point: config -> content -> store -> client -> ready. */
 async function main(): Promise<number> {
   const parsed = parseConfig(readEnvironment());
   if (!parsed.ok) {
-    console.error('Roundtable cannot start: the environment is not complete.');
+    console.error('Roundtable cannot start: some settings are missing or wrong.');
     for (const problem of parsed.problems) console.error(`  - ${problem}`);
     console.error('Set DISCORD_TOKEN (and optionally the others) in the environment or in a .env file; see README.md.');
     console.error('To try the bot without a Discord server or token, run: npm run play');
@@ -26,7 +26,15 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const store = await openStore(config.STORE_URL, logger);
+  let store: GuildStore;
+  try {
+    store = await openStore(config.STORE_URL, logger);
+  } catch (error) {
+    console.error(
+      `Roundtable cannot start: the store in STORE_URL cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
+  }
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot({
@@ -55,10 +63,16 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await bot.stop();
-    await store.close();
-    logger.info('stopped');
-    process.exit(0);
+    try {
+      await bot.stop();
+      await store.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      // Exit anyway: a process that cannot stop cleanly must not linger.
+      logger.error({ err: error }, 'could not stop cleanly');
+      process.exit(1);
+    }
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

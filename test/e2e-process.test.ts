@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
 import { type LocalDiscord, startLocalDiscord } from '../src/local-discord/index.js';
@@ -23,6 +24,9 @@ const TOKEN = 'MTIzNDU2Nzg5.e2e-process.secret_Tk7Qx';
 const COMMAND_NAMES = commands.map((c) => c.data.name).sort();
 /** A stack frame line as Node prints it: no start-up error should show one. */
 const STACK_FRAME = /^\s+at .+/m;
+
+/** Each test spawns node + tsx (1–2 s of CPU each); a loaded machine running the whole suite needs more. */
+const SLOW_MS = 45_000;
 
 const temps: string[] = [];
 async function tempDir(): Promise<string> {
@@ -54,7 +58,7 @@ function registeredNames(discord: LocalDiscord, scope: string): string[] {
     .sort();
 }
 
-describe.concurrent('start-up refused', () => {
+describe.concurrent('start-up refused', { timeout: SLOW_MS }, () => {
   test('GIVEN no token and no .env THEN npm start says what to set and how to try without one, exit 1', async () => {
     const cwd = await tempDir();
     const run = await runChild('main', { cwd, env: { CONTENT_DIR } });
@@ -118,6 +122,18 @@ describe.concurrent('start-up refused', () => {
     expect(run.output).not.toMatch(STACK_FRAME);
   });
 
+  test('GIVEN a store file that cannot be created THEN a message names STORE_URL, exit 1', async () => {
+    const notAFolder = join(await tempDir(), 'plain-file');
+    await writeFile(notAFolder, '');
+    const run = await runChild('main', {
+      env: botEnv('http://127.0.0.1:9/api', `sqlite://${join(notAFolder, 'roundtable.sqlite')}`),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^Roundtable cannot start: the store in STORE_URL cannot be opened: .*plain-file/m);
+    expect(run.output).not.toContain(TOKEN);
+    expect(run.output).not.toMatch(STACK_FRAME);
+  });
+
   test('GIVEN a token Discord refuses THEN a clear message, never the token, exit 1', async () => {
     const discord = await startLocalDiscord({ token: 'the-token-the-double-accepts' });
     try {
@@ -135,7 +151,7 @@ describe.concurrent('start-up refused', () => {
   });
 });
 
-describe('a running bot', () => {
+describe('a running bot', { timeout: SLOW_MS }, () => {
   let discord: LocalDiscord;
   let storeUrl: string;
 
@@ -202,6 +218,8 @@ describe('a running bot', () => {
       await held.reached;
       child.process.kill('SIGTERM');
       await child.waitForLog('shutting down');
+      // Long enough for a bot that does not wait for its interactions to have exited already.
+      await setTimeout(500);
       held.release();
 
       expect((await summary.reply()).embeds[0]?.title).toMatch(/^Detailed summary: /);
@@ -217,7 +235,7 @@ describe('a running bot', () => {
   });
 });
 
-describe('.env', () => {
+describe('.env', { timeout: SLOW_MS }, () => {
   test('GIVEN only a .env in the working folder THEN the bot reads it, connects and answers', async () => {
     const discord = await startLocalDiscord({ token: TOKEN });
     try {
@@ -248,7 +266,7 @@ describe('.env', () => {
   });
 });
 
-describe.concurrent('npm run deploy', () => {
+describe.concurrent('npm run deploy', { timeout: SLOW_MS }, () => {
   async function deploy(args: (discord: LocalDiscord) => string[], token = TOKEN) {
     const discord = await startLocalDiscord({ token: TOKEN });
     try {

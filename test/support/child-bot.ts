@@ -106,12 +106,12 @@ export class ChildBot {
   }
 
   /** Resolves with the first log line with this `msg` (and matching `where`); rejects if the child exits first. */
-  waitForLog(msg: string, where: (line: LogLine) => boolean = () => true, timeoutMs = 15_000): Promise<LogLine> {
+  waitForLog(msg: string, where: (line: LogLine) => boolean = () => true, timeoutMs = 20_000): Promise<LogLine> {
     return this.#waitFor(() => this.logs.find((line) => line.msg === msg && where(line)), timeoutMs, `log "${msg}"`);
   }
 
   /** Resolves when the child has exited; kills it and rejects after `timeoutMs`. */
-  async waitForExit(timeoutMs = 15_000): Promise<Exit> {
+  async waitForExit(timeoutMs = 20_000): Promise<Exit> {
     try {
       return await this.#waitFor(() => this.#exit ?? undefined, timeoutMs, 'the process to exit');
     } catch (error) {
@@ -121,7 +121,7 @@ export class ChildBot {
   }
 
   /** Sends a signal and waits for the exit. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<Exit> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<Exit> {
     if (!this.#exit) this.process.kill(signal);
     return this.waitForExit(timeoutMs);
   }
@@ -165,7 +165,7 @@ export function startChild(entry: 'main' | 'deploy', options: ChildOptions): Chi
 export async function runChild(
   entry: 'main' | 'deploy',
   options: ChildOptions,
-  timeoutMs = 15_000,
+  timeoutMs = 20_000,
 ): Promise<Exit & { stdout: string; stderr: string; output: string }> {
   const child = startChild(entry, options);
   const exit = await child.waitForExit(timeoutMs);
