@@ -379,3 +379,14 @@ describe('/question', () => {
     }
   });
 });
+
+describe('highlightHedges with overlapping and embedded words', () => {
+  test.each([
+    ['Russia could possibly help', ['could', 'could possibly'], 'Russia __**could possibly**__ help'],
+    ['It is said that it was so', ['said', 'is said'], 'It __**is said**__ that it was so'],
+    ['American officials can help', ['can'], 'American officials __**can**__ help'],
+    ['No hedge here', ['maybe'], 'No hedge here'],
+  ])('GIVEN %s with %j THEN %s', (quote, hedges, expected) => {
+    expect(highlightHedges(quote, hedges)).toBe(expected);
+  });
+});

@@ -98,15 +98,30 @@ export function renderClaimPages(pack: Pack, kind: ClaimKind | null): MessageVie
   }));
 }
 
-/** Underlines hedging or loaded words in the (escaped) quote. */
+/**
+ * Underlines hedging or loaded words in the quote: whole words only, the longer
+ * of two overlapping hedges winning, then escaped for Discord's markdown.
+ */
 export function highlightHedges(quote: string, hedges: readonly string[]): string {
-  let out = escapeMarkdown(quote);
+  const marked: { start: number; end: number }[] = [];
   for (const hedge of [...hedges].sort((a, b) => b.length - a.length)) {
-    const escaped = escapeMarkdown(hedge);
-    const at = out.indexOf(escaped);
-    if (at >= 0) out = `${out.slice(0, at)}__**${escaped}**__${out.slice(at + escaped.length)}`;
+    const pattern = new RegExp(
+      `(?<![\\p{L}\\p{N}])${hedge.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`,
+      'u',
+    );
+    const found = pattern.exec(quote);
+    if (!found) continue;
+    const range = { start: found.index, end: found.index + hedge.length };
+    if (marked.every((m) => range.end <= m.start || range.start >= m.end)) marked.push(range);
   }
-  return out;
+  marked.sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const { start, end } of marked) {
+    out += `${escapeMarkdown(quote.slice(at, start))}__**${escapeMarkdown(quote.slice(start, end))}**__`;
+    at = end;
+  }
+  return out + escapeMarkdown(quote.slice(at));
 }
 
 export function renderClaim(pack: Pack, claim: Claim): MessageView {
