@@ -1,10 +1,8 @@
 import { commands } from '../commands/index.js';
 import { startBot } from './bot.js';
 import { parseConfig, readEnvironment } from './config.js';
-import { formatContentError } from './content/errors.js';
-import { loadCatalogue } from './content/load.js';
 import { createLogger } from './logger.js';
-import { type GuildStore, openStore } from './store/index.js';
+import { loadContentAndStore } from './startup.js';
 
 /** Entry point: config -> content -> store -> client -> ready. */
 async function main(): Promise<number> {
@@ -19,29 +17,16 @@ async function main(): Promise<number> {
   const config = parsed.config;
   const logger = createLogger(config.LOG_LEVEL);
 
-  const loaded = await loadCatalogue(config.CONTENT_DIR);
-  if (!loaded.ok) {
-    console.error(`Roundtable cannot start: the content in ${config.CONTENT_DIR}/ has errors.`);
-    for (const error of loaded.errors) console.error(formatContentError(error));
-    return 1;
-  }
-
-  let store: GuildStore;
-  try {
-    store = await openStore(config.STORE_URL, logger);
-  } catch (error) {
-    console.error(
-      `Roundtable cannot start: the store in STORE_URL cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    return 1;
-  }
+  const prepared = await loadContentAndStore(config, logger);
+  if (!prepared) return 1;
+  const { catalogue, store } = prepared;
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot({
       token: config.DISCORD_TOKEN,
       apiUrl: config.DISCORD_API_URL,
       commands,
-      catalogue: loaded.catalogue,
+      catalogue,
       store,
       logger,
     });

@@ -6,10 +6,9 @@ import { destination } from 'pino';
 import { commands } from '../../commands/index.js';
 import { type Bot, startBot } from '../bot.js';
 import { parseBaseConfig, readEnvironment } from '../config.js';
-import { formatContentError } from '../content/errors.js';
-import { loadCatalogue } from '../content/load.js';
 import { createLogger } from '../logger.js';
-import { type GuildStore, openStore, parseStoreUrl } from '../store/index.js';
+import { loadContentAndStore } from '../startup.js';
+import { parseStoreUrl } from '../store/index.js';
 import { startLocalDiscord } from './index.js';
 import { createPlaySession } from './play-session.js';
 
@@ -30,20 +29,9 @@ async function play(): Promise<number> {
   const config = parsed.config;
   const logger = createLogger(config.LOG_LEVEL, destination({ dest: 2, sync: true }));
 
-  const loaded = await loadCatalogue(config.CONTENT_DIR);
-  if (!loaded.ok) {
-    console.error(`Roundtable cannot start: the content in ${config.CONTENT_DIR}/ has errors.`);
-    for (const error of loaded.errors) console.error(formatContentError(error));
-    return 1;
-  }
-
-  let store: GuildStore;
-  try {
-    store = await openStore(config.STORE_URL, logger);
-  } catch (error) {
-    console.error(`Roundtable cannot open the store: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
+  const prepared = await loadContentAndStore(config, logger);
+  if (!prepared) return 1;
+  const { catalogue, store } = prepared;
   const discord = await startLocalDiscord({ timeoutMs: 10_000 });
   let bot: Bot;
   try {
@@ -51,7 +39,7 @@ async function play(): Promise<number> {
       token: discord.token,
       apiUrl: discord.apiUrl,
       commands,
-      catalogue: loaded.catalogue,
+      catalogue,
       store,
       logger,
     });
@@ -62,7 +50,7 @@ async function play(): Promise<number> {
     return 1;
   }
 
-  const packs = loaded.catalogue.packs.map((p) => p.slug).join(', ');
+  const packs = catalogue.packs.map((p) => p.slug).join(', ');
   const session = createPlaySession({
     discord,
     input: process.stdin,
