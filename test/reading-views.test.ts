@@ -206,7 +206,7 @@ describe('/claims list', () => {
   test('GIVEN the first real claim THEN its line reads as a student sees it', () => {
     const description = onlyEmbed(renderClaimPages(pack, null)[0] ?? {}).description ?? '';
     expect(description.split('\n\n')[0]).toBe(
-      '📰 Reported fact · ✅ Supported\n**Kim Jong Un visited Russia at Vladimir Putin's invitation.** `visit-at-putin-invitation`',
+      "📰 Reported fact · ✅ Supported\n**Kim Jong Un visited Russia at Vladimir Putin's invitation.** `visit-at-putin-invitation`",
     );
   });
 
@@ -234,7 +234,7 @@ describe('/claims list', () => {
 describe('/claims show', () => {
   test('GIVEN a real claim with sources THEN quote, verdict and sources as links are shown', () => {
     const embed = onlyEmbed(renderClaim(pack, claim('visit-at-putin-invitation')));
-    expect(embed.title).toBe('Kim Jong Un visited Russia at Vladimir Putin's invitation.');
+    expect(embed.title).toBe("Kim Jong Un visited Russia at Vladimir Putin's invitation.");
     expect(embed.description).toBe(
       '> North Korean leader Kim Jong Un visited Russia at the invitation of his counterpart Vladimir Putin',
     );
