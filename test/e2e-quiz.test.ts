@@ -1,6 +1,5 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadCatalogue } from '../src/content/load.js';
 import type { Pack, QuizItem } from '../src/content/schema.js';
 import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS } from '../src/local-discord/fixtures.js';
 import type { MessageView } from '../src/local-discord/index.js';
@@ -12,12 +11,8 @@ let h: Harness;
 let pack: Pack;
 
 beforeAll(async () => {
-  const loaded = await loadCatalogue('content');
-  if (!loaded.ok) throw new Error('content has errors');
-  const first = loaded.catalogue.packs[0];
-  if (!first) throw new Error('no pack');
-  pack = first;
   h = await startHarness();
+  pack = h.pack;
 });
 
 afterAll(async () => {

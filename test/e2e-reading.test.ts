@@ -2,7 +2,6 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
-import { loadCatalogue } from '../src/content/load.js';
 import type { Pack } from '../src/content/schema.js';
 import { MALFORMED_BUTTON } from '../src/discord/custom-id.js';
 import { UNKNOWN_COMMAND } from '../src/discord/router.js';
@@ -14,12 +13,8 @@ let h: Harness;
 let pack: Pack;
 
 beforeAll(async () => {
-  const loaded = await loadCatalogue('content');
-  if (!loaded.ok) throw new Error('content has errors');
-  const first = loaded.catalogue.packs[0];
-  if (!first) throw new Error('no pack');
-  pack = first;
   h = await startHarness();
+  pack = h.pack;
 });
 
 afterAll(async () => {

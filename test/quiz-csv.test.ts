@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
-import { formatCell, renderRoundCsv } from '../src/quiz/round-csv.js';
+import { formatCsvCell as formatCell } from '../src/csv.js';
+import { renderRoundCsv } from '../src/quiz/round-csv.js';
 import type { Answer, QuizItems, QuizRound } from '../src/quiz/state.js';
 
 const T0 = 1_700_000_000_000;

@@ -1,3 +1,4 @@
+import { toCsv } from '../csv.js';
 import type { QuizItems, QuizRound } from './state.js';
 
 export const CSV_HEADER = [
@@ -38,20 +39,11 @@ export function renderRoundCsv(round: QuizRound, items: QuizItems): string {
       ]);
     }
   }
-  return `${BOM}${rows.map((row) => row.map(formatCell).join(',')).join('\r\n')}\r\n`;
+  return `${BOM}${toCsv(rows)}`;
 }
 
 export function formatChoiceLetter(choice: number): string {
   return LETTERS[choice] ?? String(choice + 1);
-}
-
-/**
- * A spreadsheet runs a cell starting with = + - @ (or tab / carriage return)
- * as a formula, so such cells get a leading apostrophe; then RFC 4180 quoting.
- */
-export function formatCell(value: string): string {
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
 }
 
 // Integer arithmetic: 1234 ms is exactly "1.234".

@@ -1,4 +1,5 @@
 import type { Question } from '../content/schema.js';
+import { toCsv } from '../csv.js';
 import type { SessionState } from './state.js';
 
 const HEADER = ['prompt_number', 'prompt', 'participant_id', 'display_name', 'messages'];
@@ -13,14 +14,5 @@ export function renderSessionCsv(state: SessionState, questions: readonly Questi
       rows.push([String(i + 1), text, p.userId, p.displayName, String(p.messages)]);
     }
   });
-  return rows.map((row) => `${row.map(formatCsvCell).join(',')}\r\n`).join('');
-}
-
-/**
- * Quotes a cell per RFC 4180. Display names are chosen by students, so a cell
- * a spreadsheet would read as a formula gets a leading apostrophe (OWASP CSV injection).
- */
-export function formatCsvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return toCsv(rows);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { commands } from '../../commands/index.js';
 import { type Bot, startBot } from '../../src/bot.js';
 import { loadCatalogue } from '../../src/content/load.js';
+import type { Pack } from '../../src/content/schema.js';
 import {
   type LocalDiscord,
   type LocalDiscordOptions,
@@ -19,6 +20,8 @@ import { type GuildStore, openStore } from '../../src/store/index.js';
  */
 export interface Harness {
   discord: LocalDiscord;
+  /** The article the tests are about: the first pack of the content. */
+  pack: Pack;
   bot: Bot;
   store: GuildStore;
   dir: string;
@@ -39,6 +42,8 @@ export async function startHarness(
   const loaded = await loadCatalogue(options.contentDir ?? 'content');
   if (!loaded.ok) throw new Error(`content has errors: ${loaded.errors.map((e) => e.message).join('; ')}`);
   const { catalogue } = loaded;
+  const pack = catalogue.packs[0];
+  if (!pack) throw new Error('the content has no pack');
   const logger = createLogger('silent');
 
   async function boot(): Promise<{ bot: Bot; store: GuildStore }> {
@@ -56,6 +61,7 @@ export async function startHarness(
 
   const harness: Harness = {
     discord,
+    pack,
     dir,
     storeUrl,
     ...(await boot()),
