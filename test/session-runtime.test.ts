@@ -38,6 +38,8 @@ function fakeDiscord() {
   const expired: string[] = [];
   const state = {
     failThreads: false,
+    /** While set, sending a message with this text waits, as a slow Discord would. */
+    gate: null as { text: string; open: Promise<void> } | null,
     votes: [
       { id: 1, count: 3 },
       { id: 4, count: 1 },
@@ -46,6 +48,7 @@ function fakeDiscord() {
   let n = 0;
   const messages: ChannelMessages = {
     async send(channelId, view, extra) {
+      if (state.gate && textOf(view).includes(state.gate.text)) await state.gate.open;
       n += 1;
       const id = `m${n}`;
       sent.push({ channelId, id, view, extra });
@@ -264,5 +267,40 @@ describe('session runtime', () => {
     await runtime.shutdown();
     expect((await runtime.sessionsIn(G)).map((s) => s.channelId).sort()).toEqual([C, 'c2']);
     expect(Object.keys((await store.read(G, sessionLiveRecord)).used)).toEqual([pack.slug]);
+  });
+
+  test('GIVEN a session ended and a new one started in the channel THEN the old one filing away keeps the new one counting', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake);
+    const first = await start(runtime, false);
+    let release = () => {};
+    // The new session's prompt is slow to post, so only its start has said which channel to watch.
+    fake.state.gate = {
+      text: 'Prompt 1 of 1',
+      open: new Promise((resolve) => {
+        release = resolve;
+      }),
+    };
+    expect(await runtime.end(G, C, sessionIdOf(first))).toEqual({ kind: 'ended' });
+    clock += 60_000;
+    const second = await runtime.start({
+      guildId: G,
+      channelId: C,
+      hostId: 'host',
+      pack,
+      options: { count: 1, theme: null, level: null, threads: false },
+    });
+    expect(second.kind).toBe('started');
+    for (let i = 0; i < 100 && (await store.read(G, sessionArchiveRecord(C)))?.startedAt !== first.startedAt; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await store.read(G, sessionArchiveRecord(C))).toMatchObject({ startedAt: first.startedAt, phase: 'ended' });
+    // Writes are serialised per server: once this one lands, the old session is filed away entirely.
+    await store.update(G, sessionArchiveRecord('flush'), (v) => ({ value: v, result: null }));
+
+    runtime.recordMessage({ guildId: G, channelId: C, userId: 'u1', displayName: 'u1', isBot: false });
+    release();
+    await settle(runtime);
+    expect((await live())?.prompts[0]?.participants).toEqual([{ userId: 'u1', displayName: 'u1', messages: 1 }]);
   });
 });

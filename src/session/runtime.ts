@@ -138,16 +138,19 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   const { enqueue, drain } = createChannelQueues(logger, 'session effect');
   // Channels and threads of live sessions, so ordinary chatter elsewhere costs no store access.
   const watched = new Map<string, { guildId: string; channelId: string }>();
-  const watchedBySession = new Map<string, string[]>();
+  const watchedBySession = new Map<string, { startedAt: number; ids: string[] }>();
 
   function track(guildId: string, state: SessionState): void {
     const key = `${guildId}:${state.channelId}`;
-    for (const id of watchedBySession.get(key) ?? []) watched.delete(id);
+    const tracked = watchedBySession.get(key);
+    // An older session's late effects (its recap, its filing away) must not unwatch the one that replaced it.
+    if (tracked && state.startedAt < tracked.startedAt) return;
+    for (const id of tracked?.ids ?? []) watched.delete(id);
     watchedBySession.delete(key);
     if (state.phase !== 'active') return;
     const ids = [state.channelId, ...state.prompts.flatMap((p) => (p.threadId ? [p.threadId] : []))];
     for (const id of ids) watched.set(id, { guildId, channelId: state.channelId });
-    watchedBySession.set(key, ids);
+    watchedBySession.set(key, { startedAt: state.startedAt, ids });
   }
 
   /** Feeds one event to the session of a channel (only the given one, when `sessionId` is set). */
