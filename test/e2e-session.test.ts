@@ -1,51 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { commands } from '../commands/index.js';
-import { type Bot, startBot } from '../src/bot.js';
-import { loadCatalogue } from '../src/content/load.js';
-import { type LocalDiscord, type MessageView, startLocalDiscord } from '../src/local-discord/index.js';
+import type { LocalDiscord, MessageView } from '../src/local-discord/index.js';
 import { sessionLiveRecord } from '../src/session/runtime.js';
-import { type GuildStore, openStore } from '../src/store/index.js';
 import { VALID_CONTENT } from './fixtures/content-fixture.js';
+import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /** A whole discussion session through the real discord.js client against the local Discord. */
 
+let h: Harness;
 let discord: LocalDiscord;
-let bot: Bot;
-let store: GuildStore;
-let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'roundtable-e2e-session-'));
-  discord = await startLocalDiscord({ timeoutMs: 5000 });
-  store = await openStore(`sqlite://${join(dir, 'store.sqlite')}`, pino({ level: 'silent' }));
-  const loaded = await loadCatalogue(VALID_CONTENT);
-  if (!loaded.ok) throw new Error('fixture content has errors');
-  bot = await startBot({
-    token: discord.token,
-    apiUrl: discord.apiUrl,
-    commands,
-    catalogue: loaded.catalogue,
-    store,
-    logger: pino({ level: 'silent' }),
-  });
+  h = await startHarness({ contentDir: VALID_CONTENT });
+  discord = h.discord;
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await store?.close();
-  await discord?.close();
-  await rm(dir, { recursive: true, force: true });
+  await h?.close();
 });
-
-function button(message: MessageView, label: string): string {
-  const found = message.buttons.find((b) => b.label === label);
-  if (!found?.customId) throw new Error(`no button "${label}" on message ${message.id}`);
-  return found.customId;
-}
 
 function prompts(): MessageView[] {
   return discord.channelMessages().filter((m) => m.embeds[0]?.title?.startsWith('Prompt '));
@@ -61,7 +32,7 @@ async function counted(index: number, expected: number): Promise<void> {
 }
 
 async function messagesOf(index: number): Promise<number> {
-  const live = await store.read(discord.guild.id, sessionLiveRecord);
+  const live = await h.store.read(discord.guild.id, sessionLiveRecord);
   const session = live.sessions[discord.guild.generalChannelId];
   return session?.prompts[index]?.participants.reduce((n, p) => n + p.messages, 0) ?? -1;
 }
@@ -82,13 +53,13 @@ describe('a discussion session end to end', () => {
     expect(first.thread?.name).toMatch(/^Prompt 1: /);
 
     // A student cannot use the host buttons, and nothing changes.
-    const refused = await discord.click(student1, first, button(first, 'Next prompt')).reply();
+    const refused = await discord.click(student1, first, buttonId(first, 'Next prompt')).reply();
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toContain('Only the host');
     expect(prompts()).toHaveLength(1);
 
     // Anyone may read the passage, privately.
-    const passage = await discord.click(student2, first, button(first, 'Show the passage')).reply();
+    const passage = await discord.click(student2, first, buttonId(first, 'Show the passage')).reply();
     expect(passage.ephemeral).toBe(true);
     expect(passage.embeds[0]?.description).toContain('¶');
 
@@ -107,7 +78,7 @@ describe('a discussion session end to end', () => {
     discord.pollVote(student3, poll, 4);
 
     const current = discord.message(first.id) ?? first;
-    await discord.click(teacher, current, button(current, 'Next prompt')).reply();
+    await discord.click(teacher, current, buttonId(current, 'Next prompt')).reply();
     const second = await discord.waitFor(() => prompts()[1]);
     expect(second.embeds[0]?.title).toBe('Prompt 2 of 2');
     expect(discord.message(first.id)?.buttons.map((b) => b.label)).toEqual(['Show the passage']);
@@ -144,13 +115,13 @@ describe('a discussion session end to end', () => {
     await counted(0, 1);
 
     // The first prompt (recall) draws on one claim: the button polls it at once.
-    const direct = await discord.click(teacher, first, button(first, 'Poll a claim')).reply();
+    const direct = await discord.click(teacher, first, buttonId(first, 'Poll a claim')).reply();
     expect(direct.content).toContain('Poll posted');
-    await discord.click(teacher, first, button(first, 'Next prompt')).reply();
+    await discord.click(teacher, first, buttonId(first, 'Next prompt')).reply();
     const second = await discord.waitFor(() => prompts()[before + 1]);
 
     // The second draws on two: the host picks one from private buttons.
-    const choice = await discord.click(teacher, second, button(second, 'Poll a claim')).reply();
+    const choice = await discord.click(teacher, second, buttonId(second, 'Poll a claim')).reply();
     expect(choice.ephemeral).toBe(true);
     expect(choice.buttons).toHaveLength(2);
     const picked = choice.buttons[0]?.customId ?? '';
@@ -161,7 +132,7 @@ describe('a discussion session end to end', () => {
     const status = await discord.slash(student1, 'session', {}, { subcommand: 'status' }).reply();
     expect(status.text).toContain('prompt 2 of 2 · 2 open polls');
 
-    await discord.click(teacher, second, button(second, 'End session')).reply();
+    await discord.click(teacher, second, buttonId(second, 'End session')).reply();
     const recaps = await discord.waitFor(() => {
       const found = discord.channelMessages().filter((m) => m.text.includes('Session recap'));
       return found.length === 2 && found;

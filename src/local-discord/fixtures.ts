@@ -1,4 +1,10 @@
-import { type APIRole, type APIUser, ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import {
+  type APIRole,
+  type APITextChannel,
+  type APIUser,
+  ChannelType,
+  PermissionFlagsBits,
+} from 'discord-api-types/v10';
 import { NO_FLAGS, type World } from './world.js';
 
 /** A user of the local Discord, as tests refer to them. */
@@ -85,20 +91,7 @@ export function seedDefaultGuild(
   world: World,
   botPermissions: bigint,
 ): { guild: LocalGuild; users: Record<DefaultUserName, LocalUser> } {
-  world.channels.set(GENERAL_ID, {
-    id: GENERAL_ID,
-    type: ChannelType.GuildText,
-    guild_id: GUILD_ID,
-    name: 'general',
-    position: 0,
-    parent_id: null,
-    topic: null,
-    nsfw: false,
-    rate_limit_per_user: 0,
-    last_message_id: null,
-    permission_overwrites: [],
-    flags: NO_FLAGS,
-  });
+  world.channels.set(GENERAL_ID, textChannel({ id: GENERAL_ID, guildId: GUILD_ID, name: 'general', position: 0 }));
   const users = {} as Record<DefaultUserName, LocalUser>;
   const members = new Map<string, { roles: string[]; joinedAt: string; nick: string | null }>();
   DEFAULT_USER_NAMES.forEach((name, i) => {
@@ -132,5 +125,23 @@ export function seedDefaultGuild(
       botRoleId: BOT_ROLE_ID,
     },
     users,
+  };
+}
+
+/** A plain text channel of the guild, as Discord describes a new one. */
+export function textChannel(at: { id: string; guildId: string; name: string; position: number }): APITextChannel {
+  return {
+    id: at.id,
+    type: ChannelType.GuildText,
+    guild_id: at.guildId,
+    name: at.name,
+    position: at.position,
+    parent_id: null,
+    topic: null,
+    nsfw: false,
+    rate_limit_per_user: 0,
+    last_message_id: null,
+    permission_overwrites: [],
+    flags: NO_FLAGS,
   };
 }

@@ -7,7 +7,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import {
-  type APITextChannel,
   type APIUser,
   ButtonStyle,
   ChannelType,
@@ -24,6 +23,7 @@ import {
   type LocalUser,
   role,
   seedDefaultGuild,
+  textChannel,
   toLocalUser,
 } from './fixtures.js';
 import { type DispatchOptions, Gateway, type IdentifyRecord } from './gateway.js';
@@ -501,19 +501,7 @@ export class LocalDiscord {
   addChannel(name: string): string {
     const guild = this.#guildState();
     const id = this.world.nextId();
-    const channel: APITextChannel = {
-      id,
-      type: ChannelType.GuildText,
-      guild_id: guild.id,
-      name,
-      position: guild.channelIds.length,
-      parent_id: null,
-      topic: null,
-      nsfw: false,
-      rate_limit_per_user: 0,
-      last_message_id: null,
-      permission_overwrites: [],
-    };
+    const channel = textChannel({ id, guildId: guild.id, name, position: guild.channelIds.length });
     this.world.channels.set(id, channel);
     guild.channelIds.push(id);
     this.dispatch(GatewayDispatchEvents.ChannelCreate, channel, { intent: GatewayIntentBits.Guilds });
