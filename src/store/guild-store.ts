@@ -30,6 +30,17 @@ export interface GuildStore {
    * itself means no write. `fn` runs alone for its server: keep it pure and quick.
    */
   update<T, R>(guildId: string, record: RecordType<T>, fn: (current: T) => Update<T, R>): Promise<R>;
+  /**
+   * Writes `value` without reading first, for write-once keys such as a chunk of
+   * answers. Validated like `update`'s value; durable when the promise resolves.
+   */
+  put<T>(guildId: string, record: RecordType<T>, value: T): Promise<void>;
+  /**
+   * Several records of one server in one pass (one Keyv `getMany` for those not
+   * cached), in the order given; `undefined` where nothing readable is stored
+   * (not `initial()`), so callers can tell a missing chunk from an empty one.
+   */
+  readMany<T>(guildId: string, records: readonly RecordType<T>[]): Promise<(T | undefined)[]>;
   delete<T>(guildId: string, record: RecordType<T>): Promise<void>;
   /**
    * Every stored record whose key starts with `prefix`, across all servers, e.g.
@@ -134,6 +145,16 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
     return readEntry(guildId, record, entry);
   }
 
+  function checkValue<T>(guildId: string, record: RecordType<T>, value: T): T {
+    const checked = record.schema.safeParse(value);
+    if (!checked.success) {
+      throw new Error(
+        `Refusing to store an invalid ${record.key} for guild ${guildId}: ${z.prettifyError(checked.error)}`,
+      );
+    }
+    return checked.data;
+  }
+
   async function write(key: string, envelope: StoredEnvelope): Promise<void> {
     try {
       if ((await keyv.set(key, envelope)) === false) throw new Error(`The store did not accept the write of ${key}`);
@@ -159,15 +180,43 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
         const current = await load(guildId, record, key);
         const { value, result } = fn(current);
         if (value === current) return result;
-        const checked = record.schema.safeParse(value);
-        if (!checked.success) {
-          throw new Error(
-            `Refusing to store an invalid ${record.key} for guild ${guildId}: ${z.prettifyError(checked.error)}`,
-          );
-        }
-        await write(key, { v: record.version, data: checked.data });
-        cache.set(key, { found: true, data: checked.data });
+        const checked = checkValue(guildId, record, value);
+        await write(key, { v: record.version, data: checked });
+        cache.set(key, { found: true, data: checked });
         return result;
+      });
+    },
+
+    async put(guildId, record, value) {
+      const key = storeKey(guildId, record);
+      const checked = checkValue(guildId, record, value);
+      return enqueue(guildId, async () => {
+        await write(key, { v: record.version, data: checked });
+        cache.set(key, { found: true, data: checked });
+      });
+    },
+
+    async readMany(guildId, records) {
+      const keys = records.map((record) => storeKey(guildId, record));
+      return enqueue(guildId, async () => {
+        const missing = keys.filter((key) => !cache.get(key));
+        const stored = missing.length > 0 ? await keyv.getMany(missing) : [];
+        missing.forEach((key, index) => {
+          const record = records[keys.indexOf(key)];
+          const value = stored[index];
+          if (!record) return;
+          if (value === undefined) {
+            cache.set(key, { found: false });
+            return;
+          }
+          const decoded = decodeStored(record, value);
+          if (!decoded.ok) report(guildId, record, decoded.problem);
+          cache.set(key, decoded.ok ? { found: true, data: decoded.value } : { found: false });
+        });
+        return records.map((record, index) => {
+          const entry = cache.get(keys[index] ?? '');
+          return entry?.found ? readEntry(guildId, record, entry) : undefined;
+        });
       });
     },
 
