@@ -91,40 +91,70 @@ export function seedDefaultGuild(
   world: World,
   botPermissions: bigint,
 ): { guild: LocalGuild; users: Record<DefaultUserName, LocalUser> } {
-  world.channels.set(GENERAL_ID, textChannel({ id: GENERAL_ID, guildId: GUILD_ID, name: 'general', position: 0 }));
   const users = {} as Record<DefaultUserName, LocalUser>;
-  const members = new Map<string, { roles: string[]; joinedAt: string; nick: string | null }>();
   DEFAULT_USER_NAMES.forEach((name, i) => {
     const id = (FIRST_USER_ID + BigInt(i)).toString();
     const displayName = name.replace(/^\w/, (c) => c.toUpperCase()).replace(/(\d)$/, ' $1');
     const user: APIUser = { id, username: name, global_name: displayName, discriminator: '0', avatar: null };
     world.users.set(id, user);
-    members.set(id, { roles: name === 'teacher' ? [TEACHER_ROLE_ID] : [], joinedAt: JOINED_AT, nick: null });
     users[name] = toLocalUser(user);
   });
-  members.set(world.botUser.id, { roles: [BOT_ROLE_ID], joinedAt: JOINED_AT, nick: null });
-  world.guilds.set(GUILD_ID, {
+  const guild = seedGuild(world, {
     id: GUILD_ID,
     name: 'Roundtable Class',
+    generalChannelId: GENERAL_ID,
+    everyoneRoleId: GUILD_ID,
+    teacherRoleId: TEACHER_ROLE_ID,
+    botRoleId: BOT_ROLE_ID,
     ownerId: users.owner.id,
+    members: Object.values(users).map((u) => u.id),
+    teacherId: users.teacher.id,
+    botPermissions,
+  });
+  return { guild, users };
+}
+
+/**
+ * Adds a guild shaped like the default one: #general, @everyone, a Teacher role (Manage Server) held
+ * by `teacherId`, the bot's managed role, the given members and the bot.
+ */
+export function seedGuild(
+  world: World,
+  spec: LocalGuild & { ownerId: string; members: readonly string[]; teacherId: string | null; botPermissions: bigint },
+): LocalGuild {
+  const { id, generalChannelId } = spec;
+  world.channels.set(
+    generalChannelId,
+    textChannel({ id: generalChannelId, guildId: id, name: 'general', position: 0 }),
+  );
+  const members = new Map<string, { roles: string[]; joinedAt: string; nick: string | null }>();
+  for (const userId of spec.members) {
+    members.set(userId, {
+      roles: userId === spec.teacherId ? [spec.teacherRoleId] : [],
+      joinedAt: JOINED_AT,
+      nick: null,
+    });
+  }
+  members.set(world.botUser.id, { roles: [spec.botRoleId], joinedAt: JOINED_AT, nick: null });
+  world.guilds.set(id, {
+    id,
+    name: spec.name,
+    ownerId: spec.ownerId,
     roles: [
-      role(GUILD_ID, '@everyone', EVERYONE_PERMISSIONS, 0),
-      role(TEACHER_ROLE_ID, 'Teacher', PermissionFlagsBits.ManageGuild, 1),
-      role(BOT_ROLE_ID, world.botUser.username, botPermissions, 2, world.botUser.id),
+      role(id, '@everyone', EVERYONE_PERMISSIONS, 0),
+      role(spec.teacherRoleId, 'Teacher', PermissionFlagsBits.ManageGuild, 1),
+      role(spec.botRoleId, world.botUser.username, spec.botPermissions, 2, world.botUser.id),
     ],
-    channelIds: [GENERAL_ID],
+    channelIds: [generalChannelId],
     members,
   });
   return {
-    guild: {
-      id: GUILD_ID,
-      name: 'Roundtable Class',
-      generalChannelId: GENERAL_ID,
-      everyoneRoleId: GUILD_ID,
-      teacherRoleId: TEACHER_ROLE_ID,
-      botRoleId: BOT_ROLE_ID,
-    },
-    users,
+    id,
+    name: spec.name,
+    generalChannelId,
+    everyoneRoleId: id,
+    teacherRoleId: spec.teacherRoleId,
+    botRoleId: spec.botRoleId,
   };
 }
 

@@ -31,6 +31,11 @@ export interface DroppedDispatch {
 export interface DispatchOptions {
   /** The intent Discord requires for this event; sessions without it never see it. */
   intent?: number;
+  /**
+   * The guild the event belongs to, which picks the shard that receives it. Default: `data.guild_id`;
+   * events without a guild go to shard 0, as on Discord.
+   */
+  guildId?: string | null;
   /** Strip content, embeds, attachments, components and poll unless the session has MessageContent. */
   contentGated?: boolean;
 }
@@ -40,8 +45,34 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   /** Privileged intents switched on for the application; others close the socket with 4014. */
   privilegedIntents: number;
-  ready: (sessionId: string, resumeUrl: string, shard: readonly [number, number] | null) => GatewayReadyDispatchData;
-  guildCreates: (intents: number) => GatewayGuildCreateDispatchData[];
+  ready: (
+    sessionId: string,
+    resumeUrl: string,
+    shard: readonly [number, number] | null,
+    guildIds: readonly string[],
+  ) => GatewayReadyDispatchData;
+  /** Every guild the bot is in; each session hears of those of its shard only. */
+  guildIds: () => readonly string[];
+  guildCreate: (guildId: string, intents: number) => GatewayGuildCreateDispatchData;
+}
+
+/** The shard a guild's events go to: `(guild_id >> 22) % shard_count`, as Discord routes them. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** One gateway session as tests see it. */
+export interface SessionInfo {
+  id: string;
+  /** `[shard_id, shard_count]` from IDENTIFY (`[0, 1]` when the bot sent none). */
+  shard: readonly [number, number];
+  intents: number;
+  /** Whether a socket is attached (a dropped session stays resumable). */
+  connected: boolean;
+  /** Order of IDENTIFY among all sessions (1, 2, ...): the highest of a shard receives its events. */
+  identifyOrder: number;
+  /** Dispatches sent to this session by event name (READY, GUILD_CREATE, INTERACTION_CREATE, ...). */
+  received: Readonly<Record<string, number>>;
 }
 
 interface Frame {
@@ -55,6 +86,9 @@ interface Session {
   id: string;
   seq: number;
   intents: number;
+  shard: readonly [number, number];
+  identifyOrder: number;
+  received: Record<string, number>;
   socket: WebSocket | null;
   /** Sent dispatches kept for RESUME replays. */
   sent: Frame[];
@@ -74,6 +108,14 @@ const resumeSchema = z.looseObject({ token: z.string(), session_id: z.string(), 
  * The WebSocket side of the double: HELLO, IDENTIFY -> READY + GUILD_CREATE,
  * heartbeats, RESUME with replay, and dispatches filtered by the intents the
  * bot identified with, as Discord does.
+ *
+ * Shards: IDENTIFY's `shard: [id, count]` decides which guilds a session hears
+ * of (READY, GUILD_CREATE and every later event of a guild go to the session of
+ * shard `(guild_id >> 22) % count`). When several sessions identified with the
+ * same `[id, count]` (a rolling restart, two processes connected at once), only
+ * the newest IDENTIFY receives events; the older ones stay connected, heartbeat
+ * and get nothing until the newer session is gone (closed by its client with
+ * 1000/1001).
  */
 export class Gateway extends EventEmitter {
   readonly identifies: IdentifyRecord[] = [];
@@ -109,9 +151,13 @@ export class Gateway extends EventEmitter {
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#wss.emit('connection', ws, request));
   }
 
-  /** Sends an event to every live session whose intents cover it (buffered for resume when disconnected). */
+  /**
+   * Sends an event to the session of the event's guild's shard (the newest of that shard, buffered for
+   * resume when disconnected), if its intents cover it.
+   */
   dispatch(event: string, data: unknown, options: DispatchOptions = {}): void {
-    for (const session of this.#sessions.values()) {
+    const guildId = options.guildId !== undefined ? options.guildId : guildIdOf(data);
+    for (const session of this.#targets(guildId)) {
       if (options.intent !== undefined && (session.intents & options.intent) === 0) {
         this.dropped.push({ event, intent: options.intent });
         continue;
@@ -120,6 +166,25 @@ export class Gateway extends EventEmitter {
         options.contentGated && (session.intents & GatewayIntentBits.MessageContent) === 0 ? redactContent(data) : data;
       this.#send(session, event, d);
     }
+  }
+
+  /** Sends GUILD_CREATE for a guild the bot just joined to the session of its shard. */
+  guildAvailable(guildId: string): void {
+    for (const session of this.#targets(guildId)) {
+      this.#send(session, GatewayDispatchEvents.GuildCreate, this.options.guildCreate(guildId, session.intents));
+    }
+  }
+
+  /** Every session the double remembers (connected, or dropped but resumable), oldest IDENTIFY first. */
+  get sessions(): SessionInfo[] {
+    return [...this.#sessions.values()].map((s) => ({
+      id: s.id,
+      shard: s.shard,
+      intents: s.intents,
+      connected: s.socket !== null,
+      identifyOrder: s.identifyOrder,
+      received: { ...s.received },
+    }));
   }
 
   /** Closes every socket from the server side; discord.js then resumes (4000) or reconnects. */
@@ -149,7 +214,25 @@ export class Gateway extends EventEmitter {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
+  /**
+   * The sessions an event of `guildId` goes to: for each `[id, count]` whose shard owns the guild, the
+   * session that identified last. Sessions with different counts are routed independently.
+   */
+  #targets(guildId: string | null): Session[] {
+    const newest = new Map<string, Session>();
+    for (const session of this.#sessions.values()) {
+      const [id, count] = session.shard;
+      const owner = guildId === null ? 0 : shardOf(guildId, count);
+      if (owner !== id) continue;
+      const key = `${id}/${count}`;
+      const current = newest.get(key);
+      if (!current || current.identifyOrder < session.identifyOrder) newest.set(key, session);
+    }
+    return [...newest.values()];
+  }
+
   #send(session: Session, event: string, d: unknown): void {
+    session.received[event] = (session.received[event] ?? 0) + 1;
     session.seq += 1;
     const frame: Frame = { op: GatewayOpcodes.Dispatch, s: session.seq, t: event, d };
     session.sent.push(frame);
@@ -228,16 +311,33 @@ export class Gateway extends EventEmitter {
     }
     const shardPair = shard ? ([shard[0], shard[1]] as const) : null;
     this.identifies.push({ intents, shard: shardPair, at: Date.now() });
+    if (shardPair && (shardPair[1] < 1 || shardPair[0] < 0 || shardPair[0] >= shardPair[1])) {
+      this.#refuse(socket, GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+      return;
+    }
     if ((intents & PRIVILEGED_INTENTS & ~this.options.privilegedIntents) !== 0) {
       this.#refuse(socket, GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
-    const session: Session = { id: `local-session-${this.#nextSession++}`, seq: 0, intents, socket, sent: [] };
+    const order = this.#nextSession++;
+    const session: Session = {
+      id: `local-session-${order}`,
+      seq: 0,
+      intents,
+      shard: shardPair ?? [0, 1],
+      identifyOrder: order,
+      received: {},
+      socket,
+      sent: [],
+    };
     this.#sessions.set(session.id, session);
     this.#socketSessions.set(socket, session);
-    this.#send(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, this.#url, shardPair));
-    for (const guild of this.options.guildCreates(intents))
-      this.#send(session, GatewayDispatchEvents.GuildCreate, guild);
+    const [shardId, shardCount] = session.shard;
+    const guildIds = this.options.guildIds().filter((id) => shardOf(id, shardCount) === shardId);
+    this.#send(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, this.#url, shardPair, guildIds));
+    for (const guildId of guildIds) {
+      this.#send(session, GatewayDispatchEvents.GuildCreate, this.options.guildCreate(guildId, intents));
+    }
     this.readyCount += 1;
     this.emit('ready');
   }
@@ -267,6 +367,11 @@ export class Gateway extends EventEmitter {
     this.resumes += 1;
     this.emit('resumed');
   }
+}
+
+function guildIdOf(data: unknown): string | null {
+  if (typeof data !== 'object' || data === null || !('guild_id' in data)) return null;
+  return typeof data.guild_id === 'string' ? data.guild_id : null;
 }
 
 /** A non-dispatch frame, shaped like Discord's (t and s null). */

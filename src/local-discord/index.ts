@@ -16,6 +16,7 @@ import {
   GatewayIntentBits,
   InteractionType,
 } from 'discord-api-types/v10';
+import type { FaultHandle, FaultSpec } from './faults.js';
 import {
   DEFAULT_BOT_PERMISSIONS,
   type DefaultUserName,
@@ -23,10 +24,11 @@ import {
   type LocalUser,
   role,
   seedDefaultGuild,
+  seedGuild,
   textChannel,
   toLocalUser,
 } from './fixtures.js';
-import { type DispatchOptions, Gateway, type IdentifyRecord } from './gateway.js';
+import { type DispatchOptions, Gateway, type IdentifyRecord, type SessionInfo } from './gateway.js';
 import {
   autocompletePayload,
   type CommandPath,
@@ -57,8 +59,9 @@ import {
   World,
 } from './world.js';
 
+export type { FaultHandle, FaultSpec, FaultStatus } from './faults.js';
 export type { LocalGuild, LocalUser } from './fixtures.js';
-export { PRIVILEGED_INTENTS } from './gateway.js';
+export { PRIVILEGED_INTENTS, type SessionInfo, shardOf } from './gateway.js';
 export type { AttachmentInput, CommandPath, OptionValue } from './interactions.js';
 export {
   COMMAND_LIMITS,
@@ -89,13 +92,49 @@ export interface LocalDiscordOptions {
   botPermissions?: bigint;
   /** Default wait of `reply()`, `autocomplete()` and `waitFor()`. */
   timeoutMs?: number;
+  /** The `shards` GET /gateway/bot recommends (default 1); what discord.js's `shards: 'auto'` uses. */
+  recommendedShards?: number;
+  /**
+   * GET /gateway/bot's `session_start_limit.max_concurrency` (default 1, as for most bots). discord.js
+   * waits 5 s between two IDENTIFYs of one process in the same bucket (`shard_id % max_concurrency`):
+   * raise it for one client running several shards.
+   */
+  maxConcurrency?: number;
+}
+
+/**
+ * When and how an interaction reaches the bot. By default the user acts now and INTERACTION_CREATE
+ * is dispatched at once.
+ */
+export interface InteractionTiming {
+  /**
+   * When the user acted (ms since 1970, Date.now() clock): the interaction's id is a snowflake carrying
+   * this time, as Discord's ids carry the time Discord created them. Default: now.
+   */
+  createdAt?: number;
+  /**
+   * Dispatch INTERACTION_CREATE this many ms later (a click that Discord delivers late). The 3 s
+   * callback deadline and the token's lifetime count from the actual dispatch.
+   */
+  delayMs?: number;
+  /** Do not dispatch until `handle.deliver()` is called. */
+  hold?: boolean;
+}
+
+/** A guild to add with `addGuild`. */
+export interface AddGuildOptions {
+  name?: string;
+  /** Pick the guild id so that `(id >> 22) % count === shardId`: its events go to that shard. */
+  shard?: readonly [shardId: number, shardCount: number];
+  /** Members besides the bot (default: the default users, teacher holding the Teacher role). */
+  members?: readonly UserRef[];
 }
 
 /** A user given by handle, username or id. */
 export type UserRef = LocalUser | string;
 
 /** The options of a slash command as a user fills them in. */
-export interface SlashOptions extends CommandPath {
+export interface SlashOptions extends CommandPath, InteractionTiming {
   /** Channel the command is used in (default #general). */
   channelId?: string;
 }
@@ -131,10 +170,18 @@ export class LocalDiscord {
   readonly world: World;
   readonly gateway: Gateway;
   readonly timeoutMs: number;
+  /** What GET /gateway/bot answers as `shards`; may be changed at any time. */
+  recommendedShards: number;
+  /** What GET /gateway/bot answers as `session_start_limit.max_concurrency`. */
+  maxConcurrency: number;
 
   readonly #rest: RestApi;
   readonly #server: Server;
   readonly #privilegedIntents: number;
+  readonly #botPermissions: bigint;
+  readonly #guilds = new Map<string, LocalGuild>();
+  /** Delayed INTERACTION_CREATE dispatches not yet sent, cancelled by close(). */
+  readonly #pendingDeliveries = new Set<ReturnType<typeof setTimeout>>();
   #port = 0;
 
   constructor(options: LocalDiscordOptions = {}) {
@@ -150,27 +197,34 @@ export class LocalDiscord {
       tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
     });
     this.botUser = toLocalUser(this.world.botUser);
-    const seeded = seedDefaultGuild(this.world, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS);
+    this.recommendedShards = options.recommendedShards ?? 1;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
+    this.#botPermissions = options.botPermissions ?? DEFAULT_BOT_PERMISSIONS;
+    const seeded = seedDefaultGuild(this.world, this.#botPermissions);
     this.guild = seeded.guild;
+    this.#guilds.set(this.guild.id, this.guild);
     this.users = seeded.users;
     this.gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       privilegedIntents: this.#privilegedIntents,
-      ready: (sessionId, resumeUrl, shard) => ({
+      ready: (sessionId, resumeUrl, shard, guildIds) => ({
         v: 10,
         user: this.world.botUser,
-        guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+        guilds: guildIds.map((id) => ({ id, unavailable: true })),
         session_id: sessionId,
         resume_gateway_url: resumeUrl,
         ...(shard ? { shard: [shard[0], shard[1]] } : {}),
         application: { id: this.applicationId, flags: NO_FLAGS, flags_new: '0' },
       }),
-      guildCreates: (intents) =>
-        [...this.world.guilds.values()].map((guild) => guildCreatePayload(this.world, guild, intents)),
+      guildIds: () => [...this.world.guilds.keys()],
+      guildCreate: (guildId, intents) => guildCreatePayload(this.world, this.#guildState(guildId), intents),
     });
     this.world.dispatch = (event, data, dispatchOptions) => this.gateway.dispatch(event, data, dispatchOptions);
-    this.#rest = new RestApi(this.world, this.gateway, { privilegedIntents: this.#privilegedIntents });
+    this.#rest = new RestApi(this.world, this.gateway, {
+      privilegedIntents: this.#privilegedIntents,
+      gatewayBot: () => ({ shards: this.recommendedShards, maxConcurrency: this.maxConcurrency }),
+    });
     this.#server = createServer((req, res) => {
       void this.#rest.handle(req, res);
     });
@@ -235,6 +289,38 @@ export class LocalDiscord {
     return this.gateway.identifies;
   }
 
+  /** The gateway sessions the double remembers, with their shard and the events each received. */
+  get sessions(): SessionInfo[] {
+    return this.gateway.sessions;
+  }
+
+  /** Every guild the bot is in: the default one first, then those of `addGuild`. */
+  get guilds(): LocalGuild[] {
+    return [...this.#guilds.values()];
+  }
+
+  // ---- faults ----
+
+  /**
+   * Makes the next `times` REST requests matching `spec` fail with `status` and a Discord-shaped error
+   * body (for 429: Discord's rate-limit body and headers, `global: false`). They are logged in
+   * `requests` with that status and `injected: true`, and are not violations. discord.js retries a
+   * 5xx three times by itself, so a call fails only after four failures in a row (see FaultStatus).
+   */
+  failRequests(spec: FaultSpec): FaultHandle {
+    return this.#rest.addFault(spec);
+  }
+
+  /** An outage of a route: every matching request fails until `handle.clear()` (or `clearFaults()`). */
+  failRequestsUntilCleared(spec: Omit<FaultSpec, 'times'>): FaultHandle {
+    return this.#rest.addFault({ ...spec, times: Number.POSITIVE_INFINITY });
+  }
+
+  /** Stops every injected fault. */
+  clearFaults(): void {
+    this.#rest.clearFaults();
+  }
+
   /** How many times the bot overwrote its commands with PUT (global and guild). */
   get commandPuts(): number {
     return this.world.requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/commands') && r.status === 200)
@@ -279,20 +365,23 @@ export class LocalDiscord {
     values: Record<string, OptionValue> = {},
     options: SlashOptions = {},
   ): InteractionHandle {
-    const userId = this.#userId(user);
     const channelId = this.#channelFor(options.channelId);
-    const command = this.#visibleCommand(userId, name);
+    const userId = this.#memberId(user, channelId);
+    const command = this.#visibleCommand(userId, name, channelId);
     const path = pathOf(options);
-    const record = this.#newRecord({
-      type: InteractionType.ApplicationCommand,
-      userId,
-      channelId,
-      commandName: name,
-      customId: null,
-      sourceMessageId: null,
-      parentId: null,
-    });
-    return this.#send(record, () => chatInputPayload(this.world, record, command, values, path));
+    const record = this.#newRecord(
+      {
+        type: InteractionType.ApplicationCommand,
+        userId,
+        channelId,
+        commandName: name,
+        customId: null,
+        sourceMessageId: null,
+        parentId: null,
+      },
+      options,
+    );
+    return this.#send(record, () => chatInputPayload(this.world, record, command, values, path), options);
   }
 
   /** A user types into an autocomplete option; resolves with the choices the bot offered. */
@@ -301,9 +390,9 @@ export class LocalDiscord {
     name: string,
     options: AutocompleteOptions,
   ): Promise<{ name: string; value: string | number }[]> {
-    const userId = this.#userId(user);
     const channelId = this.#channelFor(options.channelId);
-    const command = this.#visibleCommand(userId, name);
+    const userId = this.#memberId(user, channelId);
+    const command = this.#visibleCommand(userId, name, channelId);
     const record = this.#newRecord({
       type: InteractionType.ApplicationCommandAutocomplete,
       userId,
@@ -323,33 +412,69 @@ export class LocalDiscord {
     return record.choices ?? [];
   }
 
-  /** A user clicks the button `customId` on a message (a channel message or a reply only they see). */
-  click(user: UserRef, message: MessageView | string, customId: string): InteractionHandle {
-    const userId = this.#userId(user);
-    const source = this.#visibleMessage(userId, message);
+  /**
+   * A user clicks the button `customId` on a message (a channel message or a reply only they see);
+   * `timing` makes it a click made earlier (`createdAt`) or delivered late (`delayMs`, `hold`).
+   */
+  click(
+    user: UserRef,
+    message: MessageView | string,
+    customId: string,
+    timing: InteractionTiming = {},
+  ): InteractionHandle {
+    const source = this.#visibleMessage(user, message);
+    const userId = this.#memberId(user, source.message.channel_id);
     const component = findComponent(source.message.components, customId);
     if (!component || component.type !== ComponentType.Button) {
       throw new Error(`message ${source.message.id} has no button ${customId} (has: ${customIds(source).join(', ')})`);
     }
     if (component.disabled) throw new Error(`button ${customId} is disabled`);
     if (component.style === ButtonStyle.Link) throw new Error(`button ${customId} is a link`);
-    return this.#componentInteraction(userId, source, component, null);
+    return this.#componentInteraction(userId, source, component, null, timing);
+  }
+
+  /** `click` as if the user clicked at `createdAt` (ms since 1970); shorthand for `click(..., { createdAt })`. */
+  clickAt(
+    createdAt: number,
+    user: UserRef,
+    message: MessageView | string,
+    customId: string,
+    timing: Omit<InteractionTiming, 'createdAt'> = {},
+  ): InteractionHandle {
+    return this.click(user, message, customId, { ...timing, createdAt });
   }
 
   /**
    * A button click no Discord client would send: any custom_id, on any message,
    * by any user (e.g. on someone else's ephemeral reply), to test the bot's defences.
    */
-  forgeClick(user: UserRef, message: MessageView | string, customId: string): InteractionHandle {
-    const userId = this.#userId(user);
+  forgeClick(
+    user: UserRef,
+    message: MessageView | string,
+    customId: string,
+    timing: InteractionTiming = {},
+  ): InteractionHandle {
     const source = this.#stored(typeof message === 'string' ? message : message.id);
-    return this.#componentInteraction(userId, source, { type: ComponentType.Button, custom_id: customId }, null);
+    const userId = this.#memberId(user, source.message.channel_id);
+    return this.#componentInteraction(
+      userId,
+      source,
+      { type: ComponentType.Button, custom_id: customId },
+      null,
+      timing,
+    );
   }
 
   /** A user picks `values` in the select menu `customId`. */
-  select(user: UserRef, message: MessageView | string, customId: string, values: string[]): InteractionHandle {
-    const userId = this.#userId(user);
-    const source = this.#visibleMessage(userId, message);
+  select(
+    user: UserRef,
+    message: MessageView | string,
+    customId: string,
+    values: string[],
+    timing: InteractionTiming = {},
+  ): InteractionHandle {
+    const source = this.#visibleMessage(user, message);
+    const userId = this.#memberId(user, source.message.channel_id);
     const component = findComponent(source.message.components, customId);
     if (!component || component.type === ComponentType.Button || component.type === ComponentType.ActionRow) {
       throw new Error(`message ${source.message.id} has no select menu ${customId}`);
@@ -363,26 +488,33 @@ export class LocalDiscord {
       const unknown = values.filter((v) => !known.includes(v));
       if (unknown.length > 0) throw new Error(`select ${customId} has no option ${unknown.join(', ')}`);
     }
-    return this.#componentInteraction(userId, source, component, values);
+    return this.#componentInteraction(userId, source, component, values, timing);
   }
 
   /** The user who saw the modal fills it in (by field custom_id) and submits it. */
-  submitModal(handle: InteractionHandle, values: Record<string, string | string[]>): InteractionHandle {
+  submitModal(
+    handle: InteractionHandle,
+    values: Record<string, string | string[]>,
+    timing: InteractionTiming = {},
+  ): InteractionHandle {
     const parent = handle.record;
     const modal = parent.modal;
     if (!modal) throw new Error(`interaction ${parent.id} did not show a modal`);
     const source = parent.type === InteractionType.MessageComponent ? parent.sourceMessageId : null;
     const stored = source ? this.world.messages.get(source) : undefined;
-    const record = this.#newRecord({
-      type: InteractionType.ModalSubmit,
-      userId: parent.userId,
-      channelId: parent.channelId,
-      commandName: parent.commandName,
-      customId: modal.custom_id,
-      sourceMessageId: stored ? stored.message.id : null,
-      parentId: parent.id,
-    });
-    return this.#send(record, () => modalSubmitPayload(this.world, record, modal, values, stored ?? null));
+    const record = this.#newRecord(
+      {
+        type: InteractionType.ModalSubmit,
+        userId: parent.userId,
+        channelId: parent.channelId,
+        commandName: parent.commandName,
+        customId: modal.custom_id,
+        sourceMessageId: stored ? stored.message.id : null,
+        parentId: parent.id,
+      },
+      timing,
+    );
+    return this.#send(record, () => modalSubmitPayload(this.world, record, modal, values, stored ?? null), timing);
   }
 
   /** A user posts a message in a channel or thread (MESSAGE_CREATE; content reaches bots only with MessageContent). */
@@ -400,13 +532,27 @@ export class LocalDiscord {
 
   /** A user votes for a poll answer (answer ids start at 1). */
   pollVote(user: UserRef, message: MessageView | string, answerId: number): void {
-    const userId = this.#userId(user);
-    this.world.addVote(this.#visibleMessage(userId, message), userId, answerId, true);
+    const stored = this.#visibleMessage(user, message);
+    const userId = this.#memberId(user, stored.message.channel_id);
+    this.world.addVote(stored, userId, answerId, true);
   }
 
   pollUnvote(user: UserRef, message: MessageView | string, answerId: number): void {
-    const userId = this.#userId(user);
-    this.world.addVote(this.#visibleMessage(userId, message), userId, answerId, false);
+    const stored = this.#visibleMessage(user, message);
+    const userId = this.#memberId(user, stored.message.channel_id);
+    this.world.addVote(stored, userId, answerId, false);
+  }
+
+  /**
+   * A moderator deletes a message: it leaves the channel, MESSAGE_DELETE goes to the bot, and later
+   * GET, PATCH or DELETE of it (also through an interaction webhook) answer 404
+   * `{ code: 10008, message: 'Unknown Message' }`, not counted as violations since the bot could not
+   * have known. Ephemeral messages cannot be deleted by anyone but their recipient.
+   */
+  deleteMessage(message: MessageView | string): void {
+    const stored = this.#stored(typeof message === 'string' ? message : message.id);
+    if (stored.visibleTo) throw new Error(`message ${stored.message.id} is ephemeral; a moderator cannot delete it`);
+    this.world.deleteMessage(stored, 'moderator');
   }
 
   /** Ends a poll as if its duration ran out. */
@@ -455,16 +601,16 @@ export class LocalDiscord {
 
   /** Changes what a role grants (the @everyone role's id is the guild's id), as a server admin would. */
   setRolePermissions(roleId: string, permissions: bigint): void {
-    const guild = this.#guildState();
-    const found = guild.roles.find((r) => r.id === roleId);
-    if (!found) throw new Error(`unknown role ${roleId}`);
+    const guild = [...this.world.guilds.values()].find((g) => g.roles.some((r) => r.id === roleId));
+    const found = guild?.roles.find((r) => r.id === roleId);
+    if (!guild || !found) throw new Error(`unknown role ${roleId}`);
     found.permissions = permissions.toString();
     this.dispatch(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: guild.id, role: found });
   }
 
-  /** Adds a guild member; `permissions` become a role of their own, `roles` are names or ids. */
-  addMember(name: string, options: { permissions?: bigint; roles?: string[] } = {}): LocalUser {
-    const guild = this.#guildState();
+  /** Adds a guild member (default guild unless `guildId`); `permissions` become a role of their own, `roles` are names or ids. */
+  addMember(name: string, options: { permissions?: bigint; roles?: string[]; guildId?: string } = {}): LocalUser {
+    const guild = this.#guildState(options.guildId);
     const id = this.world.nextId();
     const user: APIUser = { id, username: name, global_name: name, discriminator: '0', avatar: null };
     this.world.users.set(id, user);
@@ -473,7 +619,7 @@ export class LocalDiscord {
       if (!found) throw new Error(`unknown role ${r}`);
       return found.id;
     });
-    if (options.permissions !== undefined) roles.push(this.addRole(name, options.permissions));
+    if (options.permissions !== undefined) roles.push(this.addRole(name, options.permissions, guild.id));
     guild.members.set(id, { roles, joinedAt: new Date().toISOString(), nick: null });
     this.dispatch(
       GatewayDispatchEvents.GuildMemberAdd,
@@ -484,9 +630,9 @@ export class LocalDiscord {
     return toLocalUser(user);
   }
 
-  /** Adds a role and returns its id. */
-  addRole(name: string, permissions: bigint): string {
-    const guild = this.#guildState();
+  /** Adds a role (to the default guild unless `guildId`) and returns its id. */
+  addRole(name: string, permissions: bigint, guildId?: string): string {
+    const guild = this.#guildState(guildId);
     const created = role(this.world.nextId(), name, permissions, guild.roles.length);
     guild.roles.push(created);
     this.dispatch(
@@ -497,9 +643,9 @@ export class LocalDiscord {
     return created.id;
   }
 
-  /** Adds a text channel and returns its id. */
-  addChannel(name: string): string {
-    const guild = this.#guildState();
+  /** Adds a text channel (to the default guild unless `guildId`) and returns its id. */
+  addChannel(name: string, guildId?: string): string {
+    const guild = this.#guildState(guildId);
     const id = this.world.nextId();
     const channel = textChannel({ id, guildId: guild.id, name, position: guild.channelIds.length });
     this.world.channels.set(id, channel);
@@ -508,8 +654,45 @@ export class LocalDiscord {
     return id;
   }
 
+  /**
+   * The bot joins another server, shaped like the default one (#general, Teacher role, the default
+   * users as members); a connected bot gets GUILD_CREATE on the session of the guild's shard. With
+   * `shard: [id, count]` the guild's id is chosen so that Discord would route it to that shard.
+   */
+  addGuild(options: AddGuildOptions = {}): LocalGuild {
+    let time = BigInt(this.world.nextId()) >> 22n;
+    const idAt = (t: bigint) => ((t << 22n) | ((1n << 22n) - 1n)).toString();
+    if (options.shard) {
+      const [shardId, count] = options.shard;
+      if (!(count >= 1 && shardId >= 0 && shardId < count)) throw new Error(`invalid shard [${shardId}, ${count}]`);
+      while (Number(time % BigInt(count)) !== shardId || this.world.guilds.has(idAt(time))) time += 1n;
+    } else {
+      while (this.world.guilds.has(idAt(time))) time += 1n;
+    }
+    const id = idAt(time);
+    const members = (options.members ?? Object.values(this.users)).map((ref) => this.#user(ref).id);
+    const guild = seedGuild(this.world, {
+      id,
+      name: options.name ?? `Roundtable Class ${this.#guilds.size + 1}`,
+      generalChannelId: this.world.nextId(),
+      everyoneRoleId: id,
+      teacherRoleId: this.world.nextId(),
+      botRoleId: this.world.nextId(),
+      ownerId: members[0] ?? this.users.owner.id,
+      members,
+      teacherId: members.includes(this.users.teacher.id) ? this.users.teacher.id : null,
+      botPermissions: this.#botPermissions,
+    });
+    this.#guilds.set(id, guild);
+    this.gateway.guildAvailable(id);
+    this.world.changed();
+    return guild;
+  }
+
   /** Stops the server and drops every connection; safe to call twice. */
   async close(): Promise<void> {
+    for (const timer of this.#pendingDeliveries) clearTimeout(timer);
+    this.#pendingDeliveries.clear();
     if (!this.#server.listening) return;
     await this.gateway.close();
     this.#server.closeAllConnections();
@@ -522,9 +705,15 @@ export class LocalDiscord {
     return toMessageView(stored, this.world.botUser.id);
   }
 
-  #guildState(): GuildState {
-    const guild = this.world.guilds.get(this.guild.id);
-    if (!guild) throw new Error('the default guild is gone');
+  #guildState(guildId: string = this.guild.id): GuildState {
+    const guild = this.world.guilds.get(guildId);
+    if (!guild) throw new Error(`unknown guild ${guildId}`);
+    return guild;
+  }
+
+  #guildOfChannel(channelId: string): GuildState {
+    const guild = this.world.guildOf(channelId);
+    if (!guild) throw new Error(`channel ${channelId} is not in a guild`);
     return guild;
   }
 
@@ -535,9 +724,11 @@ export class LocalDiscord {
     return user;
   }
 
-  #userId(ref: UserRef): string {
+  /** The user's id, checked to be a member of the guild the channel belongs to. */
+  #memberId(ref: UserRef, channelId: string): string {
     const user = this.#user(ref);
-    if (!this.#guildState().members.has(user.id)) throw new Error(`${user.username} is not in the guild`);
+    const guild = this.#guildOfChannel(channelId);
+    if (!guild.members.has(user.id)) throw new Error(`${user.username} is not in the guild ${guild.name}`);
     return user.id;
   }
 
@@ -553,17 +744,17 @@ export class LocalDiscord {
     return stored;
   }
 
-  #visibleMessage(userId: string, message: MessageView | string): StoredMessage {
+  #visibleMessage(user: UserRef, message: MessageView | string): StoredMessage {
     const stored = this.#stored(typeof message === 'string' ? message : message.id);
-    if (stored.visibleTo && stored.visibleTo !== userId) {
+    if (stored.visibleTo && stored.visibleTo !== this.#user(user).id) {
       throw new Error(`message ${stored.message.id} is ephemeral and only its recipient can use it`);
     }
     return stored;
   }
 
   /** The command as a user would find it; Discord hides commands whose default_member_permissions they lack. */
-  #visibleCommand(userId: string, name: string): StoredCommand {
-    const guild = this.#guildState();
+  #visibleCommand(userId: string, name: string, channelId: string): StoredCommand {
+    const guild = this.#guildOfChannel(channelId);
     const command = this.world.findCommand(guild.id, name);
     if (!command) {
       const known = [...this.world.commands.values()].flat().map((c) => c.name);
@@ -578,25 +769,58 @@ export class LocalDiscord {
     return command;
   }
 
-  #newRecord(fields: Omit<Parameters<World['newInteraction']>[0], 'guildId'>): InteractionRecord {
-    return this.world.newInteraction({ ...fields, guildId: this.guild.id });
+  #newRecord(
+    fields: Omit<Parameters<World['newInteraction']>[0], 'guildId'>,
+    timing: InteractionTiming = {},
+  ): InteractionRecord {
+    const { createdAt } = timing;
+    if (createdAt !== undefined && !(Number.isFinite(createdAt) && createdAt >= DISCORD_EPOCH_MS)) {
+      throw new Error(`createdAt must be a time in ms since 1970 after Discord's epoch (got ${createdAt})`);
+    }
+    return this.world.newInteraction({ ...fields, guildId: this.#guildOfChannel(fields.channelId).id }, createdAt);
   }
 
-  #send(record: InteractionRecord, build: () => unknown): InteractionHandle {
+  #send(record: InteractionRecord, build: () => unknown, timing: InteractionTiming = {}): InteractionHandle {
     let payload: unknown;
+    const forget = () => {
+      this.world.interactions.delete(record.id);
+      this.world.interactionsByToken.delete(record.token);
+    };
     try {
       payload = build();
     } catch (error) {
-      this.world.interactions.delete(record.id);
-      this.world.interactionsByToken.delete(record.token);
+      forget();
       throw error;
     }
     if (this.gateway.connectedSessions === 0 && this.gateway.readyCount === 0) {
+      forget();
       throw new Error('no bot is connected to the local Discord');
     }
-    record.sentAt = Date.now();
-    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
-    return new InteractionHandle(this, record);
+    const dispatch = () => {
+      record.sentAt = Date.now();
+      record.dispatchedAt = performance.now();
+      this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+      this.world.changed();
+    };
+    const delay = timing.delayMs ?? 0;
+    if (!timing.hold && delay <= 0) {
+      dispatch();
+      return new InteractionHandle(this, record);
+    }
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const deliver = () => {
+      if (timer) {
+        clearTimeout(timer);
+        this.#pendingDeliveries.delete(timer);
+        timer = null;
+      }
+      if (record.dispatchedAt === null) dispatch();
+    };
+    if (!timing.hold) {
+      timer = setTimeout(deliver, delay);
+      this.#pendingDeliveries.add(timer);
+    }
+    return new InteractionHandle(this, record, deliver);
   }
 
   #componentInteraction(
@@ -604,17 +828,21 @@ export class LocalDiscord {
     source: StoredMessage,
     component: WireComponent,
     values: string[] | null,
+    timing: InteractionTiming,
   ): InteractionHandle {
-    const record = this.#newRecord({
-      type: InteractionType.MessageComponent,
-      userId,
-      channelId: source.message.channel_id,
-      commandName: null,
-      customId: component.custom_id ?? null,
-      sourceMessageId: source.message.id,
-      parentId: null,
-    });
-    return this.#send(record, () => componentPayload(this.world, record, source, component, values));
+    const record = this.#newRecord(
+      {
+        type: InteractionType.MessageComponent,
+        userId,
+        channelId: source.message.channel_id,
+        commandName: null,
+        customId: component.custom_id ?? null,
+        sourceMessageId: source.message.id,
+        parentId: null,
+      },
+      timing,
+    );
+    return this.#send(record, () => componentPayload(this.world, record, source, component, values), timing);
   }
 
   #once(event: 'ready' | 'resumed', timeoutMs: number, what: string): Promise<void> {
@@ -640,18 +868,52 @@ export class InteractionHandle {
   readonly #discord: LocalDiscord;
   /** Edits of the clicked message when the click was sent, to notice a later update. */
   readonly #sourceEdits: number;
+  readonly #deliver: (() => void) | null;
 
   constructor(
     discord: LocalDiscord,
     readonly record: InteractionRecord,
+    deliver: (() => void) | null = null,
   ) {
     this.#discord = discord;
+    this.#deliver = deliver;
     const source = record.sourceMessageId ? discord.world.messages.get(record.sourceMessageId) : undefined;
     this.#sourceEdits = source?.edits ?? 0;
   }
 
   get id(): string {
     return this.record.id;
+  }
+
+  /** When the user acted (Date.now() clock), as the id's snowflake says. */
+  get createdAt(): number {
+    return this.record.createdAt;
+  }
+
+  /** Whether INTERACTION_CREATE has been dispatched (false while held or delayed). */
+  get delivered(): boolean {
+    return this.record.dispatchedAt !== null;
+  }
+
+  /** performance.now() when INTERACTION_CREATE was dispatched, or null. */
+  get dispatchedAt(): number | null {
+    return this.record.dispatchedAt;
+  }
+
+  /** performance.now() when the accepted callback POST arrived, or null. */
+  get ackedAt(): number | null {
+    return this.record.ackedAt;
+  }
+
+  /** Milliseconds from dispatch to the arrival of the accepted callback, or null before both. */
+  get ackLatencyMs(): number | null {
+    const { dispatchedAt, ackedAt } = this.record;
+    return dispatchedAt === null || ackedAt === null ? null : ackedAt - dispatchedAt;
+  }
+
+  /** Dispatches a held (or still delayed) interaction now; does nothing once it was delivered. */
+  deliver(): void {
+    this.#deliver?.();
   }
 
   /** The callback type once the bot answered (4 reply, 5 defer, 6 deferred update, 7 update, 8 choices, 9 modal). */
@@ -692,7 +954,7 @@ export class InteractionHandle {
       () => {
         if (this.record.callback) return this.record.callback;
         // Past the deadline no callback can succeed any more: fail now rather than at the timeout.
-        if (Date.now() - this.record.sentAt > deadline + 100) {
+        if (this.record.dispatchedAt !== null && Date.now() - this.record.sentAt > deadline + 100) {
           throw new Error(`expected ${this.#describe(`acknowledge within ${deadline} ms`)}`);
         }
         return undefined;
@@ -757,6 +1019,8 @@ export class InteractionHandle {
     return `the bot to ${what} (${name})${refused}`;
   }
 }
+
+const DISCORD_EPOCH_MS = 1420070400000;
 
 function pathOf(options: CommandPath): CommandPath {
   return {

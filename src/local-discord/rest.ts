@@ -9,6 +9,7 @@ import {
   PermissionFlagsBits,
 } from 'discord-api-types/v10';
 import type { z } from 'zod';
+import { FaultHandle, type FaultSpec } from './faults.js';
 import type { Gateway } from './gateway.js';
 import { checkAutocompleteLimits, checkCommandLimits, checkMessageLimits, checkModalLimits } from './limits.js';
 import { applicationPayload, guildPayload, isThread } from './payloads.js';
@@ -35,6 +36,8 @@ import type {
 
 export interface RestOptions {
   privilegedIntents: number;
+  /** What GET /gateway/bot recommends: `shards`, and `session_start_limit.max_concurrency`. */
+  gatewayBot: () => { shards: number; maxConcurrency: number };
 }
 
 /** An error answer in Discord's JSON shape; `kind` marks it as the bot's fault (recorded as a violation). */
@@ -60,11 +63,14 @@ interface Context {
   authorization: string | undefined;
   /** The interaction this request answers, so its handle can report refusals. */
   interaction: InteractionRecord | null;
+  /** performance.now() when the request arrived. */
+  arrivedAt: number;
 }
 
 interface Answer {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 type Handler = (ctx: Context) => Answer;
@@ -86,6 +92,7 @@ const noContent: Answer = { status: 204 };
 /** The double's REST API: routes over the shared world, every request logged. */
 export class RestApi {
   readonly #routes: Route[] = [];
+  #faults: FaultHandle[] = [];
 
   constructor(
     private readonly world: World,
@@ -95,7 +102,30 @@ export class RestApi {
     this.#register();
   }
 
+  /** Starts failing requests that match `spec`; see FaultSpec for how discord.js reacts. */
+  addFault(spec: FaultSpec): FaultHandle {
+    const fault = new FaultHandle(spec);
+    this.#faults.push(fault);
+    return fault;
+  }
+
+  /** Stops every injected fault. */
+  clearFaults(): void {
+    for (const fault of this.#faults) fault.clear();
+    this.#faults = [];
+  }
+
+  #injectedFault(method: string, path: string, record: RequestRecord): Answer | null {
+    this.#faults = this.#faults.filter((f) => f.active);
+    for (const fault of this.#faults) {
+      const answer = fault.take(method, path, record);
+      if (answer) return answer;
+    }
+    return null;
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname.startsWith('/attachments/')) {
@@ -111,6 +141,7 @@ export class RestApi {
       files: [],
       status: 0,
       at: Date.now(),
+      injected: false,
     };
     this.world.requests.push(record);
     let answer: Answer;
@@ -128,6 +159,14 @@ export class RestApi {
         throw new DiscordError(404, 0, '404: Not Found', null);
       }
       record.route = `${found.route.method} ${found.route.pattern}`;
+      const fault = this.#injectedFault(method, path, record);
+      if (fault) {
+        record.injected = true;
+        record.status = fault.status;
+        this.world.changed();
+        this.#write(res, fault);
+        return;
+      }
       ctx = {
         method,
         path,
@@ -137,6 +176,7 @@ export class RestApi {
         uploads,
         authorization: req.headers.authorization,
         interaction: null,
+        arrivedAt,
       };
       if (found.route.bot) this.#checkAuth(ctx);
       answer = found.route.handler(ctx);
@@ -145,12 +185,16 @@ export class RestApi {
     }
     record.status = answer.status;
     this.world.changed();
+    this.#write(res, answer);
+  }
+
+  #write(res: ServerResponse, answer: Answer): void {
     if (answer.status === 204 || answer.body === undefined) {
-      res.writeHead(answer.status).end();
+      res.writeHead(answer.status, answer.headers).end();
       return;
     }
     const json = JSON.stringify(answer.body);
-    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(json);
+    res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json' }).end(json);
   }
 
   #errorAnswer(error: unknown, method: string, path: string, ctx: Context | null): Answer {
@@ -235,7 +279,7 @@ export class RestApi {
     const channel = this.#channel(ctx);
     const stored = this.world.messages.get(this.#param(ctx, 'message'));
     if (!stored || stored.deleted || stored.visibleTo || stored.message.channel_id !== channel.id) {
-      throw new DiscordError(404, 10008, 'Unknown Message', 'unknown-message');
+      throw unknownMessage(stored);
     }
     return stored;
   }
@@ -300,7 +344,7 @@ export class RestApi {
     const id = ref === '@original' ? record.originalId : ref;
     const known = id !== null && (id === record.originalId || record.followUpIds.includes(id));
     const stored = known ? this.world.messages.get(id) : undefined;
-    if (!stored || stored.deleted) throw new DiscordError(404, 10008, 'Unknown Message', 'unknown-message');
+    if (!stored || stored.deleted) throw unknownMessage(stored);
     return stored;
   }
 
@@ -310,13 +354,14 @@ export class RestApi {
     const w = this.world;
 
     this.#on('GET', '/gateway', () => ok({ url: this.gateway.url }), false);
-    this.#on('GET', '/gateway/bot', () =>
-      ok({
+    this.#on('GET', '/gateway/bot', () => {
+      const { shards, maxConcurrency } = this.options.gatewayBot();
+      return ok({
         url: this.gateway.url,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
-      }),
-    );
+        shards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: maxConcurrency },
+      });
+    });
     this.#on('GET', '/users/@me', () => ok(w.botUser));
     this.#on('GET', '/applications/@me', () => ok(applicationPayload(w, this.options.privilegedIntents)));
     this.#on('GET', '/oauth2/applications/@me', () => ok(applicationPayload(w, this.options.privilegedIntents)));
@@ -567,7 +612,7 @@ export class RestApi {
       case InteractionResponseType.UpdateMessage: {
         const body = this.#parse(messageBodySchema, data ?? {});
         const source = record.sourceMessageId ? w.messages.get(record.sourceMessageId) : undefined;
-        if (!source || source.deleted) throw new DiscordError(404, 10008, 'Unknown Message', 'unknown-message');
+        if (!source || source.deleted) throw unknownMessage(source);
         this.#checkEdit(source, body, ctx.uploads);
         record.originalId = source.message.id;
         message = w.editMessage(source, body, ctx.uploads);
@@ -589,6 +634,7 @@ export class RestApi {
       }
     }
     record.callback = { type, data: data ?? null, at: Date.now() };
+    record.ackedAt = ctx.arrivedAt;
     w.changed();
     if (ctx.query.get('with_response') !== 'true') return noContent;
     const flags = message?.message.flags ?? 0;
@@ -727,6 +773,12 @@ export class RestApi {
     }
     return thread;
   }
+}
+
+/** Discord's 404 for a message that is gone; not the bot's fault when a moderator deleted it. */
+function unknownMessage(stored: StoredMessage | undefined): DiscordError {
+  const byModerator = stored?.deleted === true && stored.deletedBy === 'moderator';
+  return new DiscordError(404, 10008, 'Unknown Message', byModerator ? null : 'unknown-message');
 }
 
 function allowedCallbacks(record: InteractionRecord): number[] {

@@ -58,6 +58,8 @@ export interface StoredMessage {
   visibleTo: string | null;
   interactionId: string | null;
   deleted: boolean;
+  /** Who deleted it: the bot (REST), or a moderator (`LocalDiscord.deleteMessage`), whose deletion is no fault of the bot's. */
+  deletedBy: 'bot' | 'moderator' | null;
   edits: number;
   /** Attachment bytes by attachment id. */
   files: Map<string, Buffer>;
@@ -75,7 +77,14 @@ export interface InteractionRecord {
   channelId: string;
   commandName: string | null;
   customId: string | null;
+  /** When INTERACTION_CREATE was sent (Date.now()); the callback deadline and the token's lifetime count from here. */
   sentAt: number;
+  /** When the user acted (Date.now() clock): the time the id's snowflake carries; earlier than `sentAt` for a delayed delivery. */
+  createdAt: number;
+  /** performance.now() when INTERACTION_CREATE was dispatched; null while delivery is held or delayed. */
+  dispatchedAt: number | null;
+  /** performance.now() when the accepted callback POST arrived at the double; null before. */
+  ackedAt: number | null;
   callback: { type: number; data: unknown; at: number } | null;
   /** The response message (callbacks 4/5) or the message a component was on (6/7). */
   originalId: string | null;
@@ -114,6 +123,8 @@ export interface RequestRecord {
   files: { field: string; filename: string; size: number }[];
   status: number;
   at: number;
+  /** The answer was a fault injected with `LocalDiscord.failRequests`, not the route's own. */
+  injected: boolean;
 }
 
 export type ViolationKind =
@@ -142,6 +153,24 @@ export const NO_FLAGS: number = 0;
 export const ALL_PERMISSIONS = (1n << 53n) - 1n;
 const DISCORD_EPOCH = 1420070400000n;
 
+/** The time (ms since 1970) a snowflake carries. */
+export function snowflakeTime(id: string): number {
+  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
+}
+
+/**
+ * Snowflakes carrying a chosen time, for interactions made "earlier". Their low bits count down from
+ * the top of the increment range, away from those of `createSnowflakes` (which start at 0 each ms).
+ */
+export function createPastSnowflakes(): (time: number) => string {
+  let increment = 0n;
+  return (time: number) => {
+    increment = (increment + 1n) % (1n << 21n);
+    const low = (1n << 22n) - 1n - increment;
+    return (((BigInt(Math.floor(time)) - DISCORD_EPOCH) << 22n) | low).toString();
+  };
+}
+
 /** Increasing snowflakes that carry the current time, like Discord's. */
 export function createSnowflakes(): () => string {
   let last = 0n;
@@ -167,6 +196,7 @@ export interface WorldOptions {
  */
 export class World extends EventEmitter {
   readonly nextId = createSnowflakes();
+  readonly idAt = createPastSnowflakes();
   readonly users = new Map<string, APIUser>();
   readonly guilds = new Map<string, GuildState>();
   readonly channels = new Map<string, GuildChannel>();
@@ -280,6 +310,7 @@ export class World extends EventEmitter {
       visibleTo: params.visibleTo ?? null,
       interactionId: params.interaction?.id ?? null,
       deleted: false,
+      deletedBy: null,
       edits: 0,
       files: new Map(),
       votes: new Map(),
@@ -355,8 +386,9 @@ export class World extends EventEmitter {
     return stored;
   }
 
-  deleteMessage(stored: StoredMessage): void {
+  deleteMessage(stored: StoredMessage, by: 'bot' | 'moderator' = 'bot'): void {
     stored.deleted = true;
+    stored.deletedBy = by;
     const list = this.channelMessageIds.get(stored.message.channel_id);
     if (list)
       this.channelMessageIds.set(
@@ -594,13 +626,18 @@ export class World extends EventEmitter {
       InteractionRecord,
       'type' | 'userId' | 'guildId' | 'channelId' | 'commandName' | 'customId' | 'sourceMessageId' | 'parentId'
     >,
+    createdAt?: number,
   ): InteractionRecord {
-    const id = this.nextId();
+    let id = createdAt === undefined ? this.nextId() : this.idAt(createdAt);
+    while (this.interactions.has(id)) id = createdAt === undefined ? this.nextId() : this.idAt(createdAt);
     const record: InteractionRecord = {
       ...fields,
       id,
       token: `local-interaction-token.${id}`,
       sentAt: Date.now(),
+      createdAt: snowflakeTime(id),
+      dispatchedAt: null,
+      ackedAt: null,
       callback: null,
       originalId: null,
       followUpIds: [],
