@@ -16,9 +16,9 @@ import { requireHost } from '../src/discord/host.js';
 import { LIMITS, truncate } from '../src/discord/limits.js';
 import { enumOption } from '../src/discord/options.js';
 import { toMessage, toReply } from '../src/discord/reply.js';
+import { quizTotalsRecord } from '../src/quiz/records.js';
 import { answerReplyText, historyLabel, QUIZ_ACTIONS, renderLeaderboard } from '../src/quiz/render.js';
 import { renderRoundCsv } from '../src/quiz/round-csv.js';
-import { quizTotalsRecord } from '../src/quiz/runtime.js';
 import { allTimeStandings, personalScore, roundStandings } from '../src/quiz/standings.js';
 import { QUESTION_COUNT, SCORING, SECONDS } from '../src/quiz/state.js';
 import { choicesOf, DIFFICULTY_LABEL } from '../src/views/labels.js';
@@ -80,15 +80,22 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
     'Click a button to answer; only your first answer counts and only you see that it was received.',
   ];
   if (outcome.note) lines.push(`-# ${outcome.note}`);
-  await interaction.reply(toReply({ content: truncate(lines.join('\n'), LIMITS.content) }, false));
+  try {
+    await interaction.reply(toReply({ content: truncate(lines.join('\n'), LIMITS.content) }, false));
+  } finally {
+    // The first question goes out after the intro, so it lands below it; even if the intro failed.
+    deps.quiz.reconcile(guildId, channelId);
+  }
 }
 
 async function stop(interaction: ChatInputCommandInteraction, deps: Deps): Promise<void> {
   await requireHost(interaction, deps);
   const { guildId, channelId } = inGuild(interaction);
+  // Host actions wait for the store: acknowledge within Discord's 3 s first.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const reply = await deps.quiz.stop(guildId, channelId, null);
   if (reply.kind !== 'stopped') throw new UserError('No quiz round is running in this channel.');
-  await interaction.reply(toReply({ content: 'Round ended. The standings are posted below.' }, true));
+  await interaction.editReply(toMessage({ content: 'Round ended. The standings are posted below.' }));
 }
 
 async function leaderboard(interaction: ChatInputCommandInteraction, deps: Deps): Promise<void> {
@@ -199,6 +206,15 @@ const ResetArgs = z.tuple([
     .regex(/^\d{1,12}$/)
     .transform(Number),
 ]);
+
+/**
+ * When the student clicked: the interaction's snowflake time, clamped to when it
+ * reached us (a clock ahead of ours must not buy extra time). Called before the
+ * handler's first await, so `now` is the arrival, not the end of a queue.
+ */
+function clickedAt(interaction: { createdTimestamp: number }, deps: Deps): number {
+  return Math.min(interaction.createdTimestamp, deps.now());
+}
 
 const ROUND_OVER = 'This round has ended. A host can start a new one with /quiz start.';
 
@@ -319,13 +335,12 @@ export const quiz: CommandModule = {
     async [QUIZ_ACTIONS.answer](interaction, args, deps) {
       const [roundId, index, choice] = parseArgs(AnswerArgs, args);
       const { guildId, channelId } = inGuild(interaction);
-      const reply = await deps.quiz.answer(guildId, channelId, {
-        roundId,
-        index,
-        choice,
-        userId: interaction.user.id,
-        displayName: displayNameOf(interaction),
-      });
+      const reply = await deps.quiz.answer(
+        guildId,
+        channelId,
+        { roundId, index, choice, userId: interaction.user.id, displayName: displayNameOf(interaction) },
+        clickedAt(interaction, deps),
+      );
       await interaction.reply({
         content: answerReplyText(reply),
         flags: MessageFlags.Ephemeral,
@@ -336,8 +351,9 @@ export const quiz: CommandModule = {
       const [roundId, index] = parseArgs(StepArgs, args);
       await requireHost(interaction, deps);
       const { guildId, channelId } = inGuild(interaction);
+      await interaction.deferUpdate();
       const reply = await deps.quiz.reveal(guildId, channelId, roundId, index);
-      if (reply.kind === 'revealed') return void (await interaction.deferUpdate());
+      if (reply.kind === 'revealed') return;
       if (reply.kind === 'closed') throw new UserError('This question is already revealed.');
       if (reply.kind === 'wrong-question') throw new UserError('That question is over; the round has moved on.');
       throw new UserError(ROUND_OVER);
@@ -346,8 +362,9 @@ export const quiz: CommandModule = {
       const [roundId, index] = parseArgs(StepArgs, args);
       await requireHost(interaction, deps);
       const { guildId, channelId } = inGuild(interaction);
+      await interaction.deferUpdate();
       const reply = await deps.quiz.next(guildId, channelId, roundId, index);
-      if (reply.kind === 'advanced' || reply.kind === 'finished') return void (await interaction.deferUpdate());
+      if (reply.kind === 'advanced' || reply.kind === 'finished') return;
       if (reply.kind === 'still-open') throw new UserError('Reveal the answer first.');
       if (reply.kind === 'wrong-question') throw new UserError('The round has already moved on.');
       throw new UserError(ROUND_OVER);
@@ -356,9 +373,9 @@ export const quiz: CommandModule = {
       const [roundId] = parseArgs(StopArgs, args);
       await requireHost(interaction, deps);
       const { guildId, channelId } = inGuild(interaction);
+      await interaction.deferUpdate();
       const reply = await deps.quiz.stop(guildId, channelId, roundId);
       if (reply.kind !== 'stopped') throw new UserError(ROUND_OVER);
-      await interaction.deferUpdate();
     },
     async [QUIZ_ACTIONS.reset](interaction, args, deps) {
       const [ownerId, expires] = parseArgs(ResetArgs, args);
@@ -366,11 +383,12 @@ export const quiz: CommandModule = {
       if (ownerId !== interaction.user.id) throw new UserError('Only the host who asked can confirm this.');
       if (deps.now() > expires * 1000) throw new UserError('This confirmation has expired. Run /quiz reset again.');
       const { guildId } = inGuild(interaction);
+      await interaction.deferUpdate();
       await deps.store.update(guildId, quizTotalsRecord, (totals) => ({
         value: { ...totals, scores: {} },
         result: null,
       }));
-      await interaction.update(toMessage({ content: 'All-time scores cleared.' }));
+      await interaction.editReply(toMessage({ content: 'All-time scores cleared.' }));
     },
   },
 };

@@ -78,12 +78,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     options.commands.map((c) => c.data),
     logger,
   );
-  let rounds = 0;
+  const owns = (guildId: string) => readyClient.guilds.cache.has(guildId);
+  const rounds = await quiz.resume(owns);
   let discussions = 0;
-  for (const guildId of readyClient.guilds.cache.keys()) {
-    rounds += await quiz.resumeGuild(guildId);
-    discussions += await sessions.resumeGuild(guildId);
-  }
+  for (const guildId of readyClient.guilds.cache.keys()) discussions += await sessions.resumeGuild(guildId);
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, rounds, discussions }, 'ready');
 
   return {

@@ -5,8 +5,8 @@ import {
   AUTO_ADVANCE_MS,
   type BankNote,
   QUESTION_COUNT,
+  type QuizControl,
   type QuizItems,
-  type QuizRound,
   type Scoring,
   SECONDS,
   type Settings,
@@ -14,22 +14,15 @@ import {
 } from './state.js';
 
 /**
- * The quiz round as a pure state machine: (state, event, now) -> { state, effects, reply }.
- * A refused event returns the very same state object, so the runtime can skip the write.
+ * The quiz round as a pure state machine over the channel's control state:
+ * (state, event, now) -> { state, reply }. A refused event returns the very same
+ * state object, so the runtime can skip the write. What the new state owes (a
+ * question to post, a reveal to show) is read from it by `owed`, not returned as
+ * effects: the stored state is the outbox.
  */
 
-export type Effect =
-  | { readonly type: 'show-question'; readonly index: number }
-  | { readonly type: 'schedule-close'; readonly index: number; readonly at: number }
-  | { readonly type: 'show-reveal'; readonly index: number }
-  | { readonly type: 'schedule-advance'; readonly index: number; readonly at: number }
-  | { readonly type: 'show-standings' }
-  // The runtime drops pending timers, folds the round into the all-time scores and stores a history entry.
-  | { readonly type: 'finished' };
-
 export interface Outcome<R> {
-  readonly state: QuizRound;
-  readonly effects: readonly Effect[];
+  readonly state: QuizControl;
   readonly reply: R;
 }
 
@@ -38,6 +31,7 @@ export type Refusal = { readonly kind: 'round-ended' } | { readonly kind: 'wrong
 
 export type AnswerReply =
   | { readonly kind: 'accepted'; readonly choice: number }
+  | { readonly kind: 'store-unavailable' }
   | { readonly kind: 'already-answered'; readonly choice: number }
   | { readonly kind: 'closed' }
   | { readonly kind: 'invalid-choice' }
@@ -90,8 +84,7 @@ type StartErrorResult = { readonly ok: false; readonly error: StartError };
 export type StartResult =
   | {
       readonly ok: true;
-      readonly state: QuizRound;
-      readonly effects: readonly Effect[];
+      readonly state: QuizControl;
       /** The server's new used list for this article, to store with the round. */
       readonly used: string[];
       readonly bankNote: BankNote | null;
@@ -107,6 +100,11 @@ export interface AnswerEvent {
   readonly choice: number;
 }
 
+/** What a click decides: the answer to record, or why not. Recording it (first one wins) is the runtime's. */
+export type AnswerDecision =
+  | { readonly kind: 'record'; readonly answer: Answer }
+  | Exclude<AnswerReply, { kind: 'accepted' } | { kind: 'store-unavailable' }>;
+
 export interface CloseEvent {
   readonly index: number;
   readonly by: 'timer' | 'host';
@@ -116,6 +114,17 @@ export interface NextEvent {
   /** The question being left; a repeated or stale "next" then cannot skip one. */
   readonly index: number;
 }
+
+/** Work the stored state still owes, in the order it must be done. */
+export type Owed =
+  | { readonly kind: 'post-question'; readonly index: number }
+  | { readonly kind: 'close'; readonly index: number }
+  | { readonly kind: 'show-reveal'; readonly index: number }
+  | { readonly kind: 'advance'; readonly index: number }
+  | { readonly kind: 'file' }
+  | { readonly kind: 'post-standings' }
+  // Finished, filed and shown: the control record can go.
+  | { readonly kind: 'remove' };
 
 export function resolveSettings(options: StartOptions): { ok: true; settings: Settings } | StartErrorResult {
   const seconds = options.seconds ?? SECONDS.default;
@@ -145,8 +154,7 @@ export function startRound(input: StartInput, now: number): StartResult {
   const { settings } = resolved;
   const choice = chooseQuestions(input.bank, input.used, settings.count, input.seed);
   if (choice.picked.length === 0) return { ok: false, error: { kind: 'empty-bank' } };
-  const state: QuizRound = {
-    version: 1,
+  const state: QuizControl = {
     roundId: input.roundId,
     article: input.article,
     channelId: input.channelId,
@@ -158,48 +166,65 @@ export function startRound(input: StartInput, now: number): StartResult {
     phase: 'question-open',
     openedAt: now,
     deadline: computeDeadline(settings, now),
+    closedAt: null,
     advanceAt: null,
-    answers: choice.picked.map(() => []),
     questionMessageId: null,
+    revealShown: false,
+    filed: false,
+    standingsShown: false,
     startedAt: now,
     endedAt: null,
     endedBy: null,
     bankNote: choice.note,
   };
-  return { ok: true, state, effects: openEffects(state), used: choice.used, bankNote: choice.note };
+  return { ok: true, state, used: choice.used, bankNote: choice.note };
 }
 
-export function answer(state: QuizRound, event: AnswerEvent, now: number, items: QuizItems): Outcome<AnswerReply> {
+/**
+ * Decides a click. `clickedAt` is when the student clicked (the interaction's own
+ * time, clamped to its arrival), so a click made before the question closed counts
+ * even when it is processed after. `previous` is this student's recorded answer.
+ */
+export function answer(
+  state: QuizControl,
+  event: AnswerEvent,
+  clickedAt: number,
+  items: QuizItems,
+  previous: Answer | undefined,
+): AnswerDecision {
   const refusal = checkTarget(state, event.index, event.roundId);
-  if (refusal) return refuse(state, refusal);
-  const answers = state.answers[state.index] ?? [];
-  const previous = answers.find((a) => a.userId === event.userId);
-  if (previous) return refuse(state, { kind: 'already-answered', choice: previous.choice });
-  // Between the deadline and the timer firing, the question is over even if not closed yet.
-  if (state.phase !== 'question-open' || (state.deadline !== null && now > state.deadline)) {
-    return refuse(state, { kind: 'closed' });
-  }
+  if (refusal) return refusal;
+  if (previous) return { kind: 'already-answered', choice: previous.choice };
+  if (!isInTime(state, clickedAt)) return { kind: 'closed' };
   const item = items.get(state.questionIds[state.index] ?? '');
-  if (!item) return refuse(state, { kind: 'unavailable' });
+  if (!item) return { kind: 'unavailable' };
   if (!Number.isInteger(event.choice) || event.choice < 0 || event.choice >= item.choices.length) {
-    return refuse(state, { kind: 'invalid-choice' });
+    return { kind: 'invalid-choice' };
   }
   const correct = event.choice === findCorrectChoice(item);
-  const elapsedMs = Math.max(0, now - state.openedAt);
-  const recorded: Answer = {
-    userId: event.userId,
-    displayName: event.displayName,
-    choice: event.choice,
-    at: now,
-    elapsedMs,
-    points: computePoints(state.settings, correct, elapsedMs),
-    correct,
+  const elapsedMs = Math.max(0, clickedAt - state.openedAt);
+  return {
+    kind: 'record',
+    answer: {
+      userId: event.userId,
+      displayName: event.displayName,
+      choice: event.choice,
+      at: clickedAt,
+      elapsedMs,
+      points: computePoints(state.settings, correct, elapsedMs),
+      correct,
+    },
   };
-  const next = { ...state, answers: replaceAt(state.answers, state.index, [...answers, recorded]) };
-  return { state: next, effects: [], reply: { kind: 'accepted', choice: event.choice } };
 }
 
-export function close(state: QuizRound, event: CloseEvent, now: number): Outcome<CloseReply> {
+/** Whether a click at this time is within the current question's answering window. */
+export function isInTime(state: QuizControl, clickedAt: number): boolean {
+  if (state.phase === 'finished') return false;
+  if (state.deadline !== null && clickedAt > state.deadline) return false;
+  return state.closedAt === null || clickedAt <= state.closedAt;
+}
+
+export function close(state: QuizControl, event: CloseEvent, now: number): Outcome<CloseReply> {
   const refusal = checkTarget(state, event.index);
   if (refusal) return refuse(state, refusal);
   if (state.phase === 'question-closed') return refuse(state, { kind: 'closed' });
@@ -207,77 +232,97 @@ export function close(state: QuizRound, event: CloseEvent, now: number): Outcome
   if (event.by === 'timer' && (state.deadline === null || now < state.deadline)) {
     return refuse(state, { kind: 'too-early', deadline: state.deadline });
   }
+  const closedAt =
+    event.by === 'timer' && state.deadline !== null ? state.deadline : Math.min(now, state.deadline ?? now);
   const advanceAt = state.settings.auto ? now + AUTO_ADVANCE_MS : null;
-  const next: QuizRound = { ...state, phase: 'question-closed', advanceAt };
-  const effects: Effect[] = [{ type: 'show-reveal', index: state.index }];
-  if (advanceAt !== null) effects.push({ type: 'schedule-advance', index: state.index, at: advanceAt });
-  return { state: next, effects, reply: { kind: 'revealed' } };
+  const next: QuizControl = { ...state, phase: 'question-closed', closedAt, advanceAt, revealShown: false };
+  return { state: next, reply: { kind: 'revealed' } };
 }
 
-export function next(state: QuizRound, event: NextEvent, now: number): Outcome<NextReply> {
+export function next(state: QuizControl, event: NextEvent, now: number): Outcome<NextReply> {
   const refusal = checkTarget(state, event.index);
   if (refusal) return refuse(state, refusal);
   if (state.phase === 'question-open') return refuse(state, { kind: 'still-open' });
   const index = state.index + 1;
   if (index >= state.questionIds.length) {
-    return { state: finish(state, now, 'completed'), effects: finishEffects(), reply: { kind: 'finished' } };
+    return { state: finish(state, now, 'completed'), reply: { kind: 'finished' } };
   }
-  const opened: QuizRound = {
+  const opened: QuizControl = {
     ...state,
     index,
     phase: 'question-open',
     openedAt: now,
     deadline: computeDeadline(state.settings, now),
+    closedAt: null,
     advanceAt: null,
     questionMessageId: null,
+    revealShown: false,
   };
-  return { state: opened, effects: openEffects(opened), reply: { kind: 'advanced', index } };
+  return { state: opened, reply: { kind: 'advanced', index } };
 }
 
 /** Ends the round early. Answers already given to the current question keep their points. */
-export function stop(state: QuizRound, now: number): Outcome<StopReply> {
+export function stop(state: QuizControl, now: number): Outcome<StopReply> {
   if (state.phase === 'finished') return refuse(state, { kind: 'round-ended' });
-  return { state: finish(state, now, 'stopped'), effects: finishEffects(), reply: { kind: 'stopped' } };
+  return { state: finish(state, now, 'stopped'), reply: { kind: 'stopped' } };
 }
 
 /**
- * Picks a stored round up after a restart: what fell due while the bot was
- * down happens now, everything else is scheduled for its original time.
+ * What the stored state still owes at `now`, the first thing first; null when
+ * nothing is owed yet (then `wakeAt` says when something will be). The same
+ * answer after a click, on a timer, after a failure or at start-up.
  */
-export function resume(state: QuizRound, now: number): { state: QuizRound; effects: readonly Effect[] } {
+export function owed(state: QuizControl, now: number): Owed | null {
+  if (state.phase === 'finished') {
+    // Scores are filed before the standings appear, so "/quiz score" right after them is already right.
+    if (!state.filed) return { kind: 'file' };
+    if (!state.standingsShown) return { kind: 'post-standings' };
+    return { kind: 'remove' };
+  }
   if (state.phase === 'question-open') {
-    const repost: Effect[] = state.questionMessageId === null ? [{ type: 'show-question', index: state.index }] : [];
-    if (state.deadline === null) return { state, effects: repost };
-    if (now >= state.deadline) {
-      const closed = close(state, { index: state.index, by: 'timer' }, now);
-      return { state: closed.state, effects: [...repost, ...closed.effects] };
-    }
-    return { state, effects: [...repost, { type: 'schedule-close', index: state.index, at: state.deadline }] };
+    if (state.questionMessageId === null) return { kind: 'post-question', index: state.index };
+    if (state.deadline !== null && now >= state.deadline) return { kind: 'close', index: state.index };
+    return null;
   }
-  if (state.phase === 'question-closed' && state.advanceAt !== null) {
-    if (now >= state.advanceAt) {
-      const advanced = next(state, { index: state.index }, now);
-      return { state: advanced.state, effects: advanced.effects };
-    }
-    return { state, effects: [{ type: 'schedule-advance', index: state.index, at: state.advanceAt }] };
-  }
-  return { state, effects: [] };
+  if (!state.revealShown) return { kind: 'show-reveal', index: state.index };
+  if (state.advanceAt !== null && now >= state.advanceAt) return { kind: 'advance', index: state.index };
+  return null;
+}
+
+/** When the state will next owe something by the clock alone; null when only an event can move it. */
+export function wakeAt(state: QuizControl): number | null {
+  if (state.phase === 'question-open') return state.deadline;
+  if (state.phase === 'question-closed') return state.advanceAt;
+  return null;
 }
 
 /** Records the message that shows the current question, so the runtime can edit it later. */
-export function setQuestionMessage(state: QuizRound, event: { index: number; messageId: string }): QuizRound {
+export function setQuestionMessage(state: QuizControl, event: { index: number; messageId: string }): QuizControl {
   if (state.phase === 'finished' || event.index !== state.index || state.questionMessageId === event.messageId) {
     return state;
   }
   return { ...state, questionMessageId: event.messageId };
 }
 
+export function markRevealShown(state: QuizControl, index: number): QuizControl {
+  if (state.phase !== 'question-closed' || state.index !== index || state.revealShown) return state;
+  return { ...state, revealShown: true };
+}
+
+export function markFiled(state: QuizControl): QuizControl {
+  return state.phase !== 'finished' || state.filed ? state : { ...state, filed: true };
+}
+
+export function markStandingsShown(state: QuizControl): QuizControl {
+  return state.phase !== 'finished' || state.standingsShown ? state : { ...state, standingsShown: true };
+}
+
 /** One active round per channel: a stored round blocks a new one until it is finished. */
-export function isRoundActive(state: QuizRound | null | undefined): boolean {
+export function isRoundActive(state: QuizControl | null | undefined): boolean {
   return state !== null && state !== undefined && state.phase !== 'finished';
 }
 
-function checkTarget(state: QuizRound, index: number, roundId?: string): Refusal | null {
+function checkTarget(state: QuizControl, index: number, roundId?: string): Refusal | null {
   if (state.phase === 'finished' || (roundId !== undefined && roundId !== state.roundId)) {
     return { kind: 'round-ended' };
   }
@@ -285,28 +330,16 @@ function checkTarget(state: QuizRound, index: number, roundId?: string): Refusal
   return null;
 }
 
-function refuse<R>(state: QuizRound, reply: R): Outcome<R> {
-  return { state, effects: [], reply };
+function refuse<R>(state: QuizControl, reply: R): Outcome<R> {
+  return { state, reply };
 }
 
-function finish(state: QuizRound, now: number, endedBy: 'completed' | 'stopped'): QuizRound {
-  return { ...state, phase: 'finished', advanceAt: null, endedAt: now, endedBy };
-}
-
-function finishEffects(): Effect[] {
-  return [{ type: 'show-standings' }, { type: 'finished' }];
-}
-
-function openEffects(state: QuizRound): Effect[] {
-  const effects: Effect[] = [{ type: 'show-question', index: state.index }];
-  if (state.deadline !== null) effects.push({ type: 'schedule-close', index: state.index, at: state.deadline });
-  return effects;
+function finish(state: QuizControl, now: number, endedBy: 'completed' | 'stopped'): QuizControl {
+  // A question still open when the round ends closes now: clicks made after this do not count.
+  const closedAt = state.phase === 'question-open' ? now : state.closedAt;
+  return { ...state, phase: 'finished', closedAt, advanceAt: null, endedAt: now, endedBy };
 }
 
 function computeDeadline(settings: Settings, now: number): number | null {
   return settings.seconds === SECONDS.untimed ? null : now + settings.seconds * 1000;
-}
-
-function replaceAt<T>(list: readonly T[], index: number, value: T): T[] {
-  return list.map((entry, i) => (i === index ? value : entry));
 }

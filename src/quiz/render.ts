@@ -220,6 +220,10 @@ export function historyLabel(entry: HistoryEntry): string {
   return `${when} UTC · ${entry.players} players · ${entry.questionsShown} questions (${entry.roundId})`;
 }
 
+/** Said when an answer could not be saved: nothing was recorded, so the student can click again. */
+export const STORE_UNAVAILABLE =
+  "The bot's storage is unavailable right now; your answer was not saved. Try again in a moment.";
+
 /** The ephemeral acknowledgement of a click, in the words a student reads. */
 export function answerReplyText(reply: AnswerReply): string {
   switch (reply.kind) {
@@ -237,5 +241,7 @@ export function answerReplyText(reply: AnswerReply): string {
       return 'That is not one of the choices.';
     case 'unavailable':
       return 'This question is no longer available. Tell your host.';
+    case 'store-unavailable':
+      return STORE_UNAVAILABLE;
   }
 }

@@ -1,62 +1,45 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import { createChannelQueues } from '../channel-queues.js';
 import type { Catalogue } from '../content/catalogue.js';
 import type { Pack, QuizItem } from '../content/schema.js';
 import type { ChannelMessages } from '../discord/channel-messages.js';
 import type { Logger } from '../logger.js';
-import { defineRecord, type GuildStore } from '../store/index.js';
+import type { GuildStore } from '../store/index.js';
 import { createTimers } from '../timers.js';
+import { type AnswerLog, createAnswerLog } from './answer-log.js';
 import * as engine from './engine.js';
+import { migrateLegacyLive } from './legacy.js';
+import { quizAnswersRecord, quizArchiveRecord, quizRoundRecord, quizTotalsRecord, quizUsedRecord } from './records.js';
 import { renderQuestion, renderReveal, renderStandings } from './render.js';
 import { revealView } from './reveal.js';
 import { createHistoryEntry, foldRound, roundScores, roundStandings } from './standings.js';
-import { AllTimeScoresSchema, HistoryEntrySchema, type QuizItems, type QuizRound, QuizRoundSchema } from './state.js';
+import type { Answer, QuizControl, QuizItems, QuizRound } from './state.js';
 
 /**
- * Runs quiz rounds: feeds events to the pure engine inside the store's
- * serialised update, then carries out the engine's effects (messages, timers,
- * bookkeeping) in order, one channel at a time.
+ * Runs quiz rounds. State is split by how it grows: each channel's round is a
+ * small control record, rewritten only when the round changes step; answers are
+ * chunks appended per question (see answer-log.ts), so a click costs the same at
+ * any count. The control record is the outbox: one reconcile per channel reads
+ * what it still owes (a question to post, a reveal to show, the next question,
+ * scores to file, standings to post) and does it, after every event, on the
+ * channel's one timer, after a failure (with backoff) and at start-up.
+ *
+ * Everything in memory here (answer logs, timers) assumes this process owns the
+ * server's state: the ownership lease taken at start-up (see startup.ts) makes it so.
  */
-
-/** Rounds in play and the questions already used, in one record so a start is atomic. */
-const LiveSchema = z.object({
-  rounds: z.record(z.string(), QuizRoundSchema),
-  used: z.record(z.string(), z.array(z.string())),
-});
-type Live = z.infer<typeof LiveSchema>;
-export const quizLiveRecord = defineRecord<Live>({
-  key: 'quiz:live',
-  version: 1,
-  schema: LiveSchema,
-  initial: () => ({ rounds: {}, used: {} }),
-});
-
-/** All-time scores and the last rounds, together so a round is counted exactly once. */
-const TotalsSchema = z.object({ scores: AllTimeScoresSchema, history: z.array(HistoryEntrySchema) });
-export type QuizTotals = z.infer<typeof TotalsSchema>;
-export const quizTotalsRecord = defineRecord<QuizTotals>({
-  key: 'quiz:totals',
-  version: 1,
-  schema: TotalsSchema,
-  initial: () => ({ scores: {}, history: [] }),
-});
-
-/** Finished rounds with every answer, for the CSV report. */
-export const quizArchiveRecord = defineRecord({
-  key: (roundId: string) => `quiz:archive:${roundId}`,
-  version: 1,
-  schema: QuizRoundSchema.nullable(),
-  initial: (): QuizRound | null => null,
-});
 
 export const HISTORY_SIZE = 50;
 /** How often, at most, a question's "answered" count is edited. */
 export const COUNT_REFRESH_MS = 3000;
+/** Retry delays after a failed Discord call or store write: 1 s, doubling, at most 30 s. */
+export const RETRY_MS = { first: 1000, max: 30_000 } as const;
+/** How many chunk keys one store round trip asks for when a question's answers are read back. */
+const CHUNK_PAGE = 32;
 
 export type StartOutcome =
-  | { kind: 'started'; round: QuizRound; note: string | null }
-  | { kind: 'busy'; round: QuizRound; messageId: string | null }
+  | { kind: 'started'; round: QuizControl; note: string | null }
+  | { kind: 'busy'; round: QuizControl; messageId: string | null }
   | { kind: 'error'; error: engine.StartError };
 
 export interface QuizRuntimeDeps {
@@ -69,13 +52,24 @@ export interface QuizRuntimeDeps {
 
 export type QuizRuntime = ReturnType<typeof createQuizRuntime>;
 
+function isUnknownMessage(error: unknown): boolean {
+  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
+}
+
 export function createQuizRuntime(deps: QuizRuntimeDeps) {
   const { store, catalogue, messages, logger, now } = deps;
   const timers = createTimers();
-  const { enqueue, drain } = createChannelQueues(logger, 'quiz effect');
-  // Message ids of posted questions, so a reveal edits the right one even after the round moved on.
-  const questionMessages = new Map<string, string>();
+  const { enqueue, drain } = createChannelQueues(logger, 'quiz reconcile');
   const itemsCache = new WeakMap<Pack, QuizItems>();
+  const logs = new Map<string, Promise<AnswerLog>>();
+  // Channels with a round this process is running, per server: for findRound and shutdown.
+  const liveChannels = new Map<string, Set<string>>();
+  const attempts = new Map<string, number>();
+  // Reconciles queued but not started yet: a burst of events needs only one more pass.
+  const queued = new Set<string>();
+  // The answered count each question or reveal message last showed, to skip edits that change nothing.
+  const shownCounts = new Map<string, number>();
+  let stopping = false;
 
   function itemsOf(slug: string): { pack: Pack | undefined; items: QuizItems } {
     const pack = catalogue.pack(slug);
@@ -88,95 +82,221 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     return { pack, items };
   }
 
-  function itemAt(round: QuizRound, index: number): { item: QuizItem | undefined; title: string } {
+  function itemAt(round: QuizControl, index: number): { item: QuizItem | undefined; title: string } {
     const { pack, items } = itemsOf(round.article);
     return { item: items.get(round.questionIds[index] ?? ''), title: pack?.article.title ?? round.article };
   }
 
-  async function step<R>(
-    guildId: string,
-    channelId: string,
-    event: (round: QuizRound, items: QuizItems) => engine.Outcome<R>,
-  ): Promise<R | null> {
-    const outcome = await store.update(guildId, quizLiveRecord, (live) => {
-      const round = live.rounds[channelId];
-      if (!round) return { value: live, result: null };
-      const result = event(round, itemsOf(round.article).items);
-      if (result.state === round) return { value: live, result };
-      return { value: { ...live, rounds: { ...live.rounds, [channelId]: result.state } }, result };
-    });
-    if (!outcome) return null;
-    if (outcome.effects.length > 0)
-      void enqueue(guildId, channelId, () => apply(guildId, outcome.state, outcome.effects));
-    return outcome.reply;
-  }
-
-  async function apply(guildId: string, snapshot: QuizRound, effects: readonly engine.Effect[]): Promise<void> {
-    const { channelId, roundId } = snapshot;
-    // Scores are filed before the standings appear, so "/quiz score" right after them is already right.
-    const ordered = [...effects.filter((e) => e.type === 'finished'), ...effects.filter((e) => e.type !== 'finished')];
-    for (const effect of ordered) {
-      switch (effect.type) {
-        case 'show-question': {
-          const { item, title } = itemAt(snapshot, effect.index);
-          if (!item) {
-            logger.warn({ guildId, roundId, index: effect.index }, 'quiz item missing from the content');
-            break;
-          }
-          const messageId = await messages.send(channelId, renderQuestion(snapshot, item, title));
-          questionMessages.set(`${roundId}:${effect.index}`, messageId);
-          await store.update(guildId, quizLiveRecord, (live) => {
-            const round = live.rounds[channelId];
-            if (!round || round.roundId !== roundId) return { value: live, result: null };
-            const updated = engine.setQuestionMessage(round, { index: effect.index, messageId });
-            return updated === round
-              ? { value: live, result: null }
-              : { value: { ...live, rounds: { ...live.rounds, [channelId]: updated } }, result: null };
-          });
-          break;
-        }
-        case 'schedule-close':
-          timers.set(`${guildId}:${channelId}:close`, effect.at - now(), () => {
-            void step(guildId, channelId, (round) => engine.close(round, { index: effect.index, by: 'timer' }, now()));
-          });
-          break;
-        case 'schedule-advance':
-          timers.set(`${guildId}:${channelId}:advance`, effect.at - now(), () => {
-            void step(guildId, channelId, (round) => engine.next(round, { index: effect.index }, now()));
-          });
-          break;
-        case 'show-reveal': {
-          timers.clear(`${guildId}:${channelId}:close`);
-          timers.clear(`${guildId}:${channelId}:count`);
-          const { item, title } = itemAt(snapshot, effect.index);
-          const view = revealView(snapshot, effect.index, itemsOf(snapshot.article).items);
-          if (!item || !view) break;
-          const rendered = renderReveal(snapshot, item, view, title);
-          const messageId =
-            questionMessages.get(`${roundId}:${effect.index}`) ??
-            (snapshot.index === effect.index ? snapshot.questionMessageId : null);
-          if (messageId) await messages.edit(channelId, messageId, rendered);
-          else await messages.send(channelId, rendered);
-          break;
-        }
-        case 'show-standings':
-          await messages.send(
-            channelId,
-            renderStandings(snapshot, roundStandings(snapshot), roundScores(snapshot).length),
-          );
-          break;
-        case 'finished':
-          await finish(guildId, snapshot);
-          break;
+  async function readChunks(guildId: string, roundId: string, index: number): Promise<Answer[][]> {
+    const chunks: Answer[][] = [];
+    for (;;) {
+      const page = Array.from({ length: CHUNK_PAGE }, (_, i) => quizAnswersRecord(roundId, index, chunks.length + i));
+      const found = await store.readMany(guildId, page);
+      for (const chunk of found) {
+        if (chunk === undefined) return chunks;
+        chunks.push(chunk);
       }
     }
   }
 
-  /** Files a finished round: archive, totals (once, keyed by round id), then out of play. */
-  async function finish(guildId: string, round: QuizRound): Promise<void> {
-    const channelId = round.channelId;
-    for (const kind of ['close', 'advance', 'count']) timers.clear(`${guildId}:${channelId}:${kind}`);
-    await store.update(guildId, quizArchiveRecord(round.roundId), () => ({ value: round, result: null }));
+  /** The answer log of one question, read back from its chunks the first time it is needed. */
+  function logOf(guildId: string, roundId: string, index: number): Promise<AnswerLog> {
+    const key = `${guildId}:${roundId}:${index}`;
+    let log = logs.get(key);
+    if (!log) {
+      log = readChunks(guildId, roundId, index).then((chunks) =>
+        createAnswerLog(chunks, (chunk, answers) =>
+          store.put(guildId, quizAnswersRecord(roundId, index, chunk), [...answers]),
+        ),
+      );
+      // A failed read is not cached: the next click tries again.
+      log.catch(() => logs.delete(key));
+      logs.set(key, log);
+    }
+    return log;
+  }
+
+  function forgetLogs(guildId: string, roundId: string): void {
+    const prefix = `${guildId}:${roundId}:`;
+    for (const key of logs.keys()) if (key.startsWith(prefix)) logs.delete(key);
+    for (const key of shownCounts.keys()) if (key.startsWith(prefix)) shownCounts.delete(key);
+  }
+
+  /** The round with every answer given so far. */
+  async function assemble(guildId: string, round: QuizControl): Promise<QuizRound> {
+    const answers = await Promise.all(
+      round.questionIds.map(async (_, i) => {
+        if (i > round.index) return [];
+        const log = await logOf(guildId, round.roundId, i);
+        await log.settled();
+        return [...log.answers];
+      }),
+    );
+    return { ...round, answers };
+  }
+
+  /** The round as the current question's message shows it: only that question's answers are needed. */
+  function withCurrentAnswers(round: QuizControl, answers: readonly Answer[]): QuizRound {
+    return { ...round, answers: round.questionIds.map((_, i) => (i === round.index ? [...answers] : [])) };
+  }
+
+  function track(guildId: string, channelId: string, live: boolean): void {
+    let channels = liveChannels.get(guildId);
+    if (live) {
+      if (!channels) liveChannels.set(guildId, (channels = new Set()));
+      channels.add(channelId);
+    } else {
+      channels?.delete(channelId);
+      if (channels?.size === 0) liveChannels.delete(guildId);
+    }
+  }
+
+  async function write(
+    guildId: string,
+    channelId: string,
+    change: (round: QuizControl) => QuizControl,
+    roundId: string,
+  ): Promise<void> {
+    await store.update(guildId, quizRoundRecord(channelId), (round) => {
+      if (!round || round.roundId !== roundId) return { value: round, result: null };
+      return { value: change(round), result: null };
+    });
+  }
+
+  /** Schedules one reconcile pass for the channel; passes never overlap. */
+  function kick(guildId: string, channelId: string): void {
+    const key = `${guildId}:${channelId}`;
+    if (stopping || queued.has(key)) return;
+    queued.add(key);
+    void enqueue(guildId, channelId, async () => {
+      queued.delete(key);
+      if (stopping) return;
+      try {
+        await reconcile(guildId, channelId);
+        attempts.delete(key);
+      } catch (error) {
+        const attempt = (attempts.get(key) ?? 0) + 1;
+        attempts.set(key, attempt);
+        const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** (attempt - 1));
+        logger.warn({ err: error, guildId, channelId, attempt, retryInMs: delay }, 'quiz round step failed; retrying');
+        timers.set(`${key}:wake`, delay, () => kick(guildId, channelId));
+      }
+    });
+  }
+
+  /** Does what the channel's stored round owes, until it owes nothing now; then arms its one timer. */
+  async function reconcile(guildId: string, channelId: string): Promise<void> {
+    const key = `${guildId}:${channelId}`;
+    for (;;) {
+      const round = await store.read(guildId, quizRoundRecord(channelId));
+      if (!round) {
+        timers.clear(`${key}:wake`);
+        track(guildId, channelId, false);
+        return;
+      }
+      track(guildId, channelId, true);
+      const work = engine.owed(round, now());
+      if (!work) {
+        const at = engine.wakeAt(round);
+        if (at === null) timers.clear(`${key}:wake`);
+        else timers.set(`${key}:wake`, at - now(), () => kick(guildId, channelId));
+        return;
+      }
+      await perform(guildId, round, work);
+    }
+  }
+
+  async function perform(guildId: string, round: QuizControl, work: engine.Owed): Promise<void> {
+    const { channelId, roundId } = round;
+    switch (work.kind) {
+      case 'post-question': {
+        const { item, title } = itemAt(round, work.index);
+        if (!item) {
+          // The content changed under a running round: skip to the reveal so the round can go on.
+          logger.warn({ guildId, roundId, index: work.index }, 'quiz item missing from the content');
+          await write(
+            guildId,
+            channelId,
+            (r) => engine.close(r, { index: work.index, by: 'host' }, now()).state,
+            roundId,
+          );
+          return;
+        }
+        const log = await logOf(guildId, roundId, work.index);
+        const messageId = await messages.send(
+          channelId,
+          renderQuestion(withCurrentAnswers(round, log.answers), item, title),
+        );
+        shownCounts.set(`${guildId}:${roundId}:${work.index}`, log.answers.length);
+        await write(guildId, channelId, (r) => engine.setQuestionMessage(r, { index: work.index, messageId }), roundId);
+        return;
+      }
+      case 'close':
+        await write(
+          guildId,
+          channelId,
+          (r) => engine.close(r, { index: work.index, by: 'timer' }, now()).state,
+          roundId,
+        );
+        return;
+      case 'show-reveal': {
+        await showReveal(guildId, round, work.index);
+        await write(guildId, channelId, (r) => engine.markRevealShown(r, work.index), roundId);
+        return;
+      }
+      case 'advance':
+        await write(guildId, channelId, (r) => engine.next(r, { index: work.index }, now()).state, roundId);
+        return;
+      case 'file':
+        await file(guildId, round);
+        await write(guildId, channelId, engine.markFiled, roundId);
+        return;
+      case 'post-standings': {
+        const full = await assemble(guildId, round);
+        await messages.send(channelId, renderStandings(full, roundStandings(full), roundScores(full).length));
+        await write(guildId, channelId, engine.markStandingsShown, roundId);
+        return;
+      }
+      case 'remove':
+        await store.update(guildId, quizRoundRecord(channelId), (r) => ({
+          value: r?.roundId === roundId ? null : r,
+          result: null,
+        }));
+        timers.clear(`${guildId}:${channelId}:count`);
+        forgetLogs(guildId, roundId);
+        return;
+    }
+  }
+
+  /** Edits the question into its reveal; a question message that is gone gets the reveal as a new message. */
+  async function showReveal(guildId: string, round: QuizControl, index: number): Promise<void> {
+    const { item, title } = itemAt(round, index);
+    if (!item) return;
+    const log = await logOf(guildId, round.roundId, index);
+    // Answers still being written belong in the reveal.
+    await log.settled();
+    const snapshot = withCurrentAnswers(round, log.answers);
+    const view = revealView(snapshot, index, itemsOf(round.article).items);
+    if (!view) return;
+    const rendered = renderReveal(snapshot, item, view, title);
+    shownCounts.set(`${guildId}:${round.roundId}:${index}`, log.answers.length);
+    if (round.questionMessageId !== null) {
+      try {
+        await messages.edit(round.channelId, round.questionMessageId, rendered);
+        return;
+      } catch (error) {
+        if (!isUnknownMessage(error)) throw error;
+        logger.info({ guildId, roundId: round.roundId, index }, 'question message is gone; posting the reveal anew');
+      }
+    }
+    const messageId = await messages.send(round.channelId, rendered);
+    await write(guildId, round.channelId, (r) => engine.setQuestionMessage(r, { index, messageId }), round.roundId);
+  }
+
+  /** Files a finished round: archive, then totals (once, keyed by round id). */
+  async function file(guildId: string, control: QuizControl): Promise<void> {
+    const round = await assemble(guildId, control);
+    await store.put(guildId, quizArchiveRecord(round.roundId), round);
     const dropped = await store.update(guildId, quizTotalsRecord, (totals) => {
       if (totals.history.some((h) => h.roundId === round.roundId)) return { value: totals, result: [] };
       const entry = createHistoryEntry(round);
@@ -188,26 +308,50 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       };
     });
     for (const old of dropped) await store.delete(guildId, quizArchiveRecord(old));
-    await store.update(guildId, quizLiveRecord, (live) => {
-      if (live.rounds[channelId]?.roundId !== round.roundId) return { value: live, result: null };
-      const { [channelId]: _finished, ...rounds } = live.rounds;
-      return { value: { ...live, rounds }, result: null };
-    });
-    for (const key of questionMessages.keys()) if (key.startsWith(`${round.roundId}:`)) questionMessages.delete(key);
   }
 
+  /** Re-renders the current question (or its reveal) when answers arrived since it was last shown. */
   function scheduleCountRefresh(guildId: string, channelId: string): void {
     const key = `${guildId}:${channelId}:count`;
-    if (timers.has(key)) return;
+    if (timers.has(key) || stopping) return;
     timers.set(key, COUNT_REFRESH_MS, () => {
       void enqueue(guildId, channelId, async () => {
-        const round = (await store.read(guildId, quizLiveRecord)).rounds[channelId];
-        if (round?.phase !== 'question-open') return;
-        const messageId = questionMessages.get(`${round.roundId}:${round.index}`) ?? round.questionMessageId;
+        const round = await store.read(guildId, quizRoundRecord(channelId));
+        if (!round || round.phase === 'finished' || round.questionMessageId === null) return;
+        if (round.phase === 'question-closed' && !round.revealShown) return;
+        const log = await logOf(guildId, round.roundId, round.index);
+        const countKey = `${guildId}:${round.roundId}:${round.index}`;
+        if (shownCounts.get(countKey) === log.answers.length) return;
         const { item, title } = itemAt(round, round.index);
-        if (messageId && item) await messages.edit(channelId, messageId, renderQuestion(round, item, title));
+        if (!item) return;
+        const snapshot = withCurrentAnswers(round, log.answers);
+        const view =
+          round.phase === 'question-open' ? null : revealView(snapshot, round.index, itemsOf(round.article).items);
+        const rendered = view ? renderReveal(snapshot, item, view, title) : renderQuestion(snapshot, item, title);
+        shownCounts.set(countKey, log.answers.length);
+        try {
+          await messages.edit(channelId, round.questionMessageId, rendered);
+        } catch (error) {
+          // Only a count: the next step of the round posts what matters.
+          if (!isUnknownMessage(error)) throw error;
+        }
       });
     });
+  }
+
+  /** Applies a host event to the channel's round, then lets reconcile carry out what it owes. */
+  async function step<R>(
+    guildId: string,
+    channelId: string,
+    event: (round: QuizControl) => engine.Outcome<R>,
+  ): Promise<R | null> {
+    const reply = await store.update(guildId, quizRoundRecord(channelId), (round) => {
+      if (!round) return { value: round, result: null };
+      const outcome = event(round);
+      return { value: outcome.state, result: outcome.reply };
+    });
+    kick(guildId, channelId);
+    return reply;
   }
 
   return {
@@ -219,56 +363,73 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       options: engine.StartOptions;
     }): Promise<StartOutcome> {
       const { guildId, channelId, pack } = input;
+      const record = quizRoundRecord(channelId);
+      const busy = (round: QuizControl): StartOutcome => ({ kind: 'busy', round, messageId: round.questionMessageId });
+      const running = await store.read(guildId, record);
+      if (running && engine.isRoundActive(running)) return busy(running);
       const difficulty = input.options.difficulty ?? null;
       const bank = pack.quiz.filter((i) => difficulty === null || i.difficulty === difficulty).map((i) => i.id);
       const at = now();
-      const outcome = await store.update<Live, StartOutcome & { effects?: readonly engine.Effect[] }>(
-        guildId,
-        quizLiveRecord,
-        (live) => {
-          const running = live.rounds[channelId];
-          if (running && engine.isRoundActive(running)) {
-            const messageId = questionMessages.get(`${running.roundId}:${running.index}`) ?? running.questionMessageId;
-            return { value: live, result: { kind: 'busy', round: running, messageId } };
-          }
-          const started = engine.startRound(
-            {
-              roundId: `${at.toString(36)}${randomBytes(2).toString('hex')}`,
-              article: pack.slug,
-              channelId,
-              hostId: input.hostId,
-              options: input.options,
-              bank,
-              used: live.used[pack.slug] ?? [],
-              seed: randomBytes(4).readUInt32BE(0),
-            },
-            at,
-          );
-          if (!started.ok) return { value: live, result: { kind: 'error', error: started.error } };
-          const note = started.bankNote
-            ? `This article has ${started.bankNote.available} questions${difficulty ? ` at this difficulty` : ''}, so the round uses ${started.bankNote.available} instead of ${started.bankNote.asked}.`
-            : null;
-          return {
-            value: {
-              rounds: { ...live.rounds, [channelId]: started.state },
-              used: { ...live.used, [pack.slug]: started.used },
-            },
-            result: { kind: 'started', round: started.state, note, effects: started.effects },
-          };
-        },
+      const started = await store.update(guildId, quizUsedRecord, (used) => {
+        const result = engine.startRound(
+          {
+            roundId: `${at.toString(36)}${randomBytes(2).toString('hex')}`,
+            article: pack.slug,
+            channelId,
+            hostId: input.hostId,
+            options: input.options,
+            bank,
+            used: used[pack.slug] ?? [],
+            seed: randomBytes(4).readUInt32BE(0),
+          },
+          at,
+        );
+        return { value: result.ok ? { ...used, [pack.slug]: result.used } : used, result };
+      });
+      if (!started.ok) return { kind: 'error', error: started.error };
+      const taken = await store.update(guildId, record, (current) =>
+        current && engine.isRoundActive(current)
+          ? { value: current, result: current }
+          : { value: started.state, result: null },
       );
-      if (outcome.kind === 'started' && outcome.effects) {
-        const effects = outcome.effects;
-        void enqueue(guildId, channelId, () => apply(guildId, outcome.round, effects));
-        return { kind: 'started', round: outcome.round, note: outcome.note };
-      }
-      return outcome;
+      if (taken) return busy(taken);
+      track(guildId, channelId, true);
+      const note = started.bankNote
+        ? `This article has ${started.bankNote.available} questions${difficulty ? ` at this difficulty` : ''}, so the round uses ${started.bankNote.available} instead of ${started.bankNote.asked}.`
+        : null;
+      return { kind: 'started', round: started.state, note };
     },
 
-    async answer(guildId: string, channelId: string, event: engine.AnswerEvent): Promise<engine.AnswerReply> {
-      const reply = await step(guildId, channelId, (round, items) => engine.answer(round, event, now(), items));
-      if (reply?.kind === 'accepted') scheduleCountRefresh(guildId, channelId);
-      return reply ?? { kind: 'round-ended' };
+    /** Carries out what a channel's round owes now (the first question after the host's start reply, say). */
+    reconcile(guildId: string, channelId: string): void {
+      kick(guildId, channelId);
+    },
+
+    /**
+     * A student's click. `clickedAt` is the interaction's own time, clamped to its
+     * arrival: whether it was in time does not depend on how long it queued here.
+     */
+    async answer(
+      guildId: string,
+      channelId: string,
+      event: engine.AnswerEvent,
+      clickedAt: number,
+    ): Promise<engine.AnswerReply> {
+      const round = await store.read(guildId, quizRoundRecord(channelId));
+      if (!round) return { kind: 'round-ended' };
+      const current = round.roundId === event.roundId && round.index === event.index;
+      const log = current ? await logOf(guildId, round.roundId, round.index) : null;
+      const decision = engine.answer(round, event, clickedAt, itemsOf(round.article).items, log?.get(event.userId));
+      if (decision.kind !== 'record') return decision;
+      if (!log) return { kind: 'round-ended' };
+      try {
+        await log.add(decision.answer);
+      } catch (error) {
+        logger.error({ err: error, guildId, channelId, roundId: round.roundId }, 'answer not saved');
+        return { kind: 'store-unavailable' };
+      }
+      scheduleCountRefresh(guildId, channelId);
+      return { kind: 'accepted', choice: decision.answer.choice };
     },
 
     async reveal(guildId: string, channelId: string, roundId: string, index: number): Promise<engine.CloseReply> {
@@ -292,15 +453,15 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       return reply ?? { kind: 'round-ended' };
     },
 
-    async activeRound(guildId: string, channelId: string): Promise<QuizRound | null> {
-      const round = (await store.read(guildId, quizLiveRecord)).rounds[channelId];
+    async activeRound(guildId: string, channelId: string): Promise<QuizControl | null> {
+      const round = await store.read(guildId, quizRoundRecord(channelId));
       return round && engine.isRoundActive(round) ? round : null;
     },
 
     /** The round running in a channel, or the last one played there (even while it is being filed). */
     async latestRound(guildId: string, channelId: string): Promise<QuizRound | null> {
-      const live = (await store.read(guildId, quizLiveRecord)).rounds[channelId];
-      if (live) return live;
+      const live = await store.read(guildId, quizRoundRecord(channelId));
+      if (live) return assemble(guildId, live);
       const totals = await store.read(guildId, quizTotalsRecord);
       const latest = totals.history.find((h) => h.channelId === channelId);
       return latest ? store.read(guildId, quizArchiveRecord(latest.roundId)) : null;
@@ -308,37 +469,47 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
 
     /** A round by id: in play in this server, or kept in the archive. */
     async findRound(guildId: string, roundId: string): Promise<QuizRound | null> {
-      const live = Object.values((await store.read(guildId, quizLiveRecord)).rounds).find((r) => r.roundId === roundId);
-      return live ?? store.read(guildId, quizArchiveRecord(roundId));
+      for (const channelId of liveChannels.get(guildId) ?? []) {
+        const round = await store.read(guildId, quizRoundRecord(channelId));
+        if (round?.roundId === roundId) return assemble(guildId, round);
+      }
+      return store.read(guildId, quizArchiveRecord(roundId));
     },
 
-    /** Picks up every round of a server after a restart, from its stored deadlines. */
-    async resumeGuild(guildId: string): Promise<number> {
-      const live = await store.read(guildId, quizLiveRecord);
+    /**
+     * Picks up every stored round of the servers this process owns, after a
+     * start or restart: reconcile does what fell due while the bot was down and
+     * arms the timers for the rest.
+     */
+    async resume(owns: (guildId: string) => boolean): Promise<number> {
+      await migrateLegacyLive(store, logger, owns);
       let resumed = 0;
-      for (const [channelId, round] of Object.entries(live.rounds)) {
-        if (round.questionMessageId) questionMessages.set(`${round.roundId}:${round.index}`, round.questionMessageId);
-        if (round.phase === 'finished') {
-          void enqueue(guildId, channelId, () => finish(guildId, round));
-          continue;
-        }
-        resumed += 1;
-        await step(guildId, channelId, (current) => {
-          const { state, effects } = engine.resume(current, now());
-          return { state, effects, reply: null };
-        });
+      for (const { guildId, key } of await store.listRecords('quiz:round:')) {
+        if (!owns(guildId)) continue;
+        const channelId = key.slice('quiz:round:'.length);
+        const round = await store.read(guildId, quizRoundRecord(channelId));
+        if (!round) continue;
+        if (engine.isRoundActive(round)) resumed += 1;
+        track(guildId, channelId, true);
+        kick(guildId, channelId);
       }
       return resumed;
     },
 
-    /** Waits for pending messages and stops every timer (stored deadlines bring them back). */
+    /** Stops every timer and waits for the steps and answers in flight (stored deadlines bring the rest back). */
     async shutdown(): Promise<void> {
+      stopping = true;
       timers.clearAll();
       await drain();
+      await Promise.allSettled(
+        [...logs.values()].map(async (log) => {
+          await (await log).settled();
+        }),
+      );
     },
   };
 }
 
-function refused(round: QuizRound): engine.Outcome<{ readonly kind: 'round-ended' }> {
-  return { state: round, effects: [], reply: { kind: 'round-ended' } };
+function refused(round: QuizControl): engine.Outcome<{ readonly kind: 'round-ended' }> {
+  return { state: round, reply: { kind: 'round-ended' } };
 }

@@ -54,36 +54,62 @@ export const BankNoteSchema = z.object({
   available: z.number().int().nonnegative(),
 });
 
+const controlShape = {
+  roundId: id,
+  article: id,
+  channelId: id,
+  hostId: id,
+  settings: SettingsSchema,
+  questionIds: z.array(id).min(1),
+  seed: z.number().int(),
+  index: z.number().int().nonnegative(),
+  phase: z.enum(PHASES),
+  openedAt: timestamp,
+  deadline: timestamp.nullable(),
+  /** When the current question closed: a click made before this counts, even if it is processed later. */
+  closedAt: timestamp.nullable(),
+  /** Pending auto-advance, kept so a restart can re-schedule it. */
+  advanceAt: timestamp.nullable(),
+  /** Set once the current question is posted; null while that is still owed. */
+  questionMessageId: z.string().nullable(),
+  /** Whether the current question's reveal has been shown; false while it is owed. */
+  revealShown: z.boolean(),
+  /** Whether a finished round is folded into the all-time scores and archived. */
+  filed: z.boolean(),
+  /** Whether a finished round's standings are posted. */
+  standingsShown: z.boolean(),
+  startedAt: timestamp,
+  endedAt: timestamp.nullable(),
+  endedBy: z.enum(['completed', 'stopped']).nullable(),
+  bankNote: BankNoteSchema.nullable(),
+};
+
+const indexInRange = (r: { index: number; questionIds: readonly string[] }) => r.index < r.questionIds.length;
+
+/**
+ * What a channel's round is, without its answers: small, rewritten only when the
+ * round changes step. The stored state is the outbox: a null message id or a
+ * `false` flag is work still owed, done by the runtime's reconcile.
+ */
+export const QuizControlSchema = z
+  .object(controlShape)
+  .refine(indexInRange, { error: 'index out of range', path: ['index'] });
+
+/** A round with every answer, assembled for reveals, standings, reports and the archive. */
 export const QuizRoundSchema = z
   .object({
-    version: z.literal(1),
-    roundId: id,
-    article: id,
-    channelId: id,
-    hostId: id,
-    settings: SettingsSchema,
-    questionIds: z.array(id).min(1),
-    seed: z.number().int(),
-    index: z.number().int().nonnegative(),
-    phase: z.enum(PHASES),
-    openedAt: timestamp,
-    deadline: timestamp.nullable(),
-    /** Pending auto-advance, kept so a restart can re-schedule it. */
-    advanceAt: timestamp.nullable(),
+    ...controlShape,
     /** One list per question, in arrival order. */
     answers: z.array(z.array(AnswerSchema)),
-    /** Set by the runtime once the current question is posted, so it can edit it after a restart. */
-    questionMessageId: z.string().nullable(),
-    startedAt: timestamp,
-    endedAt: timestamp.nullable(),
-    endedBy: z.enum(['completed', 'stopped']).nullable(),
-    bankNote: BankNoteSchema.nullable(),
   })
-  .refine((r) => r.index < r.questionIds.length, { error: 'index out of range', path: ['index'] })
+  .refine(indexInRange, { error: 'index out of range', path: ['index'] })
   .refine((r) => r.answers.length === r.questionIds.length, {
     error: 'must hold one answer list per question',
     path: ['answers'],
   });
+
+/** A batch of answers to one question, written once (group commit); a question's answers are its chunks in order. */
+export const AnswerChunkSchema = z.array(AnswerSchema).min(1);
 
 export const StandingSchema = z.object({
   rank: z.number().int().positive(),
@@ -125,6 +151,7 @@ export type Phase = (typeof PHASES)[number];
 export type Settings = z.infer<typeof SettingsSchema>;
 export type Answer = z.infer<typeof AnswerSchema>;
 export type BankNote = z.infer<typeof BankNoteSchema>;
+export type QuizControl = z.infer<typeof QuizControlSchema>;
 export type QuizRound = z.infer<typeof QuizRoundSchema>;
 export type Standing = z.infer<typeof StandingSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
