@@ -141,10 +141,10 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   }
 
   function track(guildId: string, channelId: string, live: boolean): void {
-    let channels = liveChannels.get(guildId);
+    const channels = liveChannels.get(guildId);
     if (live) {
-      if (!channels) liveChannels.set(guildId, (channels = new Set()));
-      channels.add(channelId);
+      if (channels) channels.add(channelId);
+      else liveChannels.set(guildId, new Set([channelId]));
     } else {
       channels?.delete(channelId);
       if (channels?.size === 0) liveChannels.delete(guildId);
