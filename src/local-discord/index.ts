@@ -661,7 +661,8 @@ export class LocalDiscord {
    */
   addGuild(options: AddGuildOptions = {}): LocalGuild {
     let time = BigInt(this.world.nextId()) >> 22n;
-    const idAt = (t: bigint) => ((t << 22n) | ((1n << 22n) - 1n)).toString();
+    // Low bits 2^21 - 1: between those of the world's ids (counting from 0) and of past interactions (from 2^21).
+    const idAt = (t: bigint) => ((t << 22n) | ((1n << 21n) - 1n)).toString();
     if (options.shard) {
       const [shardId, count] = options.shard;
       if (!(count >= 1 && shardId >= 0 && shardId < count)) throw new Error(`invalid shard [${shardId}, ${count}]`);

@@ -159,15 +159,17 @@ export function snowflakeTime(id: string): number {
 }
 
 /**
- * Snowflakes carrying a chosen time, for interactions made "earlier". Their low bits count down from
- * the top of the increment range, away from those of `createSnowflakes` (which start at 0 each ms).
+ * Snowflakes carrying a chosen time, for interactions made "earlier". Their low 22 bits lie in
+ * [2^21, 2^22 - 1024), away from those of `createSnowflakes` (which start at 0 each ms) and far enough
+ * below 2^22 that `Number(id)`, which discord.js's `SnowflakeUtil.timestampFrom` uses, still rounds
+ * into the same millisecond.
  */
 export function createPastSnowflakes(): (time: number) => string {
+  const span = (1n << 21n) - 1024n;
   let increment = 0n;
   return (time: number) => {
-    increment = (increment + 1n) % (1n << 21n);
-    const low = (1n << 22n) - 1n - increment;
-    return (((BigInt(Math.floor(time)) - DISCORD_EPOCH) << 22n) | low).toString();
+    increment = (increment + 1n) % span;
+    return (((BigInt(Math.floor(time)) - DISCORD_EPOCH) << 22n) | ((1n << 21n) + increment)).toString();
   };
 }
 
