@@ -1,111 +1,661 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.js';
-import { startBot } from '../src/bot.js';
 import { loadCatalogue } from '../src/content/load.js';
-import { startLocalDiscord } from '../src/local-discord/index.js';
-import { createLogger } from '../src/logger.js';
-import { benchWrites } from '../src/store/bench-writes.js';
-import { openStore } from '../src/store/index.js';
+import {
+  type InteractionHandle,
+  type LocalDiscord,
+  type LocalUser,
+  type OptionValue,
+  type SlashOptions,
+  startLocalDiscord,
+} from '../src/local-discord/index.js';
+import { type BenchChild, ROOT, startChild } from './children.js';
+import { AckTracker, fireEvenly, type LatencyStats, stats } from './load.js';
+import {
+  addStudents,
+  answerIds,
+  hostButton,
+  poll,
+  reportedAnswers,
+  startRound,
+  stopRound,
+  title,
+  waitForQuestion,
+  waitForReveal,
+} from './quiz.js';
+import { addServers, readTemplate, seedServers } from './servers.js';
+import { machine, markdownTable, mb, met, ms, type Row, ratio, row, textTable, times } from './table.js';
 
 /**
- * `npm run bench`: prints the figures the issues set targets for. Speed is
- * measured here, not in timed tests. Everything runs on 127.0.0.1.
+ * `npm run bench`: the figures of issue 8, each next to a floor bot measured
+ * in the same run, on the local Discord (127.0.0.1). Prints the table and
+ * writes bench/RESULTS.md. `npm run bench -- --only rates,round` runs some
+ * phases and prints them without writing the file.
+ *
+ * Every measured run gets a fresh local Discord, a fresh store file and a
+ * fresh bot process (see children.ts for why the bots are child processes),
+ * so no run inherits another's backlog, cache or heap. Runs that need a warm
+ * process get the same warm-up on the bot and on the floor.
  */
 
-const CLICKS = 300;
+const PHASES = ['start', 'bursts', 'round', 'rates', 'servers'] as const;
+type Phase = (typeof PHASES)[number];
 
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const BURSTS = [1000, 5000] as const;
+/** The timed question of the bursts: clicks come in its first second. */
+const BURST_QUESTION_SECONDS = 10;
+/** How long past the question's deadline a burst waits for the bot to finish before reading the report. */
+const BURST_DRAIN_MS = 30_000;
+const ROUND_QUESTIONS = 30;
+const ROUND_STUDENTS = 300;
+const ROUND_CLICK_SPREAD_MS = 500;
+/** Wall-clock budget of the 30-question round; a bot too slow for it is reported with the question reached. */
+const ROUND_BUDGET_MS = 75_000;
+const RATES = [200, 1000] as const;
+const RATE_SECONDS = 10;
+const WARM_UP = 100;
+const SERVERS = 10_000;
+const SERVER_PLAYERS = 25;
+const SERVER_QUESTIONS = 10;
+const RUNS_TO_READY = 3;
+
+interface BotRun {
+  readonly discord: LocalDiscord;
+  readonly bot: BenchChild;
+  readonly students: readonly LocalUser[];
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+interface FloorRun {
+  readonly discord: LocalDiscord;
+  readonly floor: BenchChild;
+  readonly students: readonly LocalUser[];
+  /** A message with one button, for clicks. */
+  readonly messageId: string;
+}
+
+const notes: string[] = [];
+const intents = { bot: new Set<number>(), floor: new Set<number>() };
+let dir = '';
+let stores = 0;
+
+function note(text: string): void {
+  notes.push(text);
+  console.log(`  note: ${text}`);
+}
+
+function storeUrl(name = `store-${++stores}`): string {
+  return `sqlite://${join(dir, `${name}.sqlite`)}`;
+}
+
+async function withDiscord<T>(fn: (discord: LocalDiscord) => Promise<T>): Promise<T> {
+  const discord = await startLocalDiscord({ timeoutMs: 20_000 });
+  try {
+    return await fn(discord);
+  } finally {
+    await discord.close();
+  }
+}
+
+async function stopChild(discord: LocalDiscord, child: BenchChild, graceMs = 0): Promise<void> {
+  await child.stop(graceMs);
+  await poll(() => discord.gateway.connectedSessions === 0, 3000);
+}
+
+/** A fresh local Discord with `students` members, a fresh store and `npm start`'s bot, ready. */
+async function withBot<T>(
+  students: number,
+  fn: (run: BotRun) => Promise<T>,
+  options: { store?: string; graceful?: boolean } = {},
+): Promise<T> {
+  return withDiscord(async (discord) => {
+    const members = addStudents(discord, students, 'student');
+    const bot = await startChild('bot', {
+      token: discord.token,
+      apiUrl: discord.apiUrl,
+      storeUrl: options.store ?? storeUrl(),
+    });
+    const identify = discord.identifies.at(-1);
+    if (identify) intents.bot.add(identify.intents);
+    try {
+      return await fn({ discord, bot, students: members });
+    } finally {
+      if (bot.errorCount > 0) note(`the bot logged ${bot.errorCount} errors; last: ${bot.errors.at(-1) ?? ''}`);
+      await stopChild(discord, bot, options.graceful ? 10_000 : 0);
+    }
+  });
+}
+
+async function api(discord: LocalDiscord, method: string, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${discord.apiUrl}/v10${path}`, {
+    method,
+    headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? null : response.json();
+}
+
+/**
+ * The floor on a fresh local Discord: the bot's commands registered (so users
+ * can type them) and a message with a button, both posted through the REST
+ * API as the application would.
+ */
+async function withFloor<T>(students: number, fn: (run: FloorRun) => Promise<T>): Promise<T> {
+  return withDiscord(async (discord) => {
+    const members = addStudents(discord, students, 'student');
+    const floor = await startChild('floor', { token: discord.token, apiUrl: discord.apiUrl });
+    const identify = discord.identifies.at(-1);
+    if (identify) intents.floor.add(identify.intents);
+    try {
+      await api(
+        discord,
+        'PUT',
+        `/applications/${discord.applicationId}/commands`,
+        commands.map((c) => c.data),
+      );
+      const message = (await api(discord, 'POST', `/channels/${discord.guild.generalChannelId}/messages`, {
+        content: 'Question 1: pick one',
+        components: [{ type: 1, components: [{ type: 2, style: 1, label: 'A', custom_id: 'floor-answer' }] }],
+      })) as { id: string };
+      return await fn({ discord, floor, students: members, messageId: message.id });
+    } finally {
+      await stopChild(discord, floor);
+    }
+  });
+}
+
+/** `count` interactions spread evenly over `durationMs`; resolves with their latencies once settled. */
+async function measure(
+  count: number,
+  durationMs: number,
+  fire: (i: number) => InteractionHandle,
+): Promise<LatencyStats> {
+  const tracker = new AckTracker();
+  await fireEvenly(count, durationMs, (i) => tracker.add(fire(i)));
+  await tracker.settle();
+  return stats(tracker.samples);
+}
+
+function late(s: LatencyStats): string {
+  return s.acked < s.count ? ` (${s.count - s.acked} not acked)` : '';
+}
+
+// ---- phases ----
+
+async function phaseStart(rows: Row[]): Promise<void> {
+  const cold = performance.now();
+  const loaded = await loadCatalogue(join(ROOT, 'content'));
+  const coldMs = performance.now() - cold;
+  if (!loaded.ok) throw new Error('the content has errors: run npm run content:check');
+  const warm: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await loadCatalogue(join(ROOT, 'content'));
+    warm.push(performance.now() - t);
+  }
+
+  const ready = { bot: [] as number[], floor: [] as number[] };
+  const rss = { bot: [] as number[], floor: [] as number[] };
+  // Interleaved, so whatever else the machine does falls on both alike.
+  for (let i = 0; i < RUNS_TO_READY; i++) {
+    await withDiscord(async (discord) => {
+      for (const kind of ['bot', 'floor'] as const) {
+        const child = await startChild(kind, { token: discord.token, apiUrl: discord.apiUrl, storeUrl: storeUrl() });
+        ready[kind].push(child.readyMs);
+        await sleep(1000);
+        rss[kind].push(child.rssBytes());
+        await stopChild(discord, child);
+      }
+    });
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const botReady = median(ready.bot);
+  const floorReady = median(ready.floor);
+  rows.push(
+    row(
+      `process start to ready, npm start path (median of ${RUNS_TO_READY}: ${ready.bot.map(ms).join(', ')})`,
+      ms(botReady),
+      ms(floorReady),
+      times(ratio(botReady, floorReady)),
+      '< 1.5 s',
+      met(botReady < 1500),
+    ),
+    row('content load, loadCatalogue (first in process; median of 5 more)', `${ms(coldMs)}; ${ms(median(warm))}`, '—'),
+    row(
+      'RSS idle, 1 server, 1 s after ready (median)',
+      mb(median(rss.bot)),
+      mb(median(rss.floor)),
+      times(ratio(median(rss.bot), median(rss.floor))),
+    ),
+  );
+}
+
+async function botBurst(size: number): Promise<{ stats: LatencyStats; reported: number; settledMs: number }> {
+  return withBot(size, async ({ discord, students }) => {
+    const channelId = discord.addChannel(`burst-${size}`);
+    const question = await startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS });
+    const deadline = performance.now() + BURST_QUESTION_SECONDS * 1000;
+    const ids = answerIds(question);
+    const tracker = new AckTracker();
+    const started = performance.now();
+    await fireEvenly(size, 1000, (i) =>
+      tracker.add(discord.click(students[i] ?? 'student1', question, ids[i % ids.length] ?? '')),
+    );
+    await tracker.settle();
+    const result = stats(tracker.samples);
+    // The report is read once the bot has answered every click and revealed the question (or at the cap).
+    const cap = Math.max(0, deadline - performance.now()) + BURST_DRAIN_MS;
+    const capEnd = performance.now() + cap;
+    const answeredAll = await tracker.allAnswered(cap);
+    const revealed = await waitForReveal(discord, channelId, question, Math.max(0, capEnd - performance.now()));
+    const settledMs = performance.now() - started;
+    if (!answeredAll || !revealed) {
+      note(
+        `burst of ${size}: ${answeredAll ? '' : `${tracker.unresolved} clicks still unanswered and `}${revealed ? 'revealed' : 'no reveal'} ${((cap + 0) / 1000).toFixed(0)} s after the clicks; report read then`,
+      );
+    }
+    let reported = Number.NaN;
+    try {
+      reported = await reportedAnswers(discord, channelId, 15_000);
+    } catch (error) {
+      note(`burst of ${size}: /quiz report failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return { stats: result, reported, settledMs };
+  });
+}
+
+async function floorClicks(size: number, durationMs: number): Promise<LatencyStats> {
+  return withFloor(Math.min(size, 5000), ({ discord, students, messageId }) =>
+    measure(size, durationMs, (i) =>
+      discord.click(students[i % students.length] ?? 'student1', messageId, 'floor-answer'),
+    ),
+  );
+}
+
+async function phaseBursts(rows: Row[]): Promise<void> {
+  for (const size of BURSTS) {
+    const bot = await botBurst(size);
+    const floor = await floorClicks(size, 1000);
+    const label = `burst of ${size.toLocaleString('en')} answer clicks in 1 s, one question`;
+    const b = bot.stats;
+    const f = floor;
+    rows.push(
+      row(
+        `${label}: acknowledged within 3 s`,
+        `${b.acked}/${size}`,
+        `${f.acked}/${size}`,
+        '',
+        size === 1000 ? 'all' : '',
+        size === 1000 ? met(b.acked === size) : '',
+      ),
+      row(
+        `  in the round's report (/quiz report CSV, bot done in ${ms(bot.settledMs)})`,
+        `${Number.isNaN(bot.reported) ? '—' : bot.reported}/${size}`,
+        '—',
+        '',
+        'all',
+        met(bot.reported === size),
+      ),
+      row(
+        '  ack p50',
+        ms(b.p50),
+        ms(f.p50),
+        times(ratio(b.p50, f.p50)),
+        size === 1000 ? '' : '≤ 1.5× floor',
+        size === 1000 ? '' : met(b.p50 <= 1.5 * f.p50),
+      ),
+      row(
+        '  ack p99',
+        ms(b.p99),
+        ms(f.p99),
+        times(ratio(b.p99, f.p99)),
+        size === 1000 ? '< 250 ms' : '≤ 1.5× floor',
+        met(size === 1000 ? b.p99 < 250 : b.p99 <= 1.5 * f.p99),
+      ),
+      row('  ack max', ms(b.max), ms(f.max), times(ratio(b.max, f.max))),
+    );
+  }
+}
+
+async function phaseRound(rows: Row[]): Promise<void> {
+  const result = await withBot(ROUND_STUDENTS, async ({ discord, students }) => {
+    const channelId = discord.addChannel('round-30');
+    const budgetEnd = performance.now() + ROUND_BUDGET_MS;
+    const left = () => Math.max(0, budgetEnd - performance.now());
+    let question = await startRound(discord, channelId, { questions: ROUND_QUESTIONS, seconds: 0 });
+    const perQuestion: LatencyStats[] = [];
+    const host = new AckTracker();
+    let finished = false;
+    for (let n = 1; n <= ROUND_QUESTIONS; n++) {
+      const ids = answerIds(question);
+      const current = question;
+      perQuestion.push(
+        await measure(ROUND_STUDENTS, ROUND_CLICK_SPREAD_MS, (i) =>
+          discord.click(students[i] ?? 'student1', current, ids[(i + n) % ids.length] ?? ''),
+        ),
+      );
+      const reveal = hostButton(question, /reveal/i);
+      if (!reveal) throw new Error(`question ${n} has no Reveal button`);
+      host.add(discord.click('teacher', question, reveal));
+      const revealed = await waitForReveal(discord, channelId, question, left());
+      if (!revealed) break;
+      const onward = hostButton(revealed, n === ROUND_QUESTIONS ? /standings/i : /next/i);
+      if (!onward) throw new Error(`the reveal of question ${n} has no button to go on`);
+      host.add(discord.click('teacher', revealed, onward));
+      if (n === ROUND_QUESTIONS) {
+        finished =
+          (await poll(() => discord.channelMessages(channelId).some((m) => /standings/i.test(title(m))), left())) ??
+          false;
+        break;
+      }
+      const next = await waitForQuestion(discord, channelId, n + 1, left());
+      if (!next) break;
+      question = next;
+    }
+    await host.settle();
+    const reported = await reportedAnswers(discord, channelId, 15_000).catch(() => Number.NaN);
+    return { perQuestion, host: stats(host.samples), finished, reported };
+  });
+  const floor = await floorClicks(ROUND_STUDENTS, ROUND_CLICK_SPREAD_MS);
+  const { perQuestion } = result;
+  const reached = perQuestion.length;
+  const label = `${ROUND_QUESTIONS}-question round, ${ROUND_STUDENTS} students each clicking within ${ROUND_CLICK_SPREAD_MS} ms`;
+  if (!result.finished)
+    note(
+      `the ${ROUND_QUESTIONS}-question round did not finish within ${ROUND_BUDGET_MS / 1000} s: it reached question ${reached}`,
+    );
+  const first = perQuestion[0];
+  const at = (n: number) => perQuestion[n - 1];
+  rows.push(
+    row(
+      `${label} (floor: one such burst)`,
+      result.finished ? 'finished' : `reached question ${reached} in ${ROUND_BUDGET_MS / 1000} s`,
+      '',
+      '',
+      'finishes',
+      met(result.finished),
+    ),
+  );
+  for (const n of [1, 10, ROUND_QUESTIONS]) {
+    const q = at(n);
+    const p50 = q?.p50 ?? Number.NaN;
+    const p99 = q?.p99 ?? Number.NaN;
+    const isLast = n === ROUND_QUESTIONS;
+    const vsFirst = ratio(p50, first?.p50 ?? Number.NaN);
+    rows.push(
+      row(
+        `  question ${n}: ack p50${q ? late(q) : ' (not reached)'}`,
+        ms(p50),
+        ms(floor.p50),
+        times(ratio(p50, floor.p50)),
+        isLast ? `≤ 1.2× question 1 (${times(vsFirst)})` : '',
+        isLast ? met(vsFirst <= 1.2) : '',
+      ),
+      row(`  question ${n}: ack p99`, ms(p99), ms(floor.p99), times(ratio(p99, floor.p99))),
+    );
+  }
+  const clicks = perQuestion.reduce((n, q) => n + q.count, 0);
+  const acked = perQuestion.reduce((n, q) => n + q.acked, 0);
+  rows.push(
+    row('  answer clicks acknowledged within 3 s', `${acked}/${clicks}`, `${floor.acked}/${floor.count}`),
+    row(
+      "  answers in the round's report",
+      `${Number.isNaN(result.reported) ? '—' : result.reported}/${clicks}`,
+      '—',
+      '',
+      `all ${ROUND_QUESTIONS * ROUND_STUDENTS}`,
+      met(result.reported === ROUND_QUESTIONS * ROUND_STUDENTS),
+    ),
+    row('  host Reveal / Next clicks acknowledged within 3 s', `${result.host.acked}/${result.host.count}`, '—'),
+  );
+}
+
+type Kind = { name: string; slash?: { command: string; values: Record<string, OptionValue>; options: SlashOptions } };
+
+async function botRate(kind: Kind, rate: number): Promise<LatencyStats> {
+  const total = rate * RATE_SECONDS;
+  const answering = !kind.slash;
+  return withBot(answering ? total + WARM_UP : Math.min(total, 5000), async ({ discord, students }) => {
+    const user = (i: number) => students[i % students.length] ?? 'student1';
+    const { slash } = kind;
+    if (slash) {
+      const fire = (i: number) => discord.slash(user(i), slash.command, slash.values, slash.options);
+      await measure(WARM_UP, 1000, fire);
+      return measure(total, RATE_SECONDS * 1000, fire);
+    }
+    // Warm-up in a round of its own, stopped (and so filed away) before the measured one starts.
+    const warmChannel = discord.addChannel('warm-up');
+    const warmQuestion = await startRound(discord, warmChannel, { questions: 1, seconds: 0 });
+    const warmIds = answerIds(warmQuestion);
+    await measure(WARM_UP, 1000, (i) =>
+      discord.click(user(total + i), warmQuestion, warmIds[i % warmIds.length] ?? ''),
+    );
+    await stopRound(discord, warmChannel);
+    const channelId = discord.addChannel(`rate-${rate}`);
+    const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
+    const ids = answerIds(question);
+    return measure(total, RATE_SECONDS * 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
+  });
+}
+
+async function floorRate(kinds: readonly Kind[], rate: number, button: boolean): Promise<LatencyStats> {
+  const total = rate * RATE_SECONDS;
+  return withFloor(5000, async ({ discord, students, messageId }) => {
+    const user = (i: number) => students[i % students.length] ?? 'student1';
+    const slashes = kinds.flatMap((k) => (k.slash ? [k.slash] : []));
+    // The floor's slash runs rotate through the same commands with the same options as the bot's.
+    const fire = (i: number) => {
+      const s = slashes[i % slashes.length];
+      return button || !s
+        ? discord.click(user(i), messageId, 'floor-answer')
+        : discord.slash(user(i), s.command, s.values, s.options);
+    };
+    await measure(WARM_UP, 1000, fire);
+    return measure(total, RATE_SECONDS * 1000, fire);
+  });
+}
+
+async function phaseRates(rows: Row[], claimId: string): Promise<void> {
+  const kinds: Kind[] = [
+    { name: '/summary', slash: { command: 'summary', values: {}, options: {} } },
+    { name: '/claims show', slash: { command: 'claims', values: { claim: claimId }, options: { subcommand: 'show' } } },
+    { name: '/question', slash: { command: 'question', values: {}, options: {} } },
+    { name: 'answer click' },
+  ];
+  for (const rate of RATES) {
+    const floorSlash = await floorRate(kinds, rate, false);
+    const floorButton = await floorRate(kinds, rate, true);
+    for (const kind of kinds) {
+      const b = await botRate(kind, rate);
+      const f = kind.slash ? floorSlash : floorButton;
+      const r50 = ratio(b.p50, f.p50);
+      const r99 = ratio(b.p99, f.p99);
+      rows.push(
+        row(
+          `${kind.name} at ${rate}/s for ${RATE_SECONDS} s: ack p50`,
+          ms(b.p50),
+          ms(f.p50),
+          times(r50),
+          rate === 200 ? '≤ 1.2× floor' : '≤ 2× floor',
+          met(rate === 200 ? r50 <= 1.2 : r50 <= 2),
+        ),
+        row(
+          `  ack p99${late(b)}`,
+          ms(b.p99),
+          `${ms(f.p99)}${late(f)}`,
+          times(r99),
+          rate === 200 ? '≤ 1.5× floor' : '',
+          rate === 200 ? met(r99 <= 1.5) : '',
+        ),
+      );
+    }
+  }
+}
+
+async function phaseServers(rows: Row[]): Promise<void> {
+  // 1. One server's worth, played and filed by the real bot.
+  const templateStore = storeUrl('template');
+  const guildId = await withBot(
+    SERVER_PLAYERS,
+    async ({ discord, students }) => {
+      const channelId = discord.addChannel('template');
+      let question = await startRound(discord, channelId, { questions: SERVER_QUESTIONS, seconds: 0 });
+      for (let n = 1; n <= SERVER_QUESTIONS; n++) {
+        const ids = answerIds(question);
+        const current = question;
+        await measure(SERVER_PLAYERS, 100, (i) =>
+          discord.click(students[i] ?? 'student1', current, ids[(i * 7 + n) % ids.length] ?? ''),
+        );
+        await discord.click('teacher', question, hostButton(question, /reveal/i) ?? '').ack(10_000);
+        const revealed = await waitForReveal(discord, channelId, question, 20_000);
+        if (!revealed) throw new Error(`template round: question ${n} was not revealed`);
+        const onward = hostButton(revealed, n === SERVER_QUESTIONS ? /standings/i : /next/i) ?? '';
+        await discord.click('teacher', revealed, onward).ack(10_000);
+        if (n === SERVER_QUESTIONS) break;
+        const next = await waitForQuestion(discord, channelId, n + 1, 20_000);
+        if (!next) throw new Error(`template round: no question ${n + 1}`);
+        question = next;
+      }
+      const filed = await poll(
+        () => discord.channelMessages(channelId).some((m) => /standings/i.test(title(m))),
+        20_000,
+      );
+      if (!filed) throw new Error('template round: no final standings');
+      return discord.guild.id;
+    },
+    { store: templateStore, graceful: true },
+  );
+  const template = await readTemplate(templateStore, guildId);
+
+  // 2. The servers in a local Discord, and their records copied to each through the store API.
+  const measured = { bot: { ready: Number.NaN, rss: Number.NaN }, floor: { ready: Number.NaN, rss: Number.NaN } };
+  await withDiscord(async (discord) => {
+    const ids = addServers(discord, SERVERS);
+    const seeded = storeUrl('servers');
+    const seedStart = performance.now();
+    await seedServers(seeded, template, ids);
+    note(
+      `${SERVERS.toLocaleString('en')} servers seeded in ${ms(performance.now() - seedStart)}: each a finished ${SERVER_QUESTIONS}-question round with ${template.players} players (archive and totals, ${(template.bytes / 1024).toFixed(1)} KB of JSON)`,
+    );
+    // 3. The bot and the floor meet those servers at start-up.
+    for (const kind of ['bot', 'floor'] as const) {
+      const child = await startChild(kind, { token: discord.token, apiUrl: discord.apiUrl, storeUrl: seeded }, 180_000);
+      try {
+        measured[kind].ready = child.readyMs;
+        await sleep(1000);
+        measured[kind].rss = child.rssBytes();
+      } finally {
+        await stopChild(discord, child);
+      }
+    }
+  });
+  const { bot, floor } = measured;
+  rows.push(
+    row(
+      `RSS with ${SERVERS.toLocaleString('en')} servers' rounds and scores stored, 1 s after ready`,
+      mb(bot.rss),
+      mb(floor.rss),
+      times(ratio(bot.rss, floor.rss)),
+      '< 200 MB',
+      met(bot.rss < 200 * 1024 * 1024),
+    ),
+    row(
+      `  start to ready with ${SERVERS.toLocaleString('en')} servers`,
+      ms(bot.ready),
+      ms(floor.ready),
+      times(ratio(bot.ready, floor.ready)),
+    ),
+  );
+}
+
+// ---- the run ----
+
+function description(): string[] {
+  return [
+    'How each figure is measured:',
+    '- Bot: `node --import tsx src/main.ts` (the `npm start` path, LOG_LEVEL=info, SQLite store in a temp dir) in a child process; floor: bench/floor-bot.ts, a bare discord.js client with the same intents answering every interaction `ok`, also a child process. The local Discord and the load generator run in the bench process. Every run has a fresh local Discord, store and process.',
+    "- Ack latency: from dispatching INTERACTION_CREATE to the local Discord accepting the callback (any type), stamped in the double's own change event. A click not acknowledged within 3 s counts as >3 s in the percentiles (nearest rank).",
+    `- Bursts: a ${BURST_QUESTION_SECONDS}-second question, one click per student spread evenly over its first second. The report is \`/quiz report\`'s CSV (rows after the header), read once the bot answered every click and revealed the question, or ${BURST_DRAIN_MS / 1000} s past the deadline. Floor: the same clicks on a message with a button.`,
+    `- Round: host-paced (${ROUND_QUESTIONS} questions, seconds 0); per question ${ROUND_STUDENTS} students click within ${ROUND_CLICK_SPREAD_MS} ms, then the host clicks Reveal and Next. Budget ${ROUND_BUDGET_MS / 1000} s. Floor: one burst of ${ROUND_STUDENTS} clicks in ${ROUND_CLICK_SPREAD_MS} ms (it keeps no state, so every question is the same to it).`,
+    `- Rates: open loop, interactions on a fixed schedule for ${RATE_SECONDS} s by different users, after a warm-up of ${WARM_UP} at 100/s. Answer clicks are distinct students on one host-paced question. The floor's slash figure rotates through the same three commands with the same options; its click figure is a button.`,
+    `- Start to ready: spawn to the 'ready' log line on stdout. RSS: /proc/<pid>/status VmRSS. ${SERVERS.toLocaleString('en')} servers: a ${SERVER_QUESTIONS}-question round with ${SERVER_PLAYERS} players played by the bot, its archive and totals read back and written for every server through openStore and the quiz records; the servers also exist in the local Discord, so the bot receives them at start-up.`,
+  ];
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'roundtable-bench-'));
-  const logger = createLogger('silent');
+  const { values } = parseArgs({ options: { only: { type: 'string' } } });
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((p) => !(PHASES as readonly string[]).includes(p)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(', ')}; phases: ${PHASES.join(', ')}`);
+  const phases = PHASES.filter((p) => !only || only.includes(p));
+  const host = machine(ROOT);
+  console.log(`Roundtable benchmark: ${host.cpu}, ${host.cores} cores, Node ${host.node}, ${host.revision}`);
+
+  const loaded = await loadCatalogue(join(ROOT, 'content'));
+  if (!loaded.ok) throw new Error('the content has errors: run npm run content:check');
+  const claimId = loaded.catalogue.packs[0]?.claims[0]?.id;
+  if (!claimId) throw new Error('the content has no claim');
+
+  dir = await mkdtemp(join(tmpdir(), 'roundtable-bench-'));
+  const started = performance.now();
+  const rows: Row[] = [];
+  const run: Record<Phase, () => Promise<void>> = {
+    start: () => phaseStart(rows),
+    bursts: () => phaseBursts(rows),
+    round: () => phaseRound(rows),
+    rates: () => phaseRates(rows, claimId),
+    servers: () => phaseServers(rows),
+  };
   try {
-    const baseline = process.memoryUsage();
-
-    const loadStart = performance.now();
-    const loaded = await loadCatalogue('content');
-    if (!loaded.ok) throw new Error('content has errors: run npm run content:check');
-    const loadMs = performance.now() - loadStart;
-
-    const store = await openStore(`sqlite://${join(dir, 'bench.sqlite')}`, logger);
-    const writes = await benchWrites(store, { updates: 2000 });
-
-    const discord = await startLocalDiscord({ timeoutMs: 20_000 });
-    const bootStart = performance.now();
-    const bot = await startBot({
-      token: discord.token,
-      apiUrl: discord.apiUrl,
-      commands,
-      catalogue: loaded.catalogue,
-      store,
-      logger,
-    });
-    const bootMs = performance.now() - bootStart;
-    const afterBoot = process.memoryUsage();
-
-    const students = Array.from({ length: CLICKS }, (_, i) => discord.addMember(`pupil${i}`));
-    await discord.slash('teacher', 'quiz', { questions: 1, seconds: 0 }, { subcommand: 'start' }).reply();
-    const question = await discord.waitFor(() =>
-      discord.channelMessages().find((m) => m.embeds[0]?.title?.startsWith('Question 1')),
-    );
-    const answer = question.buttons.find((b) => !b.label?.includes('(host)'));
-    if (!answer?.customId) throw new Error('no answer button');
-    const answerId = answer.customId;
-
-    const clickStart = performance.now();
-    const latencies = await Promise.all(
-      students.map(async (student) => {
-        const sent = performance.now();
-        const handle = discord.click(student, question, answerId);
-        await handle.ack(20_000);
-        return { ms: performance.now() - sent, rejected: handle.rejections.length > 0 };
-      }),
-    );
-    const clicksMs = performance.now() - clickStart;
-    const afterClicks = process.memoryUsage();
-    const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
-
-    const echo = await discord.slash('student1', 'summary', { length: 'brief' }).reply();
-    const summaryStart = performance.now();
-    for (let i = 0; i < 50; i++) await discord.slash('student1', 'summary', { length: 'brief' }).reply();
-    const summaryMs = (performance.now() - summaryStart) / 50;
-
-    await bot.stop();
-    await store.close();
-    await discord.close();
-
-    const lines = [
-      ['content load (real pack)', `${loadMs.toFixed(1)} ms`],
-      ['store update, SQLite WAL, sequential', `${writes.msPerUpdate.toFixed(3)} ms (${writes.updates} updates)`],
-      ['bot start to ready (local Discord)', `${bootMs.toFixed(0)} ms`],
-      [`${CLICKS} simultaneous answer clicks`, `all acknowledged in ${clicksMs.toFixed(0)} ms`],
-      [
-        '  acknowledgement latency p50 / p95 / max',
-        `${[50, 95, 100].map((p) => `${percentile(sorted, p).toFixed(0)} ms`).join(' / ')}`,
-      ],
-      ['  over the 3 s limit or refused', String(latencies.filter((l) => l.ms > 3000 || l.rejected).length)],
-      ['/summary round trip, mean of 50', `${summaryMs.toFixed(1)} ms (${echo.embeds.length} embed)`],
-      [
-        'memory: RSS at start / after ready / after clicks',
-        [baseline, afterBoot, afterClicks].map((m) => mb(m.rss)).join(' / '),
-      ],
-      ['memory: heap used after clicks', mb(afterClicks.heapUsed)],
-    ];
-    const width = Math.max(...lines.map(([k]) => (k ?? '').length));
-    console.log(`Roundtable benchmark, Node ${process.version}, in-process bot against the local Discord\n`);
-    for (const [k, v] of lines) console.log(`${(k ?? '').padEnd(width)}  ${v}`);
+    for (const phase of phases) {
+      const t = performance.now();
+      console.log(`- ${phase}...`);
+      try {
+        await run[phase]();
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        note(`phase ${phase} failed: ${message}`);
+        rows.push(row(`${phase}: failed`, message ?? '', '—', '', '', 'NO'));
+      }
+      console.log(`  ${phase} took ${ms(performance.now() - t)}`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const same = intents.bot.size <= 1 && [...intents.bot].every((i) => intents.floor.has(i));
+  if (!same) note(`the bot identified with intents ${[...intents.bot]} and the floor with ${[...intents.floor]}`);
+  const tookS = ((performance.now() - started) / 1000).toFixed(0);
+
+  console.log(`\n${textTable(rows)}\n`);
+  for (const line of notes) console.log(`note: ${line}`);
+  console.log(`\nThe bench took ${tookS} s.`);
+  if (only) {
+    console.log('Partial run (--only): bench/RESULTS.md left as it was.');
+    return;
+  }
+  const markdown = [
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench` (bench/run.ts); the targets are those of issue 8.',
+    '',
+    `- Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}`,
+    `- Date: ${host.date}`,
+    `- Code: ${host.revision}`,
+    `- The bench took ${tookS} s.`,
+    '',
+    markdownTable(rows),
+    '',
+    ...(notes.length > 0 ? ['Notes from the run:', '', ...notes.map((n) => `- ${n}`), ''] : []),
+    ...description(),
+    '',
+  ].join('\n');
+  await writeFile(join(ROOT, 'bench', 'RESULTS.md'), markdown);
+  console.log('Wrote bench/RESULTS.md.');
 }
 
 await main();

@@ -1,0 +1,173 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * The measured bots run in child processes, as in production: the bot under
+ * test is `src/main.ts` (the `npm start` path) and the floor is
+ * `bench/floor-bot.ts`. The local Discord and the load generator stay in the
+ * bench process. On this 2-core machine that gives the bot a core of its own:
+ * in one process, the double's payload building, JSON and HTTP work and the
+ * generator's timers would share the bot's event loop, so the bot would be
+ * charged for the double's work and the schedule would slip whenever the bot
+ * is busy. Both bots are started the same way (`node --import tsx`), so
+ * neither pays a cost the other does not.
+ */
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface ChildEnv {
+  token: string;
+  apiUrl: string;
+  /** `sqlite://...` for the bot; ignored by the floor. */
+  storeUrl?: string;
+}
+
+export class BenchChild {
+  readonly process: ChildProcess;
+  readonly startedAt = performance.now();
+  /** performance.now() when the 'ready' log line arrived, or null. */
+  readyAt: number | null = null;
+  /** Log lines at error level or above (pino 50+), the last few kept. */
+  readonly errors: string[] = [];
+  errorCount = 0;
+  #buffer = '';
+  #stderr = '';
+  #exited = false;
+  readonly #exit: Promise<void>;
+  readonly #waiters = new Set<() => void>();
+
+  constructor(
+    readonly kind: 'bot' | 'floor',
+    env: ChildEnv,
+  ) {
+    const script = kind === 'bot' ? join(ROOT, 'src', 'main.ts') : join(ROOT, 'bench', 'floor-bot.ts');
+    this.process = spawn(process.execPath, ['--import', TSX_LOADER, script], {
+      cwd: ROOT,
+      // Every setting config.ts reads is given, so a .env in the project cannot change the run.
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: env.token,
+        DISCORD_API_URL: env.apiUrl,
+        DISCORD_APPLICATION_ID: '',
+        STORE_URL: env.storeUrl ?? '',
+        CONTENT_DIR: join(ROOT, 'content'),
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.#onStdout(chunk));
+    this.process.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.#stderr = (this.#stderr + chunk).slice(-4000);
+    });
+    this.#exit = new Promise((resolve) => {
+      this.process.once('close', () => {
+        this.#exited = true;
+        this.#notify();
+        resolve();
+      });
+    });
+  }
+
+  get pid(): number {
+    const { pid } = this.process;
+    if (pid === undefined) throw new Error(`the ${this.kind} process has no pid`);
+    return pid;
+  }
+
+  get readyMs(): number {
+    if (this.readyAt === null) throw new Error(`the ${this.kind} is not ready`);
+    return this.readyAt - this.startedAt;
+  }
+
+  /** Resident set size of the child, from /proc (Linux). */
+  rssBytes(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (kb === undefined) throw new Error(`no VmRSS for ${this.pid}`);
+    return Number(kb) * 1024;
+  }
+
+  waitReady(timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`the ${this.kind} was not ready within ${timeoutMs} ms\n${this.#stderr}`));
+      }, timeoutMs);
+      const check = () => {
+        if (this.readyAt !== null) {
+          finish();
+          resolve();
+        } else if (this.#exited) {
+          finish();
+          reject(new Error(`the ${this.kind} exited before it was ready\n${this.#stderr}`));
+        }
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs` (0: SIGKILL at once). */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.#exited) return;
+    if (graceMs === 0) {
+      this.process.kill('SIGKILL');
+    } else {
+      this.process.kill('SIGTERM');
+      const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
+      await this.#exit;
+      clearTimeout(timer);
+    }
+    await this.#exit;
+  }
+
+  #onStdout(chunk: string): void {
+    this.#buffer += chunk;
+    let newline = this.#buffer.indexOf('\n');
+    while (newline >= 0) {
+      const line = this.#buffer.slice(0, newline);
+      this.#buffer = this.#buffer.slice(newline + 1);
+      this.#onLine(line);
+      newline = this.#buffer.indexOf('\n');
+    }
+  }
+
+  #onLine(line: string): void {
+    // Per-interaction info lines are many: only the ones that matter are parsed.
+    if (this.readyAt === null && line.includes('"msg":"ready"')) {
+      this.readyAt = performance.now();
+      this.#notify();
+      return;
+    }
+    const level = /"level":(\d+)/.exec(line)?.[1];
+    if (level !== undefined && Number(level) >= 50) {
+      this.errorCount += 1;
+      this.errors.push(line.slice(0, 500));
+      if (this.errors.length > 5) this.errors.shift();
+    }
+  }
+
+  #notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+export async function startChild(kind: 'bot' | 'floor', env: ChildEnv, timeoutMs = 60_000): Promise<BenchChild> {
+  const child = new BenchChild(kind, env);
+  try {
+    await child.waitReady(timeoutMs);
+  } catch (error) {
+    await child.stop(0);
+    throw error;
+  }
+  return child;
+}
