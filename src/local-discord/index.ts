@@ -801,7 +801,6 @@ export class LocalDiscord {
       record.sentAt = Date.now();
       record.dispatchedAt = performance.now();
       this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
-      this.world.changed();
     };
     const delay = timing.delayMs ?? 0;
     if (!timing.hold && delay <= 0) {
