@@ -158,9 +158,9 @@ describe('button actions', () => {
         0,
       );
       if (!question || !started.ok) throw new Error('the real pack cannot start a round');
-      const round = started.state;
+      const round = { ...started.state, answers: started.state.questionIds.map(() => []) };
       const item = pack.quiz.find((q) => q.id === round.questionIds[0]);
-      const closed = close(round, { index: 0, by: 'host' }, 1).state;
+      const closed = { ...close(round, { index: 0, by: 'host' }, 1).state, answers: round.answers };
       const view = revealView(closed, 0, new Map(pack.quiz.map((q) => [q.id, q])));
       if (!item || !view) throw new Error('no quiz item to render');
       const views = [

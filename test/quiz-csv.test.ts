@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
 import { formatCsvCell as formatCell } from '../src/csv.js';
 import { renderRoundCsv } from '../src/quiz/round-csv.js';
-import type { Answer, QuizItems, QuizRound } from '../src/quiz/state.js';
+import { type Answer, parseQuizRound, type QuizControl, type QuizItems, type QuizRound } from '../src/quiz/state.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -23,8 +23,8 @@ function reply(userId: string, displayName: string, choice: number, elapsedMs: n
   return { userId, displayName, choice, at: T0 + elapsedMs, elapsedMs, points, correct: choice === 0 };
 }
 
-const round: QuizRound = {
-  version: 1,
+/** A finished round's control record, as stored; the answers come from the answer chunks. */
+const control: QuizControl = {
   roundId: 'r1',
   article: 'kim-putin-2023',
   channelId: 'c1',
@@ -36,7 +36,20 @@ const round: QuizRound = {
   phase: 'finished',
   openedAt: T0,
   deadline: T0 + 20_000,
+  closedAt: T0 + 20_000,
   advanceAt: null,
+  questionMessageId: null,
+  revealShown: true,
+  filed: true,
+  standingsShown: true,
+  startedAt: T0,
+  endedAt: T0 + 60_000,
+  endedBy: 'completed',
+  bankNote: null,
+};
+
+const round: QuizRound = {
+  ...control,
   answers: [
     [
       reply('1', 'Ann', 0, 1_234, 969),
@@ -45,11 +58,6 @@ const round: QuizRound = {
     ],
     [reply('4', '@SUM(A1)', 2, 0, 0)],
   ],
-  questionMessageId: null,
-  startedAt: T0,
-  endedAt: T0 + 60_000,
-  endedBy: 'completed',
-  bankNote: null,
 };
 
 const items: QuizItems = new Map([['who-met', item]]);
@@ -86,6 +94,10 @@ function parseCsv(text: string): string[][] {
 describe('renderRoundCsv', () => {
   const csv = renderRoundCsv(round, items);
 
+  test('the round under test is one the store would hand back', () => {
+    expect(parseQuizRound(JSON.parse(JSON.stringify(round)))).toEqual(round);
+  });
+
   test('starts with a BOM and the header, ends with CRLF', () => {
     expect(
       csv.startsWith(
@@ -115,7 +127,7 @@ describe('renderRoundCsv', () => {
   });
 
   test('GIVEN no answers THEN only the header', () => {
-    const empty = { ...round, answers: [[], []] };
+    const empty: QuizRound = { ...control, answers: [[], []] };
     expect(renderRoundCsv(empty, items)).toBe(
       '\uFEFFround id,question id,question,user id,display name,choice,correct,points,seconds to answer\r\n',
     );

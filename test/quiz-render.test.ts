@@ -6,7 +6,7 @@ import { type AnswerReply, answer, close, next, type StartOptions, startRound, s
 import { answerReplyText, renderQuestion, renderReveal, renderStandings } from '../src/quiz/render.js';
 import { type RevealView, revealView } from '../src/quiz/reveal.js';
 import { roundStandings } from '../src/quiz/standings.js';
-import type { QuizItems, QuizRound, Standing } from '../src/quiz/state.js';
+import type { QuizControl, QuizItems, QuizRound, Standing } from '../src/quiz/state.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
 import { loadRealPack } from './fixtures/real-pack.js';
 
@@ -40,27 +40,43 @@ function start(bank: readonly string[], options: StartOptions, roundId = ROUND):
   if (!result.ok) throw new Error(`start failed: ${result.error.kind}`);
   // The engine shuffles the bank; asking in bank order lets the expectations name each question.
   expect([...result.state.questionIds].sort()).toEqual([...bank].sort());
-  return { ...result.state, questionIds: [...bank] };
+  return { ...result.state, questionIds: [...bank], answers: bank.map(() => []) };
 }
 
-/** Clicks in order; each click `ms` after the question opened. */
+/** The round after an engine step on its control part: the answers stay as they were. */
+function stepped(round: QuizRound, control: QuizControl): QuizRound {
+  return { ...control, answers: round.answers };
+}
+
+/** Clicks in order; each click `ms` after the question opened, recorded the way the answer log does. */
 function play(state: QuizRound, clicks: readonly [user: string, choice: number, ms: number][]): QuizRound {
-  let current = state;
+  const answers = state.answers.map((list) => [...list]);
+  const current = answers[state.index] ?? [];
   for (const [user, choice, ms] of clicks) {
-    const outcome = answer(
-      current,
-      { roundId: current.roundId, index: current.index, userId: user, displayName: user, choice },
-      current.openedAt + ms,
+    const decision = answer(
+      state,
+      { roundId: state.roundId, index: state.index, userId: user, displayName: user, choice },
+      state.openedAt + ms,
       items,
+      current.find((a) => a.userId === user),
     );
-    if (outcome.reply.kind !== 'accepted') throw new Error(`${user}'s click was refused: ${outcome.reply.kind}`);
-    current = outcome.state;
+    if (decision.kind !== 'record') throw new Error(`${user}'s click was refused: ${decision.kind}`);
+    current.push(decision.answer);
   }
-  return current;
+  return { ...state, answers };
+}
+
+/** The host's "next" on the current question. */
+function advance(state: QuizRound, now: number): QuizRound {
+  return stepped(state, next(state, { index: state.index }, now).state);
+}
+
+function stopped(state: QuizRound, now: number): QuizRound {
+  return stepped(state, stop(state, now).state);
 }
 
 function reveal(state: QuizRound): { state: QuizRound; view: RevealView } {
-  const closed = close(state, { index: state.index, by: 'host' }, state.openedAt + 25_000).state;
+  const closed = stepped(state, close(state, { index: state.index, by: 'host' }, state.openedAt + 25_000).state);
   const view = revealView(closed, closed.index, items);
   if (!view) throw new Error('no reveal view');
   return { state: closed, view };
@@ -128,7 +144,7 @@ describe('renderQuestion', () => {
         { questions: 3 },
       ),
     ).state;
-    const second = next(first, { index: 0 }, T0 + 30_000).state;
+    const second = advance(first, T0 + 30_000);
     const view = renderQuestion(second, currentItem(second), title);
     expect(onlyEmbed(view).title).toBe('Question 2 of 3');
     expect(buttonsOf(view).map((b) => decodeId(b.customId)?.args.slice(0, 2))).toEqual([
@@ -212,7 +228,7 @@ describe('renderReveal', () => {
 
   test('GIVEN the reveal of an earlier question re-rendered later THEN it has no host buttons', () => {
     const { state } = revealed();
-    const later = next(state, { index: 0 }, T0 + 40_000).state;
+    const later = advance(state, T0 + 40_000);
     const earlier = revealView(later, 0, items);
     if (!earlier) throw new Error('no reveal view');
     const view = renderReveal(later, item('who-invited-kim'), earlier, title);
@@ -249,12 +265,12 @@ describe('renderStandings', () => {
       ['Ann', 1, 0],
       ['Bo', 0, 0],
     ]);
-    state = next(reveal(state).state, { index: 0 }, T0 + 30_000).state;
+    state = advance(reveal(state).state, T0 + 30_000);
     state = play(state, [
       ['Ann', 0, 0],
       ['Bo', 2, 0],
     ]);
-    const finished = next(reveal(state).state, { index: 1 }, T0 + 60_000).state;
+    const finished = advance(reveal(state).state, T0 + 60_000);
     const view = renderStandings(finished, roundStandings(finished), 2);
     expect(onlyEmbed(view).description).toBe(
       'Round complete. 2 players.\n\n' +
@@ -264,7 +280,7 @@ describe('renderStandings', () => {
   });
 
   test('GIVEN shared ranks THEN tied players share a medal and the next rank skips', () => {
-    const state = stop(start(['who-invited-kim', 'which-annexation'], { questions: 2 }), T0 + 1000).state;
+    const state = stopped(start(['who-invited-kim', 'which-annexation'], { questions: 2 }), T0 + 1000);
     const rows = [row(1, 'Ann', 900), row(1, 'Bo', 900), row(3, 'Cy', 500), row(4, 'Di', 100), row(4, 'Ed', 100)];
     expect(onlyEmbed(renderStandings(state, rows, 5)).description).toBe(
       'Round ended by the host after question 1. 5 players.\n\n' +
@@ -277,7 +293,7 @@ describe('renderStandings', () => {
   });
 
   test('GIVEN nobody answered THEN the standings say so', () => {
-    const state = stop(start(['who-invited-kim'], { questions: 1 }), T0 + 1000).state;
+    const state = stopped(start(['who-invited-kim'], { questions: 1 }), T0 + 1000);
     const embed = onlyEmbed(renderStandings(state, [], 0));
     expect(embed.title).toBe('Final standings');
     expect(embed.description).toBe('Round ended by the host after question 1. 0 players.\n\nNobody answered.');
@@ -287,12 +303,12 @@ describe('renderStandings', () => {
   });
 
   test('GIVEN one player THEN "player" is singular', () => {
-    const state = stop(start(['who-invited-kim'], { questions: 1 }), T0 + 1000).state;
+    const state = stopped(start(['who-invited-kim'], { questions: 1 }), T0 + 1000);
     expect(onlyEmbed(renderStandings(state, [row(1, 'Ann', 1)], 1)).description).toMatch(/ 1 player\.\n/);
   });
 
   test('GIVEN ten players with the longest awkward names THEN the standings fit Discord', () => {
-    const state = stop(start(['who-invited-kim'], { questions: 1 }, LONGEST_ROUND), T0 + 1000).state;
+    const state = stopped(start(['who-invited-kim'], { questions: 1 }, LONGEST_ROUND), T0 + 1000);
     const rows = Array.from({ length: 10 }, (_, i) => row(i + 1, `${AWKWARD_NAME}`, 1_000_000 - i, 30, 30));
     expect(limitProblems(renderStandings(state, rows, 500))).toEqual([]);
   });
@@ -307,6 +323,10 @@ describe('answerReplyText', () => {
     [{ kind: 'wrong-question', current: 2 }, 'This button belongs to an earlier question. Answer question 3 instead.'],
     [{ kind: 'invalid-choice' }, 'That is not one of the choices.'],
     [{ kind: 'unavailable' }, 'This question is no longer available. Tell your host.'],
+    [
+      { kind: 'store-unavailable' },
+      "The bot's storage is unavailable right now; your answer was not saved. Try again in a moment.",
+    ],
   ] satisfies [AnswerReply, string][])('GIVEN the reply %j THEN the student reads "%s"', (reply, text) => {
     expect(answerReplyText(reply)).toBe(text);
   });
@@ -318,8 +338,10 @@ describe('answerReplyText', () => {
       { roundId: ROUND, index: 0, userId: 'u', displayName: 'U', choice: 1 },
       T0 + 20_001,
       items,
+      undefined,
     );
-    expect(answerReplyText(late.reply)).toBe('This question has closed: answers are no longer taken.');
+    if (late.kind === 'record') throw new Error('a click after the deadline was recorded');
+    expect(answerReplyText(late)).toBe('This question has closed: answers are no longer taken.');
   });
 });
 
@@ -336,7 +358,7 @@ describe('every real quiz item', () => {
       ]);
       const closed = reveal(play(state, clicks));
       const shown = renderReveal(closed.state, quizItem, closed.view, title);
-      const final = next(closed.state, { index: 0 }, T0 + 60_000).state;
+      const final = advance(closed.state, T0 + 60_000);
       const standings = renderStandings(final, roundStandings(final), 40);
       for (const [what, view] of [
         ['question', asked],

@@ -8,7 +8,14 @@ import {
   type ScoreLine,
   standings,
 } from '../src/quiz/standings.js';
-import { type AllTimeScores, type Answer, HistoryEntrySchema, type QuizRound } from '../src/quiz/state.js';
+import {
+  type AllTimeScores,
+  type Answer,
+  HistoryEntrySchema,
+  parseQuizRound,
+  type QuizControl,
+  type QuizRound,
+} from '../src/quiz/state.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -21,8 +28,7 @@ function reply(userId: string, points: number, correct: boolean, name = `Name ${
 }
 
 function finishedRound(roundId: string, answers: Answer[][]): QuizRound {
-  return {
-    version: 1,
+  const control: QuizControl = {
     roundId,
     article: 'kim-putin-2023',
     channelId: 'c1',
@@ -34,14 +40,18 @@ function finishedRound(roundId: string, answers: Answer[][]): QuizRound {
     phase: 'finished',
     openedAt: T0,
     deadline: T0 + 20_000,
+    closedAt: T0 + 20_000,
     advanceAt: null,
-    answers,
     questionMessageId: 'm',
+    revealShown: true,
+    filed: true,
+    standingsShown: true,
     startedAt: T0,
     endedAt: T0 + 60_000,
     endedBy: 'completed',
     bankNote: null,
   };
+  return { ...control, answers };
 }
 
 describe('standings', () => {
@@ -79,6 +89,10 @@ describe('roundScores and the all-time fold', () => {
     [reply('ann', 0, false), reply('bob', 700, true, 'Bobby')],
   ]);
   const r2 = finishedRound('r2', [[reply('bob', 800, true), reply('cat', 1000, true)]]);
+
+  test('the rounds under test are ones the store would hand back', () => {
+    for (const round of [r1, r2]) expect(parseQuizRound(JSON.parse(JSON.stringify(round)))).toEqual(round);
+  });
 
   test('roundScores sums each player once, keeping the latest name', () => {
     expect(roundScores(r1)).toEqual([
