@@ -5,6 +5,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { createRedisLeaseBackend, createSqliteLeaseBackend, type LeaseBackend } from './lease.js';
 import { UnparseableText } from './record.js';
 
 /**
@@ -71,7 +72,14 @@ export function wrapAdapter(
 
 const JournalModeRows = z.array(z.object({ journal_mode: z.string() }));
 
-async function openSqlite(file: string, logger: Logger): Promise<Keyv<unknown>> {
+/** A Keyv and the ownership leases (see lease.ts) on one connection to the same store. */
+export interface StoreBackend {
+  readonly keyv: Keyv<unknown>;
+  /** Works until `keyv` is disconnected: release a held lease before closing the store. */
+  readonly leases: LeaseBackend;
+}
+
+async function openSqlite(file: string, logger: Logger): Promise<StoreBackend> {
   await mkdir(dirname(file), { recursive: true });
   // A larger page than the default 10 keeps the start-up listing from re-scanning the table.
   const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000, iterationLimit: 1000 });
@@ -89,12 +97,12 @@ async function openSqlite(file: string, logger: Logger): Promise<Keyv<unknown>> 
     await adapter.disconnect().catch(() => undefined);
     throw new Error(`Cannot open the SQLite store at ${file}: ${String(error)}`, { cause: error });
   }
-  return keyv;
+  return { keyv, leases: createSqliteLeaseBackend(adapter) };
 }
 
 // An acknowledged write is as durable as the Redis server's persistence makes it:
 // run it with appendonly yes (appendfsync everysec or always).
-async function openRedis(url: string, logger: Logger): Promise<Keyv<unknown>> {
+async function openRedis(url: string, logger: Logger): Promise<StoreBackend> {
   const adapter = new KeyvRedis(url, {
     namespace: NAMESPACE,
     throwOnErrors: true,
@@ -103,18 +111,25 @@ async function openRedis(url: string, logger: Logger): Promise<Keyv<unknown>> {
   });
   // The adapter prefixes keys itself, so Keyv must not add its own prefix.
   const keyv = wrapAdapter(adapter, logger, { useKeyPrefix: false });
+  let client: Awaited<ReturnType<typeof adapter.getClient>>;
   try {
     // Connect now so a wrong URL fails at start-up, not on the first click.
-    await adapter.getClient();
+    client = await adapter.getClient();
   } catch (error) {
     await adapter.disconnect(true).catch(() => undefined);
     throw new Error(`Cannot connect to the Redis store: ${String(error)}`, { cause: error });
   }
-  return keyv;
+  // Lease keys sit outside Keyv's `roundtable::` prefix, so its iterator never lists them.
+  return { keyv, leases: createRedisLeaseBackend(client, { prefix: `${NAMESPACE}:lease:` }) };
+}
+
+/** Opens the store's Keyv and its leases; see `parseStoreUrl` for the accepted URLs. */
+export async function openBackend(url: string, logger: Logger): Promise<StoreBackend> {
+  const location = parseStoreUrl(url);
+  return location.kind === 'sqlite' ? openSqlite(location.file, logger) : openRedis(location.url, logger);
 }
 
 /** Opens a Keyv for a store URL; see `parseStoreUrl` for the accepted forms. */
 export async function openKeyv(url: string, logger: Logger): Promise<Keyv<unknown>> {
-  const location = parseStoreUrl(url);
-  return location.kind === 'sqlite' ? openSqlite(location.file, logger) : openRedis(location.url, logger);
+  return (await openBackend(url, logger)).keyv;
 }
