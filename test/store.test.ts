@@ -8,7 +8,7 @@ import pino, { type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { benchWrites } from '../src/store/bench-writes.js';
-import { defineRecord, type GuildStore, openStore, parseStoreUrl } from '../src/store/index.js';
+import { defineRecord, type GuildStore, openStore, parseStoreUrl, QuarantinedRecordError } from '../src/store/index.js';
 
 const LogLine = z.looseObject({
   level: z.number(),
@@ -191,11 +191,13 @@ describe('GuildStore on SQLite', () => {
     expect(await reopened.listRecords('')).toHaveLength(3);
   });
 
-  it('hands each reader its own copy, so mutating it changes nothing stored', async () => {
+  it('hands out frozen values, so changing one throws and changes nothing stored', async () => {
     const store = await openTracked();
     await store.update('g1', counterRecord, increment);
-    const copy = await store.read('g1', counterRecord);
-    copy.count = 99;
+    const value = await store.read('g1', counterRecord);
+    expect(() => {
+      value.count = 99;
+    }).toThrow(TypeError);
     expect(await store.read('g1', counterRecord)).toEqual({ count: 1 });
     expect(await store.update('g1', counterRecord, increment)).toBe(2);
   });
@@ -227,7 +229,7 @@ describe('unreadable stored values', () => {
     ['another version without migration', { v: 7, data: { count: 1 } }, 'other-version'],
     ['a value that is not an envelope', { count: 1 }, 'not-an-envelope'],
     ['a failed migration', { v: 1, data: 'not a number' }, 'migration-failed'],
-  ])('GIVEN %s THEN it is logged with guild and key and read as absent', async (_name, stored, reason) => {
+  ])('GIVEN %s THEN it is logged, set aside and kept, and writes to it are refused', async (_name, stored, reason) => {
     await withRawKeyv(async (keyv) => {
       await keyv.set('guild:g1:counter', stored);
     });
@@ -235,11 +237,19 @@ describe('unreadable stored values', () => {
     const store = await openTracked(logger);
     expect(await store.read('g1', counterRecord)).toEqual({ count: 0 });
     expect(lines).toContainEqual(expect.objectContaining({ level: 50, guildId: 'g1', key: 'counter', reason }));
-    // The next write replaces it.
-    expect(await store.update('g1', counterRecord, increment)).toBe(1);
+    // Not overwritten: the next write is refused, and the value is still there, with its copy.
+    await expect(store.update('g1', counterRecord, increment)).rejects.toBeInstanceOf(QuarantinedRecordError);
+    await store.close();
+    await withRawKeyv(async (keyv) => {
+      expect(await keyv.get('guild:g1:counter')).toEqual(stored);
+      expect(await keyv.get('guild:g1:quarantine:counter')).toMatchObject({
+        v: 1,
+        data: { raw: JSON.stringify(stored), problem: { reason } },
+      });
+    });
   });
 
-  it('GIVEN text that is not JSON THEN it is logged and read as absent', async () => {
+  it('GIVEN text that is not JSON THEN it is logged and set aside verbatim', async () => {
     await withRawKeyv(async (_keyv, adapter) => {
       await adapter.set('roundtable:guild:g1:counter', 'not json {');
     });
@@ -247,7 +257,8 @@ describe('unreadable stored values', () => {
     const store = await openTracked(logger);
     expect(await store.read('g1', counterRecord)).toEqual({ count: 0 });
     expect(lines).toContainEqual(expect.objectContaining({ guildId: 'g1', key: 'counter', reason: 'not-json' }));
-    // The listing is not broken by it either.
+    expect(await store.readQuarantined('g1', 'counter')).toMatchObject({ raw: 'not json {' });
+    // The listing is not broken by it either, and shows no quarantine keys.
     expect(await store.listRecords('')).toEqual([{ guildId: 'g1', key: 'counter' }]);
   });
 

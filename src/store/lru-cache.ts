@@ -20,6 +20,11 @@ export class LruCache<K, V> {
     return value;
   }
 
+  /** Whether the key is held, without making it the most recent. */
+  has(key: K): boolean {
+    return this.#entries.has(key);
+  }
+
   set(key: K, value: V): void {
     this.#entries.delete(key);
     this.#entries.set(key, value);

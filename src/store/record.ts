@@ -16,7 +16,8 @@ export interface RecordType<T> {
   /**
    * Turns data stored under an older version into data for this version (validated
    * afterwards with `schema`); `undefined` when there is no way from that version.
-   * Without a migration, a value of another version is treated as absent.
+   * Without a way, a value of another version is unreadable and set aside (see
+   * guild-store.ts): to drop old data on purpose, return `initial()` here.
    */
   readonly migrate?: (data: unknown, fromVersion: number) => unknown;
 }
@@ -54,11 +55,13 @@ export class UnparseableText {
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem };
 
-export interface Problem {
-  readonly reason: 'not-json' | 'not-an-envelope' | 'other-version' | 'migration-failed' | 'invalid-data';
-  readonly storedVersion?: number;
-  readonly issues?: readonly string[];
-}
+/** Why a stored value could not be read; stored with the value when it is set aside. */
+export const ProblemSchema = z.object({
+  reason: z.enum(['not-json', 'not-an-envelope', 'other-version', 'migration-failed', 'invalid-data']),
+  storedVersion: z.number().int().optional(),
+  issues: z.array(z.string()).readonly().optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
 
 function formatIssues(error: z.ZodError): string[] {
   return error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
@@ -91,3 +94,47 @@ export function decodeStored<T>(record: RecordType<T>, stored: unknown): Decoded
   const decoded = validateData(record, migrated);
   return decoded.ok ? decoded : { ok: false, problem: { ...decoded.problem, storedVersion: v } };
 }
+
+/**
+ * Unreadable values are set aside in the server's namespace: the index
+ * `quarantine` lists the keys set aside (one small value per server, read once
+ * per process, so a write needs no extra read to know it is allowed), and
+ * `quarantine:<key>` keeps each raw value for the operator. Record keys may not
+ * use these names.
+ */
+export const QUARANTINE_INDEX_KEY = 'quarantine';
+const QUARANTINE_PREFIX = `${QUARANTINE_INDEX_KEY}:`;
+
+export function quarantineKey(recordKey: string): string {
+  return `${QUARANTINE_PREFIX}${recordKey}`;
+}
+
+/** The record key a quarantine entry belongs to; `undefined` for other keys. */
+export function quarantinedRecordKey(key: string): string | undefined {
+  return key.startsWith(QUARANTINE_PREFIX) ? key.slice(QUARANTINE_PREFIX.length) : undefined;
+}
+
+export function isQuarantineKey(key: string): boolean {
+  return key === QUARANTINE_INDEX_KEY || key.startsWith(QUARANTINE_PREFIX);
+}
+
+export const QuarantineNoteSchema = z.object({
+  /** ISO time it was set aside. */
+  at: z.string(),
+  problem: ProblemSchema,
+});
+export type QuarantineNote = z.infer<typeof QuarantineNoteSchema>;
+
+export const QuarantineEntrySchema = QuarantineNoteSchema.extend({
+  /** The version the record expected when it could not read the value. */
+  recordVersion: z.number().int(),
+  /** The stored value as text: verbatim when it was not JSON, else its JSON. */
+  raw: z.string(),
+});
+export type QuarantineEntry = z.infer<typeof QuarantineEntrySchema>;
+
+export const QuarantineIndexSchema = z.record(z.string(), QuarantineNoteSchema);
+export type QuarantineIndex = z.infer<typeof QuarantineIndexSchema>;
+
+/** Both are stored in the usual envelope, at this version. */
+export const QUARANTINE_VERSION = 1;
