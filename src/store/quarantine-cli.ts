@@ -35,14 +35,21 @@ function describe(problem: Problem): string {
   return `${problem.reason}${version}${issues}`;
 }
 
+export type Command =
+  | { readonly name: 'list' }
+  | { readonly name: 'show' | 'discard'; readonly guildId: string; readonly key: string };
+
+/** The command in the arguments; `undefined` when they are not one. */
+export function parseCommand(args: readonly string[]): Command | undefined {
+  const [name, guildId, key, ...rest] = args;
+  if (name === 'list' && guildId === undefined) return { name };
+  if ((name === 'show' || name === 'discard') && guildId && key && rest.length === 0) return { name, guildId, key };
+  return undefined;
+}
+
 /** Runs one command on an open store; returns the exit code. */
-export async function runQuarantineCommand(
-  args: readonly string[],
-  store: GuildStore,
-  { out, err }: Output,
-): Promise<number> {
-  const [command, guildId, key, ...rest] = args;
-  if (command === 'list' && guildId === undefined) {
+export async function runQuarantineCommand(command: Command, store: GuildStore, { out, err }: Output): Promise<number> {
+  if (command.name === 'list') {
     const entries = await store.listQuarantined();
     if (entries.length === 0) {
       err('Nothing is set aside.');
@@ -52,32 +59,34 @@ export async function runQuarantineCommand(
     err(`${entries.length} set aside. See one with: npm run store:quarantine -- show <guildId> <key>`);
     return 0;
   }
-  if ((command === 'show' || command === 'discard') && guildId && key && rest.length === 0) {
-    if (command === 'show') {
-      const entry = await store.readQuarantined(guildId, key);
-      if (!entry) {
-        err(`Nothing is kept for ${key} of server ${guildId}.`);
-        return 1;
-      }
-      err(`${key} of server ${guildId}, set aside at ${entry.at}: ${describe(entry.problem)}`);
-      err(`The record expects version ${entry.recordVersion}. The raw value follows.`);
-      out(entry.raw);
-      return 0;
-    }
-    if (!(await store.discardQuarantined(guildId, key))) {
-      err(`Nothing is set aside for ${key} of server ${guildId}.`);
+  const { guildId, key } = command;
+  if (command.name === 'show') {
+    const entry = await store.readQuarantined(guildId, key);
+    if (!entry) {
+      err(`Nothing is kept for ${key} of server ${guildId}.`);
       return 1;
     }
-    err(`Discarded ${key} of server ${guildId}: the record starts again from empty.`);
-    err('A running bot accepts writes to it again from its next attempt.');
+    err(`${key} of server ${guildId}, set aside at ${entry.at}: ${describe(entry.problem)}`);
+    err(`The record expects version ${entry.recordVersion}. The raw value follows.`);
+    out(entry.raw);
     return 0;
   }
-  err(USAGE);
-  return 2;
+  if (!(await store.discardQuarantined(guildId, key))) {
+    err(`Nothing is set aside for ${key} of server ${guildId}.`);
+    return 1;
+  }
+  err(`Discarded ${key} of server ${guildId}: the record starts again from empty.`);
+  err('A running bot accepts writes to it again from its next attempt.');
+  return 0;
 }
 
 async function main(args: readonly string[]): Promise<number> {
   const err = (line: string) => console.error(line);
+  const command = parseCommand(args);
+  if (!command) {
+    err(USAGE);
+    return 2;
+  }
   const parsed = parseBaseConfig(readEnvironment());
   if (!parsed.ok) {
     for (const problem of parsed.problems) err(problem);
@@ -93,12 +102,14 @@ async function main(args: readonly string[]): Promise<number> {
     return 1;
   }
   try {
-    return await runQuarantineCommand(args, store, { out: (line) => console.log(line), err });
+    return await runQuarantineCommand(command, store, { out: (line) => console.log(line), err });
   } finally {
     await store.close();
   }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  // Exit once the output is written: the Redis client's connect timeout would keep the process up for 10 s.
+  process.stdout.write('', () => process.exit(code));
 }
