@@ -13,7 +13,7 @@ export interface AnswerLog {
   readonly answers: readonly Answer[];
   /** This student's answer, durable or on its way: the first one wins. */
   get(userId: string): Answer | undefined;
-  /** Resolves once the answer is durable; rejects when its write failed. */
+  /** Resolves once the answer is durable; rejects when its write failed, or the student already answered. */
   add(answer: Answer): Promise<void>;
   /** Resolves when nothing is waiting or being written (whatever the outcome). */
   settled(): Promise<void>;
@@ -47,34 +47,47 @@ export function createAnswerLog(stored: readonly (readonly Answer[])[], write: C
     if (inFlight || waiting.length === 0) return;
     const batch = waiting;
     waiting = [];
-    inFlight = (async () => {
-      try {
-        // A failed chunk number is used again by the next batch, so chunks stay gapless.
-        await write(
-          nextChunk,
-          batch.map((w) => w.answer),
-        );
+    let started: Promise<void>;
+    try {
+      // A failed chunk number is used again by the next batch, so chunks stay gapless.
+      started = write(
+        nextChunk,
+        batch.map((w) => w.answer),
+      );
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    // The outcome is handled in callbacks, which run after `inFlight` is set, even for a writer that threw.
+    inFlight = started.then(
+      () => {
         nextChunk += 1;
         for (const w of batch) {
           answers.push(w.answer);
           w.resolve();
         }
-      } catch (error) {
+        done();
+      },
+      (error: unknown) => {
         for (const w of batch) {
           if (byUser.get(w.answer.userId) === w.answer) byUser.delete(w.answer.userId);
           w.reject(error);
         }
-      } finally {
-        inFlight = null;
-        flush();
-      }
-    })();
+        done();
+      },
+    );
+  }
+
+  function done(): void {
+    inFlight = null;
+    flush();
   }
 
   return {
     answers,
     get: (userId) => byUser.get(userId),
     add(answer) {
+      const previous = byUser.get(answer.userId);
+      if (previous) return Promise.reject(new Error(`${answer.userId} already answered this question`));
       byUser.set(answer.userId, answer);
       const done = new Promise<void>((resolve, reject) => waiting.push({ answer, resolve, reject }));
       flush();
