@@ -19,7 +19,7 @@ async function main(): Promise<number> {
 
   const prepared = await loadContentAndStore(config, logger);
   if (!prepared) return 1;
-  const { catalogue, store } = prepared;
+  const { catalogue, store, lease } = prepared;
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot({
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
       logger,
     });
   } catch (error) {
-    await store.close();
+    await prepared.close();
     if (error instanceof Error && error.name.includes('TokenInvalid')) {
       console.error('Discord refused the token in DISCORD_TOKEN. Copy it again from the Bot page of your application.');
       return 1;
@@ -43,6 +43,12 @@ async function main(): Promise<number> {
   // The process stays up on a bad interaction; these only log what escaped everything else.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
+  // Another process owns the store now (this one was frozen past its lease): writing on would corrupt it.
+  void lease.lost.then(() => {
+    logger.fatal('lost ownership of the store to another process; exiting so it alone writes');
+    process.exit(1);
+  });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -50,7 +56,8 @@ async function main(): Promise<number> {
     logger.info({ signal }, 'shutting down');
     try {
       await bot.stop();
-      await store.close();
+      // The lease goes before the store closes, so the next process takes over at once.
+      await prepared.close();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -1,30 +1,97 @@
+import { hostname } from 'node:os';
 import type { Catalogue } from './content/catalogue.js';
 import { formatContentError } from './content/errors.js';
 import { loadCatalogue } from './content/load.js';
 import type { Logger } from './logger.js';
-import { type GuildStore, openStore } from './store/index.js';
+import { createGuildStore, type GuildStore } from './store/index.js';
+import { createHolderId, type HeldLease, holdLease, type LeaseBackend, type LeaseState } from './store/lease.js';
+import { openBackend } from './store/open-keyv.js';
+
+/** One process owns the store at a time; with shards (later) each shard gets its own name. */
+export const STORE_LEASE = 'store';
+
+export interface Prepared {
+  catalogue: Catalogue;
+  store: GuildStore;
+  lease: HeldLease;
+  /** Hands the store over: releases the lease, then closes the store. Call after the bot stopped. */
+  close(): Promise<void>;
+}
 
 /**
  * What `npm start` and `npm run play` both need before a client connects: the
- * content, checked, and the store, open. Problems are printed for the person at
- * the terminal (never a stack trace) and give null.
+ * content, checked, and the store, open and owned by this process. Problems are
+ * printed for the person at the terminal (never a stack trace) and give null.
+ *
+ * Ownership: the in-memory parts of the runtimes (answer logs, timers, caches)
+ * are sound only with one writer, so a second process on the same store (a
+ * rolling restart, a second `npm start`, `npm run play` on the default store)
+ * waits here, saying so, until the first one hands over on shutdown.
  */
 export async function loadContentAndStore(
   settings: { CONTENT_DIR: string; STORE_URL: string },
   logger: Logger,
-): Promise<{ catalogue: Catalogue; store: GuildStore } | null> {
+): Promise<Prepared | null> {
   const loaded = await loadCatalogue(settings.CONTENT_DIR);
   if (!loaded.ok) {
     console.error(`Roundtable cannot start: the content in ${settings.CONTENT_DIR}/ has errors.`);
     for (const error of loaded.errors) console.error(formatContentError(error));
     return null;
   }
+  let backend: Awaited<ReturnType<typeof openBackend>>;
   try {
-    return { catalogue: loaded.catalogue, store: await openStore(settings.STORE_URL, logger) };
+    backend = await openBackend(settings.STORE_URL, logger);
   } catch (error) {
     console.error(
       `Roundtable cannot start: the store in STORE_URL cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
     );
     return null;
+  }
+  const { keyv, leases } = backend;
+  const lease = await holdLease(leases, {
+    name: STORE_LEASE,
+    holder: createHolderId(),
+    logger,
+    onWaiting: (current) => {
+      console.error(
+        `Another Roundtable process (${current.holder}) is using this store; waiting for it to stop before starting.`,
+      );
+      void takeOverFromDeadProcess(leases, current, logger);
+    },
+  });
+  const store = createGuildStore(keyv, logger);
+  return {
+    catalogue: loaded.catalogue,
+    store,
+    lease,
+    async close() {
+      await lease.release();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * A holder on this machine whose process is gone (killed with -9) would block
+ * us until its lease expires; its pid says at once that it will never renew.
+ */
+async function takeOverFromDeadProcess(leases: LeaseBackend, current: LeaseState, logger: Logger): Promise<void> {
+  const [host, pid] = current.holder.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || isAlive(Number(pid))) return;
+  logger.warn({ holder: current.holder }, 'the process holding the store is gone; taking over');
+  try {
+    await leases.release(STORE_LEASE, current.holder);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not take over the lease early; waiting for it to expire');
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
   }
 }

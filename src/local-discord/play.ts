@@ -45,7 +45,7 @@ async function play(): Promise<number> {
     });
   } catch (error) {
     logger.fatal({ err: error }, 'the bot did not start against the local Discord');
-    await store.close();
+    await prepared.close();
     await discord.close();
     return 1;
   }
@@ -74,7 +74,7 @@ async function play(): Promise<number> {
   await session.closed;
 
   await bot.stop();
-  await store.close();
+  await prepared.close();
   await discord.close();
   return 0;
 }
