@@ -70,8 +70,9 @@ export interface GuildStore {
   update<T, R>(guildId: string, record: RecordType<T>, fn: (current: T) => Update<T, R>): Promise<R>;
   /**
    * Writes `value` without reading the stored one first, for write-once keys such
-   * as a chunk of answers. Validated like `update`'s value; durable when the
-   * promise resolves. Rejects with `QuarantinedRecordError` while set aside.
+   * as a chunk of answers (so a value there that was never read is replaced, not
+   * checked). Validated like `update`'s value; durable when the promise resolves.
+   * Rejects with `QuarantinedRecordError` while set aside.
    */
   put<T>(guildId: string, record: RecordType<T>, value: T): Promise<void>;
   /** Rejects with `QuarantinedRecordError` while the record is set aside. */
@@ -210,6 +211,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+// Zod's output is a fresh copy, except under z.unknown() or z.any(): those parts of a caller's value are frozen too.
 function hold<T>(record: RecordType<T>, data: T): Held<T> {
   return { kind: 'held', schema: record.schema, version: record.version, data: deepFreeze(data) };
 }
@@ -294,9 +296,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
   }
 
   function refuseIfSetAside(guildId: string, recordKey: string, state: State): void {
-    if (state.kind !== 'quarantined') return;
-    logger.warn({ guildId, key: recordKey }, 'write refused: the stored record is set aside');
-    throw new QuarantinedRecordError(guildId, recordKey);
+    if (state.kind === 'quarantined') throw new QuarantinedRecordError(guildId, recordKey);
   }
 
   async function write(key: string, envelope: StoredEnvelope): Promise<void> {
@@ -414,6 +414,11 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
     } catch (error) {
       for (const job of batch) if (job.kind !== 'exclusive') job.fail(error);
       return;
+    }
+    if (start.kind === 'quarantined') {
+      const refused = batch.filter((job) => job.kind === 'write').length;
+      if (refused > 0)
+        logger.warn({ guildId: lane.guildId, key: lane.recordKey, refused }, 'writes refused: set aside');
     }
     const applied: Extract<Job, { kind: 'write' }>[] = [];
     let state = start;
