@@ -227,7 +227,12 @@ describe('a running bot', { timeout: SLOW_MS }, () => {
       const order = child.logs.map((line) =>
         line.msg === 'interaction' ? `interaction ${String(line.outcome)}` : line.msg,
       );
-      expect(order.slice(order.indexOf('shutting down'))).toEqual(['shutting down', 'interaction ok', 'stopped']);
+      expect(order.slice(order.indexOf('shutting down'))).toEqual([
+        'shutting down',
+        'interaction ok',
+        'released the store lease',
+        'stopped',
+      ]);
       expect(discord.violations).toEqual([]);
     } finally {
       await proxy.close();
