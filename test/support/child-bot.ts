@@ -110,6 +110,11 @@ export class ChildBot {
     return this.#waitFor(() => this.logs.find((line) => line.msg === msg && where(line)), timeoutMs, `log "${msg}"`);
   }
 
+  /** Resolves once the terminal output contains `text`; rejects if the child exits first. */
+  waitForOutput(text: string, timeoutMs = 20_000): Promise<true> {
+    return this.#waitFor(() => (this.output.includes(text) ? true : undefined), timeoutMs, `output "${text}"`);
+  }
+
   /** Resolves when the child has exited; kills it and rejects after `timeoutMs`. */
   async waitForExit(timeoutMs = 20_000): Promise<Exit> {
     try {
