@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
 import type { MessageView } from '../src/local-discord/index.js';
+import { createLogger } from '../src/logger.js';
+import { openKeyv } from '../src/store/open-keyv.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /**
@@ -150,6 +152,41 @@ describe('Discord failing underneath', () => {
     );
     expect(standings.embeds[0]?.description).toBeDefined();
     expect(await reportRows(channelId)).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('a damaged stored value', () => {
+  test("GIVEN one channel's round record is corrupt THEN it is set aside, that channel says so, and the other channel goes on", async () => {
+    const damaged = h.discord.addChannel('damaged');
+    const healthy = h.discord.addChannel('healthy');
+    for (const channelId of [damaged, healthy]) {
+      await h.discord
+        .slash('teacher', 'quiz', { questions: 2, seconds: 0 }, { subcommand: 'start', channelId })
+        .reply();
+    }
+    const healthyQ = await h.discord.waitFor(() => questions(healthy)[0]);
+    await h.discord.waitFor(() => questions(damaged)[0]);
+    await h.discord.click('student1', healthyQ, choiceId(healthyQ, 0)).reply();
+
+    await h.stopBot();
+    const keyv = await openKeyv(h.storeUrl, createLogger('silent'));
+    await keyv.set(`guild:${h.discord.guild.id}:quiz:round:${damaged}`, { v: 2, data: { phase: 'nonsense' } });
+    await keyv.disconnect();
+    await h.restartBot();
+
+    const refused = await h.discord.slash('teacher', 'quiz', {}, { subcommand: 'start', channelId: damaged }).reply();
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toMatch(/^This part of the server's saved state could not be read and was set aside/);
+
+    const again = await h.discord.click('student2', healthyQ, choiceId(healthyQ, 1)).reply();
+    expect(again.content).toBe('Answer received: **B**. Wait for the reveal!');
+    await h.discord.click('teacher', healthyQ, buttonId(healthyQ, 'Reveal (host)')).ack();
+    const revealed = await h.discord.waitFor(() => {
+      const m = h.discord.message(healthyQ.id);
+      return isReveal(m) ? m : undefined;
+    });
+    expect(answeredField(revealed)).toMatch(/^2 answered/);
+    await h.discord.slash('teacher', 'quiz', {}, { subcommand: 'stop', channelId: healthy }).reply();
   }, 60_000);
 });
 
