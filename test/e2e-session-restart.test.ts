@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MessageView } from '../src/local-discord/index.js';
-import { sessionLiveRecord } from '../src/session/runtime.js';
+import { sessionControlRecord } from '../src/session/runtime.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /** A discussion session on the real article, with the bot restarted in the middle. */
@@ -18,22 +18,28 @@ afterAll(async () => {
 /** Resolves once the bot has stored the thread of prompt `index`, so replies in it are counted. */
 async function threadKnown(index: number): Promise<string> {
   for (let attempt = 0; attempt < 250; attempt++) {
-    const live = await h.store.read(h.discord.guild.id, sessionLiveRecord);
-    const threadId = live.sessions[h.discord.guild.generalChannelId]?.prompts[index]?.threadId;
+    const live = await h.store.read(h.discord.guild.id, sessionControlRecord(h.discord.guild.generalChannelId));
+    const threadId = live?.prompts[index]?.threadId;
     if (threadId) return threadId;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`the bot never stored the thread of prompt ${index + 1}`);
 }
 
-async function counted(index: number, expected: number): Promise<void> {
-  for (let attempt = 0; attempt < 250; attempt++) {
-    const live = await h.store.read(h.discord.guild.id, sessionLiveRecord);
-    const prompt = live.sessions[h.discord.guild.generalChannelId]?.prompts[index];
-    if (prompt?.participants.reduce((n, p) => n + p.messages, 0) === expected) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+/** What the host's report says about the channel's session, e.g. "…: 2 replies from 2 people." */
+async function reportSays(): Promise<string> {
+  const report = await h.discord.slash(h.discord.users.teacher, 'session', {}, { subcommand: 'report' }).reply();
+  return report.content ?? '';
+}
+
+async function counted(expected: number): Promise<void> {
+  let said = '';
+  for (let attempt = 0; attempt < 100; attempt++) {
+    said = await reportSays();
+    if (said.includes(`: ${expected} replies from`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`prompt ${index + 1} never reached ${expected} counted replies`);
+  throw new Error(`the report never counted ${expected} replies; it says: ${said}`);
 }
 
 function prompts(): MessageView[] {
@@ -58,11 +64,13 @@ describe('a session across a restart', () => {
     const poll = await h.discord.waitFor(() => h.discord.channelMessages().find((m) => m.poll));
     h.discord.pollVote(student1, poll, 1);
     h.discord.pollVote(student2, poll, 2);
-    // Replies are counted asynchronously: wait until both are stored before the bot goes down.
-    await counted(0, 2);
+    // The bot has counted both (in memory; they are written every few seconds): stop it at once.
+    await counted(2);
 
     await h.stopBot();
     await h.restartBot();
+    // The clean shutdown wrote them.
+    expect(await reportSays()).toContain(': 2 replies from 2 people');
 
     h.discord.postUserMessage(student3, thread1);
     const current = h.discord.message(first.id) ?? first;

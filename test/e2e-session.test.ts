@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalDiscord, MessageView } from '../src/local-discord/index.js';
-import { sessionLiveRecord } from '../src/session/runtime.js';
 import { VALID_CONTENT } from './fixtures/content-fixture.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
@@ -22,19 +21,18 @@ function prompts(): MessageView[] {
   return discord.channelMessages().filter((m) => m.embeds[0]?.title?.startsWith('Prompt '));
 }
 
-/** Waits until the store has counted `expected` messages for a prompt. */
-async function counted(index: number, expected: number): Promise<void> {
-  for (let i = 0; i < 250; i++) {
-    if ((await messagesOf(index)) === expected) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+/** Waits until the host's report of a channel's session says it has `expected` replies. */
+async function counted(expected: number, channelId = discord.guild.generalChannelId): Promise<void> {
+  let said = '';
+  for (let i = 0; i < 100; i++) {
+    const report = await discord
+      .slash(discord.users.teacher, 'session', {}, { subcommand: 'report', channelId })
+      .reply();
+    said = report.content ?? '';
+    if (said.includes(`: ${expected} replies from`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`prompt ${index + 1} has ${await messagesOf(index)} messages counted, not ${expected}`);
-}
-
-async function messagesOf(index: number): Promise<number> {
-  const live = await h.store.read(discord.guild.id, sessionLiveRecord);
-  const session = live.sessions[discord.guild.generalChannelId];
-  return session?.prompts[index]?.participants.reduce((n, p) => n + p.messages, 0) ?? -1;
+  throw new Error(`the report never counted ${expected} replies; it says: ${said}`);
 }
 
 describe('a discussion session end to end', () => {
@@ -67,7 +65,7 @@ describe('a discussion session end to end', () => {
     discord.postUserMessage(student2, threadId);
     discord.postUserMessage(student1, threadId);
     discord.postUserMessage(student3);
-    await counted(0, 3);
+    await counted(3);
 
     const polled = await discord.slash(teacher, 'session', { claim: 'vote-result' }, { subcommand: 'poll' }).reply();
     expect(polled.content).toContain('Poll posted');
@@ -112,7 +110,7 @@ describe('a discussion session end to end', () => {
     expect(quiz.content).toContain('discussion session is running');
 
     discord.postUserMessage(student1);
-    await counted(0, 1);
+    await counted(1);
 
     // The first prompt (recall) draws on one claim: the button polls it at once.
     const direct = await discord.click(teacher, first, buttonId(first, 'Poll a claim')).reply();
@@ -138,6 +136,65 @@ describe('a discussion session end to end', () => {
       return found.length === 2 && found;
     });
     expect(recaps[1]?.embeds.filter((e) => e.title?.startsWith('Poll: '))).toHaveLength(2);
+    expect(discord.violations).toEqual([]);
+  });
+
+  test('GIVEN two channels, a failing post and a deleted prompt and poll THEN both sessions go on', async () => {
+    const { teacher, student1, student2 } = discord.users;
+    const general = discord.guild.generalChannelId;
+    const debate = discord.addChannel('debate');
+    const promptsIn = (channelId: string) =>
+      discord.channelMessages(channelId).filter((m) => m.embeds[0]?.title?.startsWith('Prompt '));
+    const before = promptsIn(general).length;
+    for (const channelId of [general, debate]) {
+      const started = await discord
+        .slash(teacher, 'session', { prompts: 2, threads: false }, { subcommand: 'start', channelId })
+        .reply();
+      expect(started.content).toContain('Session started');
+    }
+    const first = await discord.waitFor(() => promptsIn(general)[before]);
+    const debateFirst = await discord.waitFor(() => promptsIn(debate)[0]);
+    discord.postUserMessage(student1, general);
+    discord.postUserMessage(student1, debate);
+    discord.postUserMessage(student2, debate);
+    await counted(1, general);
+    await counted(2, debate);
+    const status = await discord.slash(student1, 'session', {}, { subcommand: 'status' }).reply();
+    expect(status.embeds[0]?.description).toContain(`<#${general}>`);
+    expect(status.embeds[0]?.description).toContain(`<#${debate}>`);
+
+    // Discord fails the next prompt's post (discord.js retries 3 times itself): the bot tries again later.
+    const fault = discord.failRequests({ method: 'POST', path: `/channels/${debate}/messages`, status: 500, times: 4 });
+    await discord.click(teacher, debateFirst, buttonId(debateFirst, 'Next prompt')).ack();
+    const debateSecond = await discord.waitFor(() => promptsIn(debate)[1]);
+    expect(fault.hits).toHaveLength(4);
+    expect(debateSecond.embeds[0]?.title).toBe('Prompt 2 of 2');
+    expect(promptsIn(debate)).toHaveLength(2);
+
+    // A moderator deletes the poll and the prompt of the other session: it goes on all the same.
+    await discord.slash(teacher, 'session', { claim: 'vote-result' }, { subcommand: 'poll' }).reply();
+    const poll = await discord.waitFor(() => discord.channelMessages(general).find((m) => m.poll && !m.poll.finalized));
+    discord.deleteMessage(poll);
+    discord.deleteMessage(first);
+    const moved = await discord.slash(teacher, 'session', {}, { subcommand: 'next' }).reply();
+    expect(moved.content).toContain('Prompt 2 of 2 is posted');
+    await discord.waitFor(() => promptsIn(general)[before]?.embeds[0]?.title === 'Prompt 2 of 2');
+    discord.postUserMessage(student2, general);
+    await counted(2, general);
+
+    for (const channelId of [general, debate]) {
+      const ended = await discord.slash(teacher, 'session', {}, { subcommand: 'end', channelId }).reply();
+      expect(ended.content).toContain('Session ended');
+    }
+    const recapIn = (channelId: string) =>
+      discord.waitFor(() => discord.channelMessages(channelId).find((m) => m.text.includes('Session recap')));
+    const generalRecap = await discord.waitFor(() => {
+      const found = discord.channelMessages(general).filter((m) => m.text.includes('Session recap'));
+      return found.length === 3 && found[2];
+    });
+    expect(generalRecap.text).toContain('2 replies from 2 people');
+    expect(generalRecap.text).toContain('Discord did not report this poll’s results.');
+    expect((await recapIn(debate)).text).toContain('2 replies from 2 people');
     expect(discord.violations).toEqual([]);
   });
 });

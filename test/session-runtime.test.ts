@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DiscordAPIError } from 'discord.js';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Catalogue } from '../src/content/catalogue.js';
@@ -11,12 +12,17 @@ import type { MessageView } from '../src/discord/reply.js';
 import { sessionIdOf } from '../src/session/render.js';
 import {
   createSessionRuntime,
+  legacySessionLiveRecord,
   type SessionDiscord,
   type SessionRuntime,
   sessionArchiveRecord,
-  sessionLiveRecord,
+  sessionControlRecord,
+  sessionCountsRecord,
+  sessionServerRecord,
 } from '../src/session/runtime.js';
+import { withCounts } from '../src/session/state.js';
 import { type GuildStore, openStore } from '../src/store/index.js';
+import { openKeyv } from '../src/store/open-keyv.js';
 import { VALID_CONTENT } from './fixtures/content-fixture.js';
 
 const G = 'g1';
@@ -38,6 +44,10 @@ function fakeDiscord() {
   const expired: string[] = [];
   const state = {
     failThreads: false,
+    /** Sends of a message with this text fail (Discord unreachable) while `times` is above 0. */
+    failSends: null as { text: string; times: number } | null,
+    /** Messages a moderator deleted: editing them gets Discord's 10008 Unknown Message. */
+    deleted: new Set<string>(),
     /** While set, sending a message with this text waits, as a slow Discord would. */
     gate: null as { text: string; open: Promise<void> } | null,
     votes: [
@@ -49,12 +59,17 @@ function fakeDiscord() {
   const messages: ChannelMessages = {
     async send(channelId, view, extra) {
       if (state.gate && textOf(view).includes(state.gate.text)) await state.gate.open;
+      if (state.failSends && state.failSends.times > 0 && textOf(view).includes(state.failSends.text)) {
+        state.failSends.times -= 1;
+        throw new Error('503: Service Unavailable');
+      }
       n += 1;
       const id = `m${n}`;
       sent.push({ channelId, id, view, extra });
       return id;
     },
     async edit(channelId, messageId, view) {
+      if (state.deleted.has(messageId)) throw unknownMessage(channelId, messageId);
       edits.push({ channelId, messageId, view });
     },
   };
@@ -73,6 +88,11 @@ function fakeDiscord() {
     },
   };
   return { sent, edits, threads, expired, state, messages, discord };
+}
+
+function unknownMessage(channelId: string, messageId: string): DiscordAPIError {
+  const url = `https://discord.com/api/v10/channels/${channelId}/messages/${messageId}`;
+  return new DiscordAPIError({ code: 10008, message: 'Unknown Message' }, 10008, 404, 'PATCH', url, {});
 }
 
 function textOf(view: MessageView): string {
@@ -100,7 +120,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function runtimeWith(fake: ReturnType<typeof fakeDiscord>): SessionRuntime {
+function runtimeWith(
+  fake: ReturnType<typeof fakeDiscord>,
+  options: { countsFlushMs?: number; retry?: { firstMs: number; maxMs: number } } = {},
+): SessionRuntime {
   return createSessionRuntime({
     store,
     catalogue,
@@ -108,13 +131,14 @@ function runtimeWith(fake: ReturnType<typeof fakeDiscord>): SessionRuntime {
     discord: fake.discord,
     logger: pino({ level: 'silent' }),
     now: () => clock,
+    ...options,
   });
 }
 
-async function start(runtime: SessionRuntime, threads = true) {
+async function start(runtime: SessionRuntime, threads = true, channelId = C) {
   const outcome = await runtime.start({
     guildId: G,
-    channelId: C,
+    channelId,
     hostId: 'host',
     pack,
     options: { count: 2, theme: null, level: null, threads },
@@ -124,11 +148,27 @@ async function start(runtime: SessionRuntime, threads = true) {
   return outcome.session;
 }
 
+/** The session of a channel as stored: its control record with its flushed counts. */
 async function live(channelId = C) {
-  return (await store.read(G, sessionLiveRecord)).sessions[channelId];
+  const control = await store.read(G, sessionControlRecord(channelId));
+  if (!control) return undefined;
+  return withCounts(control, await store.read(G, sessionCountsRecord(channelId, sessionIdOf(control))));
 }
 
-/** Waits until every store write queued by counted messages has landed. */
+async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const found = await probe();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+function say(runtime: SessionRuntime, channelId: string, userId: string) {
+  runtime.recordMessage({ guildId: G, channelId, userId, displayName: userId, isBot: false });
+}
+
+/** Waits for queued effects and writes the counted messages. */
 async function settle(runtime: SessionRuntime) {
   await store.update(G, sessionArchiveRecord('flush'), (v) => ({ value: v, result: null }));
   await runtime.shutdown();
@@ -227,11 +267,10 @@ describe('session runtime', () => {
     const first = runtimeWith(fake);
     await start(first);
     // Simulate a crash between the engine's step and the post: the prompt has no message yet.
-    await store.update(G, sessionLiveRecord, (value) => {
-      const s = value.sessions[C];
+    await store.update(G, sessionControlRecord(C), (s) => {
       if (!s) throw new Error('no session');
       const prompts = s.prompts.map((p, i) => (i === 0 ? { ...p, messageId: null, threadId: null } : p));
-      return { value: { ...value, sessions: { [C]: { ...s, prompts } } }, result: null };
+      return { value: { ...s, prompts }, result: null };
     });
     const after = fakeDiscord();
     const second = runtimeWith(after);
@@ -266,7 +305,7 @@ describe('session runtime', () => {
     expect(other.kind).toBe('started');
     await runtime.shutdown();
     expect((await runtime.sessionsIn(G)).map((s) => s.channelId).sort()).toEqual([C, 'c2']);
-    expect(Object.keys((await store.read(G, sessionLiveRecord)).used)).toEqual([pack.slug]);
+    expect(Object.keys((await store.read(G, sessionServerRecord)).used)).toEqual([pack.slug]);
   });
 
   test('GIVEN a session ended and a new one started in the channel THEN the old one filing away keeps the new one counting', async () => {
@@ -302,5 +341,185 @@ describe('session runtime', () => {
     release();
     await settle(runtime);
     expect((await live())?.prompts[0]?.participants).toEqual([{ userId: 'u1', displayName: 'u1', messages: 1 }]);
+  });
+
+  test('GIVEN sessions in two channels THEN each has its own record, and a damaged one leaves the other running', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake);
+    await start(runtime, false, C);
+    const second = await start(runtime, false, 'c2');
+    say(runtime, C, 'u1');
+    say(runtime, 'c2', 'u2');
+    say(runtime, 'c2', 'u3');
+    await settle(runtime);
+    expect((await live(C))?.prompts[0]?.participants.map((p) => p.userId)).toEqual(['u1']);
+    expect((await live('c2'))?.prompts[0]?.participants.map((p) => p.userId)).toEqual(['u2', 'u3']);
+
+    // While the bot is down, something writes garbage over the first channel's record.
+    await runtime.shutdown();
+    await store.close();
+    const url = `sqlite://${join(dir, 'store.sqlite')}`;
+    const keyv = await openKeyv(url, pino({ level: 'silent' }));
+    await keyv.set(`guild:${G}:session:live:${C}`, { v: 1, data: { junk: 'not a session' } });
+    await keyv.disconnect();
+    store = await openStore(url, pino({ level: 'silent' }));
+
+    const after = fakeDiscord();
+    const restarted = runtimeWith(after);
+    expect(await restarted.resumeGuild(G)).toBe(1);
+    expect(await restarted.activeSession(G, C)).toBeNull();
+    // The other channel notices nothing: it kept its counts, counts on, moves on, ends, and recaps.
+    say(restarted, 'c2', 'u2');
+    expect((await restarted.activeSession(G, 'c2'))?.prompts[0]?.participants).toHaveLength(2);
+    const moved = await restarted.next(G, 'c2', { sessionId: sessionIdOf(second), index: 0 });
+    expect(moved).toMatchObject({ kind: 'prompt-shown' });
+    expect(await restarted.end(G, 'c2', null)).toEqual({ kind: 'ended' });
+    await settle(restarted);
+    const recaps = after.sent.filter((m) => m.channelId === 'c2' && textOf(m.view).includes('Session recap'));
+    expect(recaps).toHaveLength(1);
+    expect(textOf(recaps[0]?.view ?? {})).toContain('3 replies from 2 people');
+    expect(after.sent.filter((m) => m.channelId === C)).toEqual([]);
+  });
+
+  test('GIVEN chat messages THEN they are written at most every few seconds, and all of them on a clean shutdown', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake, { countsFlushMs: 60_000 });
+    const session = await start(runtime, false);
+    for (const userId of ['u1', 'u2', 'u1', 'u3', 'u1']) say(runtime, C, userId);
+    // Counted in memory: what hosts read already has them, the store not yet.
+    expect((await runtime.activeSession(G, C))?.prompts[0]?.participants).toHaveLength(3);
+    expect(await store.read(G, sessionCountsRecord(C, sessionIdOf(session)))).toEqual({ prompts: [] });
+
+    await runtime.shutdown();
+    const restarted = runtimeWith(fakeDiscord(), { countsFlushMs: 60_000 });
+    expect(await restarted.resumeGuild(G)).toBe(1);
+    say(restarted, C, 'u2');
+    expect(await restarted.end(G, C, null)).toEqual({ kind: 'ended' });
+    await restarted.shutdown();
+    const archived = await store.read(G, sessionArchiveRecord(C));
+    expect(archived?.prompts[0]?.participants).toEqual([
+      { userId: 'u1', displayName: 'u1', messages: 3 },
+      { userId: 'u2', displayName: 'u2', messages: 2 },
+      { userId: 'u3', displayName: 'u3', messages: 1 },
+    ]);
+    // Filed away: nothing is left of it in play.
+    expect(await store.read(G, sessionCountsRecord(C, sessionIdOf(session)))).toEqual({ prompts: [] });
+    expect((await store.read(G, sessionServerRecord)).channels).toEqual([]);
+  });
+
+  test('GIVEN a prompt and a recap that fail to post THEN both are retried with backoff until they are posted', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake, { retry: { firstMs: 20, maxMs: 80 } });
+    const session = await start(runtime, false);
+    fake.state.failSends = { text: 'Prompt 2 of 2', times: 3 };
+    expect(await runtime.next(G, C, { sessionId: sessionIdOf(session), index: 0 })).toMatchObject({
+      kind: 'prompt-shown',
+    });
+    const posted = await until(async () => (await live())?.prompts[1]?.messageId, 'the second prompt');
+    expect(fake.state.failSends.times).toBe(0);
+    expect(fake.sent.filter((m) => textOf(m.view).includes('Prompt 2 of 2'))).toEqual([
+      expect.objectContaining({ id: posted }),
+    ]);
+
+    fake.state.failSends = { text: 'Session recap', times: 2 };
+    expect(await runtime.end(G, C, null)).toEqual({ kind: 'ended' });
+    await until(async () => (await store.read(G, sessionArchiveRecord(C)))?.recapMessageId, 'the recap');
+    expect(fake.sent.filter((m) => textOf(m.view).includes('Session recap'))).toHaveLength(1);
+    expect(await live()).toBeUndefined();
+  });
+
+  test('GIVEN a poll that cannot be closed yet THEN the recap waits for its results', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake, { retry: { firstMs: 20, maxMs: 80 } });
+    await start(runtime, false);
+    expect(await runtime.poll(G, C, null, 'vote-result')).toMatchObject({ kind: 'poll-opened' });
+    await runtime.shutdown();
+    let outage = 2;
+    const expire = fake.discord.expirePoll;
+    fake.discord.expirePoll = async (channelId, messageId) => {
+      if (outage-- > 0) throw new Error('connect ECONNREFUSED');
+      return expire(channelId, messageId);
+    };
+    expect(await runtime.end(G, C, null)).toEqual({ kind: 'ended' });
+    const archived = await until(() => store.read(G, sessionArchiveRecord(C)), 'the archive');
+    expect(archived.polls[0]).toMatchObject({ status: 'closed', results: { agree: 3, needMoreEvidence: 1 } });
+    const recaps = fake.sent.filter((m) => textOf(m.view).includes('Session recap'));
+    expect(recaps).toHaveLength(1);
+    expect(fake.sent.map((m) => textOf(m.view)).join('\n')).toContain('Agree: **3** (75%)');
+  });
+
+  test('GIVEN a prompt and a poll deleted by a moderator THEN the prompt is posted afresh and the session goes on', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake);
+    const session = await start(runtime, false);
+    const prompt = (await live())?.prompts[0]?.messageId ?? '';
+    fake.state.deleted.add(prompt);
+    expect(await runtime.showFollowUp(G, C, { sessionId: sessionIdOf(session), index: 0 })).toMatchObject({
+      kind: 'follow-up-shown',
+    });
+    await runtime.shutdown();
+    const fresh = (await live())?.prompts[0]?.messageId;
+    expect(fresh).not.toBe(prompt);
+    expect(textOf(fake.sent.find((m) => m.id === fresh)?.view ?? {})).toContain('Prompt 1 of 2');
+
+    expect(await runtime.poll(G, C, null, 'vote-result')).toMatchObject({ kind: 'poll-opened' });
+    await runtime.shutdown();
+    const gone = async () => {
+      throw new DiscordAPIError({ code: 10008, message: 'Unknown Message' }, 10008, 404, 'POST', 'poll', {});
+    };
+    fake.discord.expirePoll = gone;
+    fake.discord.fetchMessage = gone;
+    expect(await runtime.next(G, C, { sessionId: sessionIdOf(session), index: 0 })).toMatchObject({
+      kind: 'prompt-shown',
+    });
+    expect(await runtime.end(G, C, null)).toEqual({ kind: 'ended' });
+    await runtime.shutdown();
+    const recap = fake.sent.filter((m) => textOf(m.view).includes('Session recap'));
+    expect(recap).toHaveLength(1);
+    expect(fake.sent.map((m) => textOf(m.view)).join('\n')).toContain('Discord did not report this poll’s results.');
+    expect(await store.read(G, sessionArchiveRecord(C))).toMatchObject({
+      polls: [{ status: 'closed', results: null }],
+    });
+  });
+
+  test('GIVEN sessions in the record of an earlier version THEN a restart moves them to their channels and goes on', async () => {
+    const fake = fakeDiscord();
+    const runtime = runtimeWith(fake);
+    const session = await start(runtime);
+    const threadId = (await live())?.prompts[0]?.threadId ?? '';
+    say(runtime, threadId, 'u1');
+    say(runtime, threadId, 'u2');
+    await settle(runtime);
+    const stored = await live();
+    if (!stored) throw new Error('no session');
+    // What an earlier version stored: every session of the server in one record, counts inside.
+    const { used } = await store.read(G, sessionServerRecord);
+    await store.update(G, legacySessionLiveRecord, () => ({
+      value: { sessions: { [C]: stored }, used },
+      result: null,
+    }));
+    await store.delete(G, sessionControlRecord(C));
+    await store.delete(G, sessionCountsRecord(C, sessionIdOf(session)));
+    await store.delete(G, sessionServerRecord);
+
+    const after = fakeDiscord();
+    const upgraded = runtimeWith(after);
+    expect(await upgraded.resumeGuild(G)).toBe(1);
+    await upgraded.shutdown();
+    expect(after.sent).toEqual([]);
+    expect(await store.read(G, legacySessionLiveRecord)).toEqual({ sessions: {}, used: {} });
+    expect((await store.read(G, sessionServerRecord)).channels).toEqual([C]);
+    const again = await upgraded.start({
+      guildId: G,
+      channelId: C,
+      hostId: 'host',
+      pack,
+      options: { count: 1, theme: null, level: null, threads: true },
+    });
+    expect(again.kind).toBe('busy');
+    say(upgraded, threadId, 'u3');
+    expect(await upgraded.end(G, C, null)).toEqual({ kind: 'ended' });
+    await upgraded.shutdown();
+    expect(textOf(after.sent.at(-1)?.view ?? {})).toContain('3 replies from 3 people');
   });
 });

@@ -258,9 +258,20 @@ export function pollResults(state: SessionState, claimId: string, counts: PollCo
   return { state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) }, effects: [] };
 }
 
+/** The poll cannot be read any more (deleted by a moderator, or Discord refuses): closed without results. */
+export function pollUnavailable(state: SessionState, claimId: string): EventResult {
+  const index = state.polls.findIndex((p) => p.claimId === claimId);
+  const poll = state.polls[index];
+  if (poll === undefined) return ignore(state, 'unknown-poll');
+  if (poll.status === 'closed') return { state, effects: [] };
+  const updated: PollState = { ...poll, status: 'closed' };
+  return { state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) }, effects: [] };
+}
+
 /**
- * Effects owed after a restart. Posting is at least once: a post whose id was
- * never reported is made again, since a missing prompt loses its thread.
+ * Effects owed by a stored state: after a restart, and after a failed Discord
+ * call (the runtime retries with backoff). Posting is at least once: a post
+ * whose id was never reported is made again, since a missing prompt loses its thread.
  */
 export function resume(state: SessionState, _now: number): EventResult {
   const effects: SessionEffect[] = [];

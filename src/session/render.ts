@@ -43,7 +43,7 @@ const RECAP_PROMPT = 150;
 const BAR_WIDTH = 12;
 
 /** Identifies a session in button ids: one session per channel, told apart from earlier ones by its start. */
-export function sessionIdOf(state: SessionState): string {
+export function sessionIdOf(state: Pick<SessionState, 'startedAt'>): string {
   return state.startedAt.toString(36);
 }
 

@@ -28,24 +28,33 @@ export const ParticipantSchema = z.object({
   messages: z.number().int().positive(),
 });
 
+const promptFields = {
+  questionId: id,
+  /** How many follow-ups the question has, so revealing them needs no catalogue. */
+  followUps: count,
+  shownFollowUps: count,
+  messageId: id.nullable(),
+  /** Null in channel mode, or when the thread could not be created. */
+  threadId: id.nullable(),
+  /** Null until the prompt becomes current. */
+  startedAt: timestamp.nullable(),
+};
+
+function followUpsInRange(p: { shownFollowUps: number; followUps: number }): boolean {
+  return p.shownFollowUps <= p.followUps;
+}
+const FOLLOW_UPS_IN_RANGE = { error: 'cannot show more follow-ups than the question has', path: ['shownFollowUps'] };
+
+/** A prompt as stored in the channel's control record: no message counts, they grow elsewhere. */
+export const PromptControlSchema = z.object(promptFields).refine(followUpsInRange, FOLLOW_UPS_IN_RANGE);
+
 export const PromptStateSchema = z
   .object({
-    questionId: id,
-    /** How many follow-ups the question has, so revealing them needs no catalogue. */
-    followUps: count,
-    shownFollowUps: count,
-    messageId: id.nullable(),
-    /** Null in channel mode, or when the thread could not be created. */
-    threadId: id.nullable(),
-    /** Null until the prompt becomes current. */
-    startedAt: timestamp.nullable(),
+    ...promptFields,
     /** In order of first message. */
     participants: z.array(ParticipantSchema),
   })
-  .refine((p) => p.shownFollowUps <= p.followUps, {
-    error: 'cannot show more follow-ups than the question has',
-    path: ['shownFollowUps'],
-  });
+  .refine(followUpsInRange, FOLLOW_UPS_IN_RANGE);
 
 export const PollCountsSchema = z.object({
   agree: count,
@@ -60,40 +69,67 @@ export const PollStateSchema = z.object({
   messageId: id.nullable(),
   status: z.enum(POLL_STATUSES),
   openedAt: timestamp,
-  /** Null until Discord reports the final counts. */
+  /** Null until Discord reports the final counts (or when it never could). */
   results: PollCountsSchema.nullable(),
 });
 
-export const SessionStateSchema = z
-  .object({
-    version: z.literal(1),
-    guildId: id,
-    channelId: id,
-    hostId: id,
-    article: id,
-    /** Whether threads were asked for; each prompt records whether it got one. */
-    threads: z.boolean(),
-    theme: z.enum(THEMES).nullable(),
-    level: z.enum(LEVELS).nullable(),
-    seed: z.number().int(),
-    phase: z.enum(SESSION_PHASES),
-    current: z.number().int().nonnegative(),
-    prompts: z.array(PromptStateSchema).min(1),
-    polls: z.array(PollStateSchema),
-    startedAt: timestamp,
-    endedAt: timestamp.nullable(),
-    /** Set once the recap is posted, so a restart knows whether it still owes one. */
-    recapMessageId: id.nullable(),
-  })
-  .refine((s) => s.current < s.prompts.length, { error: 'current prompt out of range', path: ['current'] })
-  .refine((s) => (s.phase === 'ended') === (s.endedAt !== null), {
-    error: 'endedAt must be set exactly when the session ended',
-    path: ['endedAt'],
-  })
-  .refine((s) => new Set(s.polls.map((p) => p.claimId)).size === s.polls.length, {
-    error: 'a claim can be polled only once',
-    path: ['polls'],
-  });
+const sessionFields = {
+  version: z.literal(1),
+  guildId: id,
+  channelId: id,
+  hostId: id,
+  article: id,
+  /** Whether threads were asked for; each prompt records whether it got one. */
+  threads: z.boolean(),
+  theme: z.enum(THEMES).nullable(),
+  level: z.enum(LEVELS).nullable(),
+  seed: z.number().int(),
+  phase: z.enum(SESSION_PHASES),
+  current: z.number().int().nonnegative(),
+  polls: z.array(PollStateSchema),
+  startedAt: timestamp,
+  endedAt: timestamp.nullable(),
+  /** Set once the recap is posted, so a restart knows whether it still owes one. */
+  recapMessageId: id.nullable(),
+};
+
+type SessionShape = {
+  current: number;
+  prompts: readonly unknown[];
+  phase: SessionPhase;
+  endedAt: number | null;
+  polls: readonly { claimId: string }[];
+};
+
+/** The rules every session obeys, stored whole or as its control part. */
+function sessionRules<S extends z.ZodType<SessionShape>>(schema: S) {
+  return schema
+    .refine((s) => s.current < s.prompts.length, { error: 'current prompt out of range', path: ['current'] })
+    .refine((s) => (s.phase === 'ended') === (s.endedAt !== null), {
+      error: 'endedAt must be set exactly when the session ended',
+      path: ['endedAt'],
+    })
+    .refine((s) => new Set(s.polls.map((p) => p.claimId)).size === s.polls.length, {
+      error: 'a claim can be polled only once',
+      path: ['polls'],
+    });
+}
+
+/** A whole session with its message counts: what the engine, the recap and the report work on. */
+export const SessionStateSchema = sessionRules(
+  z.object({ ...sessionFields, prompts: z.array(PromptStateSchema).min(1) }),
+);
+
+/**
+ * The control part of a session: phase, prompts, ids, polls. Small, and
+ * rewritten only on host actions and Discord's answers, never per chat message.
+ */
+export const SessionControlSchema = sessionRules(
+  z.object({ ...sessionFields, prompts: z.array(PromptControlSchema).min(1) }),
+);
+
+/** Message counts of one session, one list of participants per prompt (in prompt order). */
+export const SessionCountsSchema = z.object({ prompts: z.array(z.array(ParticipantSchema)) });
 
 export type SessionPhase = (typeof SESSION_PHASES)[number];
 export type PollStatus = (typeof POLL_STATUSES)[number];
@@ -103,9 +139,30 @@ export type PromptState = z.infer<typeof PromptStateSchema>;
 export type PollCounts = z.infer<typeof PollCountsSchema>;
 export type PollState = z.infer<typeof PollStateSchema>;
 export type SessionState = z.infer<typeof SessionStateSchema>;
+export type PromptControl = z.infer<typeof PromptControlSchema>;
+export type SessionControl = z.infer<typeof SessionControlSchema>;
+export type SessionCounts = z.infer<typeof SessionCountsSchema>;
 
 /** Parses a stored session; null when it is missing, from another version, or damaged. */
 export function parseSessionState(value: unknown): SessionState | null {
   const result = SessionStateSchema.safeParse(value);
   return result.success ? result.data : null;
+}
+
+/** The part of a session that is stored as its control record. */
+export function controlOf(state: SessionState): SessionControl {
+  return { ...state, prompts: state.prompts.map(({ participants: _counted, ...prompt }) => prompt) };
+}
+
+/** The counts of a session, as flushed to its counts record. */
+export function countsOf(state: SessionState): SessionCounts {
+  return { prompts: state.prompts.map((p) => p.participants) };
+}
+
+/** A whole session from its control part and its counts (a prompt without counts has none yet). */
+export function withCounts(control: SessionControl, counts: SessionCounts | null): SessionState {
+  return {
+    ...control,
+    prompts: control.prompts.map((prompt, i) => ({ ...prompt, participants: counts?.prompts[i] ?? [] })),
+  };
 }
