@@ -6,6 +6,7 @@ import {
   next,
   pollClaim,
   pollResults,
+  pollUnavailable,
   recordMessage,
   resume,
   type SessionEffect,
@@ -16,7 +17,14 @@ import {
   showFollowUp,
   startSession,
 } from '../src/session/engine.js';
-import { parseSessionState, type SessionState } from '../src/session/state.js';
+import {
+  controlOf,
+  countsOf,
+  parseSessionState,
+  SessionControlSchema,
+  type SessionState,
+  withCounts,
+} from '../src/session/state.js';
 
 const T0 = Date.UTC(2025, 2, 3, 9, 0);
 const MIN = 60_000;
@@ -151,6 +159,21 @@ describe('startSession', () => {
     expect(parseSessionState({ ...state, version: 2 })).toBeNull();
     expect(parseSessionState({ ...state, phase: 'ended' })).toBeNull();
     expect(parseSessionState(undefined)).toBeNull();
+  });
+});
+
+describe('stored parts', () => {
+  test('GIVEN a session with counts THEN its control part holds none and both parts make it whole again', () => {
+    const state = feed(start({ threads: false }), [
+      message('chan', 'u1'),
+      message('chan', 'u2'),
+      message('chan', 'u1'),
+    ]);
+    expect(state.prompts[0]?.participants).toHaveLength(2);
+    const control = SessionControlSchema.parse(JSON.parse(JSON.stringify(controlOf(state))));
+    expect(JSON.stringify(control)).not.toContain('participants');
+    expect(withCounts(control, countsOf(state))).toEqual(state);
+    expect(withCounts(control, null).prompts.map((p) => p.participants)).toEqual([[], [], []]);
   });
 });
 
@@ -357,6 +380,15 @@ describe('end and poll results', () => {
     const result = pollResults(state, claimId, counts);
     expect(result.state).toBe(state);
     expect(result.reply).toEqual({ kind: 'ignored', reason });
+  });
+
+  test('GIVEN a poll whose results cannot be had THEN it is closed without them, so the recap is not held up', () => {
+    const ended = end(withPolls(), T0 + 30 * MIN).state;
+    const result = pollUnavailable(ended, 'posted');
+    expect(result.state.polls[0]).toMatchObject({ status: 'closed', results: null });
+    expect(resume(result.state, T0 + 31 * MIN).effects).toEqual([{ type: 'post-recap' }]);
+    expect(pollUnavailable(result.state, 'posted').state).toBe(result.state);
+    expect(pollUnavailable(ended, 'nope').reply).toEqual({ kind: 'ignored', reason: 'unknown-poll' });
   });
 
   test('GIVEN a poll posted only after the end THEN it is closed at once', () => {
