@@ -151,7 +151,7 @@ export class BenchChild {
     const level = /"level":(\d+)/.exec(line)?.[1];
     if (level !== undefined && Number(level) >= 50) {
       this.errorCount += 1;
-      this.errors.push(line.slice(0, 500));
+      this.errors.push(summarise(line));
       if (this.errors.length > 5) this.errors.shift();
     }
   }
@@ -170,4 +170,14 @@ export async function startChild(kind: 'bot' | 'floor', env: ChildEnv, timeoutMs
     throw error;
   }
   return child;
+}
+
+/** `msg: err.message` of a pino line. */
+function summarise(line: string): string {
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown; err?: { message?: unknown } };
+    return `${String(parsed.msg)}${parsed.err?.message ? `: ${String(parsed.err.message)}` : ''}`;
+  } catch {
+    return line.slice(0, 200);
+  }
 }
