@@ -15,6 +15,8 @@ export interface AnswerLog {
   get(userId: string): Answer | undefined;
   /** Resolves once the answer is durable; rejects when its write failed, or the student already answered. */
   add(answer: Answer): Promise<void>;
+  /** How many chunks are stored: keys 0 to chunks - 1. */
+  readonly chunks: number;
   /** Resolves when nothing is waiting or being written (whatever the outcome). */
   settled(): Promise<void>;
 }
@@ -84,6 +86,9 @@ export function createAnswerLog(stored: readonly (readonly Answer[])[], write: C
 
   return {
     answers,
+    get chunks() {
+      return nextChunk;
+    },
     get: (userId) => byUser.get(userId),
     add(answer) {
       const previous = byUser.get(answer.userId);

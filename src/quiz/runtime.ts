@@ -122,6 +122,18 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     for (const key of shownCounts.keys()) if (key.startsWith(prefix)) shownCounts.delete(key);
   }
 
+  /** The archive holds every answer now: the chunks would only slow down start-up listings. */
+  async function dropChunks(guildId: string, round: QuizControl): Promise<void> {
+    for (let index = 0; index <= round.index; index++) {
+      const log = await logOf(guildId, round.roundId, index);
+      await Promise.all(
+        Array.from({ length: log.chunks }, (_, chunk) =>
+          store.delete(guildId, quizAnswersRecord(round.roundId, index, chunk)),
+        ),
+      );
+    }
+  }
+
   /** The round with every answer given so far. */
   async function assemble(guildId: string, round: QuizControl): Promise<QuizRound> {
     const answers = await Promise.all(
@@ -263,6 +275,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
           result: null,
         }));
         timers.clear(`${guildId}:${channelId}:count`);
+        await dropChunks(guildId, round);
         forgetLogs(guildId, roundId);
         return;
     }
