@@ -53,9 +53,7 @@ describe('two processes on one store', () => {
     const students = Array.from({ length: 12 }, (_, i) => discord.addMember(`hand${i}`));
     const first = botProcess();
     await first.waitForLog('ready');
-    await discord
-      .slash('teacher', 'quiz', { questions: 1, seconds: 30 }, { subcommand: 'start', channelId })
-      .reply();
+    await discord.slash('teacher', 'quiz', { questions: 1, seconds: 30 }, { subcommand: 'start', channelId }).reply();
     const question = await discord.waitFor(() =>
       discord.channelMessages(channelId).find((m) => m.embeds[0]?.title === 'Question 1 of 1'),
     );
