@@ -92,6 +92,14 @@ export class BenchChild {
     return Number(kb) * 1024;
   }
 
+  /** CPU time the child used so far (user + system), from /proc/<pid>/stat (Linux, 100 ticks a second). */
+  cpuSeconds(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
   waitReady(timeoutMs = 60_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

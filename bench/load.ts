@@ -1,4 +1,5 @@
-import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InteractionHandle } from '../src/local-discord/index.js';
 
@@ -71,6 +72,8 @@ export function latency(sample: Sample): number {
 
 export interface LatencyStats {
   readonly count: number;
+  /** Filled in by the runner when it meters the run. */
+  busy?: Busy;
   /** Acknowledged within 3 s. */
   readonly acked: number;
   readonly p50: number;
@@ -109,4 +112,49 @@ export async function fireEvenly(count: number, durationMs: number, fire: (i: nu
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
+}
+
+/** How busy both sides were during a run: a saturated bench process would delay the double's stamps. */
+export interface Busy {
+  /** Share of one core the measured bot (or floor) process used. */
+  readonly child: number;
+  /** Share of one core the bench process (local Discord and load generator) used. */
+  readonly bench: number;
+  /** The bench process's event-loop delay, p99, in ms. */
+  readonly benchLoopP99: number;
+  /** Cores' worth of CPU everything else on the machine used meanwhile (other people's work skews a run). */
+  readonly others: number;
+}
+
+/** CPU seconds the whole machine spent busy so far, from /proc/stat (100 ticks a second). */
+function machineBusySeconds(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const total = fields.reduce((a, b) => a + b, 0);
+    return (total - (fields[3] ?? 0) - (fields[4] ?? 0)) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export function meter(childCpuSeconds: () => number): () => Busy {
+  const started = performance.now();
+  const child = childCpuSeconds();
+  const bench = process.cpuUsage();
+  const machine = machineBusySeconds();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  return () => {
+    loop.disable();
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(bench);
+    const childShare = (childCpuSeconds() - child) / seconds;
+    const benchShare = (used.user + used.system) / 1e6 / seconds;
+    return {
+      child: childShare,
+      bench: benchShare,
+      benchLoopP99: loop.percentile(99) / 1e6,
+      others: Math.max(0, (machineBusySeconds() - machine) / seconds - childShare - benchShare),
+    };
+  };
 }

@@ -15,7 +15,7 @@ import {
   startLocalDiscord,
 } from '../src/local-discord/index.js';
 import { type BenchChild, ROOT, startChild } from './children.js';
-import { AckTracker, fireEvenly, type LatencyStats, stats } from './load.js';
+import { AckTracker, type Busy, fireEvenly, type LatencyStats, meter, stats } from './load.js';
 import {
   addStudents,
   answerIds,
@@ -29,7 +29,20 @@ import {
   waitForReveal,
 } from './quiz.js';
 import { addServers, readTemplate, seedServers } from './servers.js';
-import { machine, markdownTable, mb, met, ms, type Row, ratio, row, textTable, times } from './table.js';
+import {
+  machine,
+  markdownGrid,
+  markdownTable,
+  mb,
+  met,
+  ms,
+  type Row,
+  ratio,
+  row,
+  textGrid,
+  textTable,
+  times,
+} from './table.js';
 
 /**
  * `npm run bench`: the figures of issue 8, each next to a floor bot measured
@@ -42,6 +55,18 @@ import { machine, markdownTable, mb, met, ms, type Row, ratio, row, textTable, t
  * so no run inherits another's backlog, cache or heap. Runs that need a warm
  * process get the same warm-up on the bot and on the floor.
  */
+
+const CPU_HEADERS = [
+  'run',
+  'bot process',
+  'bench process',
+  'bench loop delay p99',
+  'other processes',
+  'floor process',
+  'bench process',
+  'bench loop delay p99',
+  'other processes',
+];
 
 const PHASES = ['start', 'bursts', 'round', 'rates', 'servers'] as const;
 type Phase = (typeof PHASES)[number];
@@ -83,6 +108,10 @@ interface FloorRun {
 }
 
 const notes: string[] = [];
+/** CPU of each metered run: the measured process and the bench process. */
+const cpuRows: string[][] = [];
+/** The bot or floor process being measured now. */
+let measured: BenchChild | null = null;
 const intents = { bot: new Set<number>(), floor: new Set<number>() };
 let dir = '';
 let stores = 0;
@@ -125,9 +154,11 @@ async function withBot<T>(
     });
     const identify = discord.identifies.at(-1);
     if (identify) intents.bot.add(identify.intents);
+    measured = bot;
     try {
       return await fn({ discord, bot, students: members });
     } finally {
+      measured = null;
       if (bot.errorCount > 0) note(`the bot logged ${bot.errorCount} errors; last: ${bot.errors.at(-1) ?? ''}`);
       await stopChild(discord, bot, options.graceful ? 10_000 : 0);
     }
@@ -166,8 +197,10 @@ async function withFloor<T>(students: number, fn: (run: FloorRun) => Promise<T>)
         content: 'Question 1: pick one',
         components: [{ type: 1, components: [{ type: 2, style: 1, label: 'A', custom_id: 'floor-answer' }] }],
       })) as { id: string };
+      measured = floor;
       return await fn({ discord, floor, students: members, messageId: message.id });
     } finally {
+      measured = null;
       await stopChild(discord, floor);
     }
   });
@@ -179,10 +212,33 @@ async function measure(
   durationMs: number,
   fire: (i: number) => InteractionHandle,
 ): Promise<LatencyStats> {
+  const child = measured;
+  const stop = child ? meter(() => child.cpuSeconds()) : null;
   const tracker = new AckTracker();
   await fireEvenly(count, durationMs, (i) => tracker.add(fire(i)));
   await tracker.settle();
-  return stats(tracker.samples);
+  const result = stats(tracker.samples);
+  if (stop) result.busy = stop();
+  return result;
+}
+
+function pct(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/** Notes where the time went in a metered run, for the CPU table. */
+function account(run: string, bot: LatencyStats, floor: LatencyStats): void {
+  const cells = (b: Busy | undefined) => (b ? [pct(b.child), pct(b.bench), ms(b.benchLoopP99)] : ['—', '—', '—']);
+  cpuRows.push([run, ...cells(bot.busy), ...cells(floor.busy)]);
+}
+
+/** Students' clicks in a round of their own, stopped (so filed away) before the measured one starts. */
+async function warmUpAnswers(discord: LocalDiscord, user: (i: number) => LocalUser | string): Promise<void> {
+  const channelId = discord.addChannel('warm-up');
+  const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
+  const ids = answerIds(question);
+  await measure(WARM_UP, 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
+  await stopRound(discord, channelId);
 }
 
 /** A host's command that timed out is tried again (the bot may still be busy with a backlog). */
@@ -252,18 +308,21 @@ async function phaseStart(rows: Row[]): Promise<void> {
 }
 
 async function botBurst(size: number): Promise<{ stats: LatencyStats; reported: number; settledMs: number }> {
-  return withBot(size, async ({ discord, students }) => {
+  return withBot(size + WARM_UP, async ({ discord, bot, students }) => {
+    await warmUpAnswers(discord, (i) => students[size + i] ?? 'student1');
     const channelId = discord.addChannel(`burst-${size}`);
     const question = await startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS });
     const deadline = performance.now() + BURST_QUESTION_SECONDS * 1000;
     const ids = answerIds(question);
     const tracker = new AckTracker();
     const started = performance.now();
+    const stop = meter(() => bot.cpuSeconds());
     await fireEvenly(size, 1000, (i) =>
       tracker.add(discord.click(students[i] ?? 'student1', question, ids[i % ids.length] ?? '')),
     );
     await tracker.settle();
     const result = stats(tracker.samples);
+    result.busy = stop();
     // The report is read once the bot has answered every click and revealed the question (or at the cap).
     const cap = Math.max(0, deadline - performance.now()) + BURST_DRAIN_MS;
     const capEnd = performance.now() + cap;
@@ -286,11 +345,11 @@ async function botBurst(size: number): Promise<{ stats: LatencyStats; reported: 
 }
 
 async function floorClicks(size: number, durationMs: number): Promise<LatencyStats> {
-  return withFloor(Math.min(size, 5000), ({ discord, students, messageId }) =>
-    measure(size, durationMs, (i) =>
-      discord.click(students[i % students.length] ?? 'student1', messageId, 'floor-answer'),
-    ),
-  );
+  return withFloor(Math.min(size, 5000), async ({ discord, students, messageId }) => {
+    const fire = (i: number) => discord.click(students[i % students.length] ?? 'student1', messageId, 'floor-answer');
+    await measure(WARM_UP, 1000, fire);
+    return measure(size, durationMs, fire);
+  });
 }
 
 async function phaseBursts(rows: Row[]): Promise<void> {
@@ -300,6 +359,7 @@ async function phaseBursts(rows: Row[]): Promise<void> {
     const label = `burst of ${size.toLocaleString('en')} answer clicks in 1 s, one question`;
     const b = bot.stats;
     const f = floor;
+    account(label, b, f);
     rows.push(
       row(
         `${label}: acknowledged within 3 s`,
@@ -339,7 +399,8 @@ async function phaseBursts(rows: Row[]): Promise<void> {
 }
 
 async function phaseRound(rows: Row[]): Promise<void> {
-  const result = await withBot(ROUND_STUDENTS, async ({ discord, students }) => {
+  const result = await withBot(ROUND_STUDENTS + WARM_UP, async ({ discord, students }) => {
+    await warmUpAnswers(discord, (i) => students[ROUND_STUDENTS + i] ?? 'student1');
     const channelId = discord.addChannel('round-30');
     const budgetEnd = performance.now() + ROUND_BUDGET_MS;
     const left = () => Math.max(0, budgetEnd - performance.now());
@@ -386,6 +447,8 @@ async function phaseRound(rows: Row[]): Promise<void> {
       `the ${ROUND_QUESTIONS}-question round did not finish within ${ROUND_BUDGET_MS / 1000} s: it reached question ${reached}`,
     );
   const first = perQuestion[0];
+  const last = perQuestion.at(-1);
+  if (last) account(`${label}: question ${reached}`, last, floor);
   const at = (n: number) => perQuestion[n - 1];
   rows.push(
     row(
@@ -444,14 +507,7 @@ async function botRate(kind: Kind, rate: number): Promise<LatencyStats> {
       await measure(WARM_UP, 1000, fire);
       return measure(total, RATE_SECONDS * 1000, fire);
     }
-    // Warm-up in a round of its own, stopped (and so filed away) before the measured one starts.
-    const warmChannel = discord.addChannel('warm-up');
-    const warmQuestion = await startRound(discord, warmChannel, { questions: 1, seconds: 0 });
-    const warmIds = answerIds(warmQuestion);
-    await measure(WARM_UP, 1000, (i) =>
-      discord.click(user(total + i), warmQuestion, warmIds[i % warmIds.length] ?? ''),
-    );
-    await stopRound(discord, warmChannel);
+    await warmUpAnswers(discord, (i) => user(total + i));
     const channelId = discord.addChannel(`rate-${rate}`);
     const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
     const ids = answerIds(question);
@@ -489,6 +545,7 @@ async function phaseRates(rows: Row[], claimId: string): Promise<void> {
     for (const kind of kinds) {
       const b = await botRate(kind, rate);
       const f = kind.slash ? floorSlash : floorButton;
+      account(`${kind.name} at ${rate}/s`, b, f);
       const r50 = ratio(b.p50, f.p50);
       const r99 = ratio(b.p99, f.p99);
       rows.push(
@@ -652,6 +709,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg()[0] ?? Number.NaN;
 
   console.log(`\n${textTable(rows)}\n`);
+  console.log(`${textGrid(CPU_HEADERS, cpuRows)}\n`);
   for (const line of notes) console.log(`note: ${line}`);
   console.log(`\nThe bench took ${tookS} s.`);
   if (only || QUICK) {
@@ -669,6 +727,10 @@ async function main(): Promise<void> {
     `- The bench took ${tookS} s; 1-minute load average ${loadBefore.toFixed(2)} before it, ${loadAfter.toFixed(2)} after (the bench itself keeps about 2 busy).`,
     '',
     markdownTable(rows),
+    '',
+    'Where the CPU went in each metered run (share of one core; the bench process holds the local Discord and the load generator, and its event-loop delay shows how late it stamped what arrived; "other processes" is everything else on the machine, which skews a run when it is high):',
+    '',
+    markdownGrid(CPU_HEADERS, cpuRows),
     '',
     ...(notes.length > 0 ? ['Notes from the run:', '', ...notes.map((n) => `- ${n}`), ''] : []),
     ...description(),

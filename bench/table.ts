@@ -53,8 +53,16 @@ function cells(r: Row): string[] {
 }
 
 export function textTable(rows: readonly Row[]): string {
-  const all = [[...HEADERS], ...rows.map(cells)];
-  const widths = HEADERS.map((_, i) => Math.max(...all.map((c) => (c[i] ?? '').length)));
+  return textGrid(HEADERS, rows.map(cells));
+}
+
+export function markdownTable(rows: readonly Row[]): string {
+  return markdownGrid(HEADERS, rows.map(cells));
+}
+
+export function textGrid(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((c) => (c[i] ?? '').length)));
   return all
     .map((c, n) => {
       const line = c
@@ -66,10 +74,10 @@ export function textTable(rows: readonly Row[]): string {
     .join('\n');
 }
 
-export function markdownTable(rows: readonly Row[]): string {
+export function markdownGrid(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const cell = (s: string) => s.replaceAll('|', '\\|');
   const line = (c: readonly string[]) => `| ${c.map(cell).join(' | ')} |`;
-  return [line(HEADERS), line(HEADERS.map(() => '---')), ...rows.map((r) => line(cells(r)))].join('\n');
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 export interface Machine {
