@@ -228,7 +228,8 @@ function pct(share: number): string {
 
 /** Notes where the time went in a metered run, for the CPU table. */
 function account(run: string, bot: LatencyStats, floor: LatencyStats): void {
-  const cells = (b: Busy | undefined) => (b ? [pct(b.child), pct(b.bench), ms(b.benchLoopP99)] : ['—', '—', '—']);
+  const cells = (b: Busy | undefined) =>
+    b ? [pct(b.child), pct(b.bench), ms(b.benchLoopP99), pct(b.others)] : ['—', '—', '—', '—'];
   cpuRows.push([run, ...cells(bot.busy), ...cells(floor.busy)]);
 }
 
