@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LocalDiscord, type MessageView, startLocalDiscord } from '../src/local-discord/index.js';
-import { BLANK_SETTINGS, type ChildBot, CONTENT_DIR, killChildren, startChild } from './support/child-bot.js';
+import { botEnv, type ChildBot, killChildren, startChild } from './support/child-bot.js';
 
 /**
  * A rolling restart as an operator does it: a second bot process starts on the
@@ -27,16 +27,7 @@ afterAll(async () => {
 });
 
 function botProcess(): ChildBot {
-  return startChild('main', {
-    env: {
-      ...BLANK_SETTINGS,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-      CONTENT_DIR,
-      LOG_LEVEL: 'info',
-    },
-  });
+  return startChild('main', { env: botEnv(discord, `sqlite://${join(dir, 'store.sqlite')}`) });
 }
 
 function firstChoice(message: MessageView): string {

@@ -9,6 +9,7 @@ import { type LocalDiscord, startLocalDiscord } from '../src/local-discord/index
 import {
   BLANK_SETTINGS,
   CONTENT_DIR,
+  botEnv as childBotEnv,
   killChildren,
   runChild,
   startChild,
@@ -41,14 +42,7 @@ afterAll(async () => {
 });
 
 function botEnv(apiUrl: string, storeUrl: string): Record<string, string> {
-  return {
-    ...BLANK_SETTINGS,
-    DISCORD_TOKEN: TOKEN,
-    DISCORD_API_URL: apiUrl,
-    STORE_URL: storeUrl,
-    CONTENT_DIR,
-    LOG_LEVEL: 'info',
-  };
+  return childBotEnv({ token: TOKEN, apiUrl }, storeUrl);
 }
 
 function registeredNames(discord: LocalDiscord, scope: string): string[] {

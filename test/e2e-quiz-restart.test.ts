@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LocalDiscord, type MessageView, startLocalDiscord } from '../src/local-discord/index.js';
 import { buttonId } from './support/bot-harness.js';
-import { BLANK_SETTINGS, type ChildBot, CONTENT_DIR, killChildren, startChild } from './support/child-bot.js';
+import { botEnv, type ChildBot, killChildren, startChild } from './support/child-bot.js';
 
 /**
  * The bot as `npm start` runs it, killed with SIGKILL mid-question and started
@@ -28,16 +28,7 @@ afterAll(async () => {
 });
 
 async function startBotProcess(): Promise<ChildBot> {
-  const child = startChild('main', {
-    env: {
-      ...BLANK_SETTINGS,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-      CONTENT_DIR,
-      LOG_LEVEL: 'info',
-    },
-  });
+  const child = startChild('main', { env: botEnv(discord, `sqlite://${join(dir, 'store.sqlite')}`) });
   await child.waitForLog('ready');
   return child;
 }

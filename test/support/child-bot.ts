@@ -31,6 +31,18 @@ export const BLANK_SETTINGS = {
   LOG_LEVEL: '',
 } as const;
 
+/** The environment of a bot process against a local Discord, with nothing else set. */
+export function botEnv(discord: { token: string; apiUrl: string }, storeUrl: string): Record<string, string> {
+  return {
+    ...BLANK_SETTINGS,
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    STORE_URL: storeUrl,
+    CONTENT_DIR,
+    LOG_LEVEL: 'info',
+  };
+}
+
 export interface ChildOptions {
   /** The child's whole environment besides PATH. */
   env: Record<string, string>;
