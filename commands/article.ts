@@ -5,13 +5,15 @@ import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import { privateOption } from '../src/discord/options.js';
 import { createPager } from '../src/discord/paging.js';
-import { renderArticlePages } from '../src/views/reading.js';
+import { articlePages } from '../src/views/prepared.js';
+
+const PageArgs = z.tuple([z.string()]);
 
 const pager = createPager('article-page', (deps, args) => {
-  const [slug] = parseArgs(z.tuple([z.string()]), args);
+  const [slug] = parseArgs(PageArgs, args);
   const pack = deps.catalogue.pack(slug);
   if (!pack) throw new UserError('That article is no longer available. Run /article again.');
-  return renderArticlePages(pack);
+  return articlePages(pack);
 });
 
 export const article: CommandModule = {
@@ -22,7 +24,8 @@ export const article: CommandModule = {
   },
   async execute(interaction, deps) {
     const pack = await resolvePack(interaction, deps);
-    await pager.reply(interaction, deps, [pack.slug], interaction.options.getBoolean('private') ?? false);
+    const ephemeral = interaction.options.getBoolean('private') ?? false;
+    await pager.reply(interaction, articlePages(pack), [pack.slug], ephemeral);
   },
   components: { [pager.action]: pager.handler },
 };

@@ -8,15 +8,16 @@ import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import { enumOption, privateOption } from '../src/discord/options.js';
 import { createPager } from '../src/discord/paging.js';
-import { toReply } from '../src/discord/reply.js';
 import { choicesOf, KIND_LABEL } from '../src/views/labels.js';
-import { renderClaim, renderClaimPages } from '../src/views/reading.js';
+import { claimPages, preparedClaim, replyOf } from '../src/views/prepared.js';
+
+const PageArgs = z.tuple([z.string(), z.enum(['all', ...CLAIM_KINDS])]);
 
 const pager = createPager('claims-page', (deps, args) => {
-  const [slug, kind] = parseArgs(z.tuple([z.string(), z.enum(['all', ...CLAIM_KINDS])]), args);
+  const [slug, kind] = parseArgs(PageArgs, args);
   const pack = deps.catalogue.pack(slug);
   if (!pack) throw new UserError('That article is no longer available. Run /claims list again.');
-  return renderClaimPages(pack, kind === 'all' ? null : kind);
+  return claimPages(pack, kind === 'all' ? null : kind);
 });
 
 export const claims: CommandModule = {
@@ -52,11 +53,11 @@ export const claims: CommandModule = {
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     if (interaction.options.getSubcommand() === 'list') {
       const kind = enumOption(interaction.options.getString('kind'), CLAIM_KINDS);
-      await pager.reply(interaction, deps, [pack.slug, kind ?? 'all'], ephemeral);
+      await pager.reply(interaction, claimPages(pack, kind), [pack.slug, kind ?? 'all'], ephemeral);
       return;
     }
     const claim = findClaim(pack.claims, interaction.options.getString('claim', true));
-    await interaction.reply(toReply(renderClaim(pack, claim), ephemeral));
+    await interaction.reply(replyOf(preparedClaim(pack, claim), ephemeral));
   },
   async autocomplete(interaction, deps) {
     const pack = await resolvePackQuietly(interaction, deps);

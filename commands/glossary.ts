@@ -7,15 +7,16 @@ import { UserError } from '../src/discord/errors.js';
 import { LIMITS, truncate } from '../src/discord/limits.js';
 import { privateOption } from '../src/discord/options.js';
 import { createPager } from '../src/discord/paging.js';
-import { toReply } from '../src/discord/reply.js';
 import { closestCandidates, searchCandidates } from '../src/text-match.js';
-import { renderGlossaryPages, renderTerm } from '../src/views/reading.js';
+import { glossaryPages, preparedTerm, replyOf } from '../src/views/prepared.js';
+
+const PageArgs = z.tuple([z.string()]);
 
 const pager = createPager('glossary-page', (deps, args) => {
-  const [slug] = parseArgs(z.tuple([z.string()]), args);
+  const [slug] = parseArgs(PageArgs, args);
   const pack = deps.catalogue.pack(slug);
   if (!pack) throw new UserError('That article is no longer available. Run /glossary again.');
-  return renderGlossaryPages(pack);
+  return glossaryPages(pack);
 });
 
 export const glossary: CommandModule = {
@@ -38,7 +39,7 @@ export const glossary: CommandModule = {
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     const query = interaction.options.getString('term');
     if (!query) {
-      await pager.reply(interaction, deps, [pack.slug], ephemeral);
+      await pager.reply(interaction, glossaryPages(pack), [pack.slug], ephemeral);
       return;
     }
     const candidates = pack.terms.map((t) => ({ id: t.id, label: t.term }));
@@ -51,7 +52,7 @@ export const glossary: CommandModule = {
         `"${truncate(query, 60)}" is not in the glossary. Did you mean ${near.map((c) => `**${c.label}**`).join(', ')}? Or run /glossary with no term for the list.`,
       );
     }
-    await interaction.reply(toReply(renderTerm(pack, term), ephemeral));
+    await interaction.reply(replyOf(preparedTerm(pack, term), ephemeral));
   },
   async autocomplete(interaction, deps) {
     const pack = await resolvePackQuietly(interaction, deps);

@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandModule } from '../src/discord/command.js';
 import { LIMITS, truncate } from '../src/discord/limits.js';
-import { toReply } from '../src/discord/reply.js';
+import { type Prepared, prepare, replyOf } from '../src/views/prepared.js';
 import { embedOf } from '../src/views/reading.js';
 
 /** One line per command and subcommand, from the same definitions Discord shows. */
@@ -24,11 +24,17 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
   };
 }
 
+/** The command list never changes while the bot runs: rendered on first use, then served as it is. */
+let prepared: Prepared | undefined;
+
 export const help: CommandModule = {
   data: { name: 'help', description: 'What each Roundtable command does, on one screen' },
   async execute(interaction) {
     // Imported when run, not at load: the command list itself includes this module.
-    const { commands } = await import('./index.js');
-    await interaction.reply(toReply(renderHelp(commands.map((c) => c.data)), true));
+    if (!prepared) {
+      const { commands } = await import('./index.js');
+      prepared = prepare(renderHelp(commands.map((c) => c.data)));
+    }
+    await interaction.reply(replyOf(prepared, true));
   },
 };

@@ -7,10 +7,10 @@ import type { CommandModule, Deps } from '../src/discord/command.js';
 import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import { enumOption } from '../src/discord/options.js';
-import { toReply } from '../src/discord/reply.js';
 import { type DrawResult, drawQuestion, questionsUsedRecord } from '../src/questions.js';
 import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
-import { type QuestionFilter, renderQuestion } from '../src/views/reading.js';
+import { questionReply } from '../src/views/prepared.js';
+import type { QuestionFilter } from '../src/views/reading.js';
 
 async function nextQuestion(guildId: string | null, pack: Pack, filter: QuestionFilter, deps: Deps) {
   if (!guildId) throw new UserError('Discussion questions work in a server, not in direct messages.');
@@ -22,7 +22,7 @@ async function nextQuestion(guildId: string | null, pack: Pack, filter: Question
     throw new UserError('No discussion question matches that theme and level. Try without one of them.');
   }
   const note = drawn.cycled ? '-# Every matching question has been used once; starting a new round of them.' : null;
-  return renderQuestion(pack, drawn.question, filter, note);
+  return questionReply(pack, drawn.question, filter, note);
 }
 
 const ButtonArgs = z.tuple([z.string(), z.enum(['-', ...THEMES]), z.enum(['-', ...LEVELS])]);
@@ -53,7 +53,7 @@ export const question: CommandModule = {
       theme: enumOption<Theme>(interaction.options.getString('theme'), THEMES),
       level: enumOption<Level>(interaction.options.getString('level'), LEVELS),
     };
-    await interaction.reply(toReply(await nextQuestion(interaction.guildId, pack, filter, deps), false));
+    await interaction.reply(await nextQuestion(interaction.guildId, pack, filter, deps));
   },
   components: {
     async 'question-next'(interaction, args, deps) {
@@ -61,7 +61,7 @@ export const question: CommandModule = {
       const pack = deps.catalogue.pack(slug);
       if (!pack) throw new UserError('That article is no longer available. Run /question again.');
       const filter = { theme: theme === '-' ? null : theme, level: level === '-' ? null : level };
-      await interaction.reply(toReply(await nextQuestion(interaction.guildId, pack, filter, deps), false));
+      await interaction.reply(await nextQuestion(interaction.guildId, pack, filter, deps));
     },
   },
 };

@@ -3,9 +3,8 @@ import { SUMMARY_LENGTHS } from '../src/content/schema.js';
 import { articleOption, resolvePack } from '../src/discord/article-option.js';
 import type { CommandModule } from '../src/discord/command.js';
 import { enumOption, privateOption } from '../src/discord/options.js';
-import { toReply } from '../src/discord/reply.js';
 import { choicesOf, LENGTH_LABEL } from '../src/views/labels.js';
-import { renderSummary } from '../src/views/reading.js';
+import { preparedSummary, replyOf } from '../src/views/prepared.js';
 
 export const summary: CommandModule = {
   data: {
@@ -25,6 +24,7 @@ export const summary: CommandModule = {
   async execute(interaction, deps) {
     const pack = await resolvePack(interaction, deps);
     const length = enumOption(interaction.options.getString('length'), SUMMARY_LENGTHS) ?? 'standard';
-    await interaction.reply(toReply(renderSummary(pack, length), interaction.options.getBoolean('private') ?? false));
+    const ephemeral = interaction.options.getBoolean('private') ?? false;
+    await interaction.reply(replyOf(preparedSummary(pack, length), ephemeral));
   },
 };

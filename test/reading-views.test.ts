@@ -1,4 +1,4 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
+import { type BaseMessageOptions, ButtonStyle, ComponentType, MessagePayload, Options } from 'discord.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   CLAIM_KINDS,
@@ -10,9 +10,20 @@ import {
   THEMES,
 } from '../src/content/schema.js';
 import { decodeId } from '../src/discord/custom-id.js';
-import { withPager } from '../src/discord/paging.js';
-import type { MessageView } from '../src/discord/reply.js';
+import { pagedMessage, pagedReply, withPager } from '../src/discord/paging.js';
+import { type MessageView, toMessage, toReply } from '../src/discord/reply.js';
 import { KIND_LABEL, VERDICT_LABEL } from '../src/views/labels.js';
+import {
+  articlePages,
+  claimPages,
+  glossaryPages,
+  preparedClaim,
+  preparedSummary,
+  preparedTerm,
+  prepareReadingViews,
+  questionReply,
+  replyOf,
+} from '../src/views/prepared.js';
 import {
   highlightHedges,
   renderArticlePages,
@@ -388,5 +399,130 @@ describe('highlightHedges with overlapping and embedded words', () => {
     ['No hedge here', ['maybe'], 'No hedge here'],
   ])('GIVEN %s with %j THEN %s', (quote, hedges, expected) => {
     expect(highlightHedges(quote, hedges)).toBe(expected);
+  });
+});
+
+describe('prepared payloads: rendered once, sent exactly as the renderers would be', () => {
+  const target = { client: { options: Options.createDefault() } };
+  /** The JSON discord.js sends for these options, byte for byte. */
+  const sent = (options: BaseMessageOptions): string =>
+    JSON.stringify(new MessagePayload(target as never, options).resolveBody().body);
+  const both = [false, true] as const;
+  const owners = ['0', LONGEST_OWNER] as const;
+
+  test.each(SUMMARY_LENGTHS)(
+    'GIVEN the %s summary THEN the prepared reply sends what toReply(renderSummary) did',
+    (length) => {
+      for (const ephemeral of both) {
+        expect(sent(replyOf(preparedSummary(pack, length), ephemeral))).toBe(
+          sent(toReply(renderSummary(pack, length), ephemeral)),
+        );
+      }
+    },
+  );
+
+  test('GIVEN every real claim and term THEN the prepared reply sends what the renderer did', () => {
+    for (const ephemeral of both) {
+      for (const c of pack.claims) {
+        expect(sent(replyOf(preparedClaim(pack, c), ephemeral)), c.id).toBe(
+          sent(toReply(renderClaim(pack, c), ephemeral)),
+        );
+      }
+      for (const t of pack.terms) {
+        expect(sent(replyOf(preparedTerm(pack, t), ephemeral)), t.id).toBe(
+          sent(toReply(renderTerm(pack, t), ephemeral)),
+        );
+      }
+    }
+  });
+
+  const paged: [string, string, (p: Pack) => readonly MessageView[], (p: Pack) => MessageView[], string[]][] = [
+    ['article', 'article-page', articlePages, renderArticlePages, [REAL_SLUG]],
+    ['glossary', 'glossary-page', glossaryPages, renderGlossaryPages, [REAL_SLUG]],
+    ['claims', 'claims-page', (p) => claimPages(p, null), (p) => renderClaimPages(p, null), [REAL_SLUG, 'all']],
+    ...CLAIM_KINDS.map(
+      (kind): [string, string, (p: Pack) => readonly MessageView[], (p: Pack) => MessageView[], string[]] => [
+        `claims of kind ${kind}`,
+        'claims-page',
+        (p) => claimPages(p, kind),
+        (p) => renderClaimPages(p, kind),
+        [REAL_SLUG, kind],
+      ],
+    ),
+  ];
+  test.each(paged)(
+    'GIVEN every page of the %s list, public and private THEN it sends what withPager and toReply did',
+    (_, action, prepared, render, args) => {
+      const pages = render(pack);
+      for (let page = -1; page <= pages.length; page++) {
+        for (const owner of owners) {
+          const old = withPager(pages, page, action, owner, args);
+          for (const ephemeral of both) {
+            expect(sent(pagedReply(prepared(pack), page, action, owner, args, ephemeral)), `page ${page}`).toBe(
+              sent(toReply(old, ephemeral)),
+            );
+          }
+          expect(sent(pagedMessage(prepared(pack), page, action, owner, args))).toBe(sent(toMessage(old)));
+        }
+      }
+    },
+  );
+
+  test('GIVEN a kind with no claims THEN the prepared list sends the same sentence', () => {
+    const withoutOpinions: Pack = { ...pack, claims: pack.claims.filter((c) => c.kind !== 'opinion') };
+    const args = [REAL_SLUG, 'opinion'];
+    expect(sent(pagedReply(claimPages(withoutOpinions, 'opinion'), 0, 'claims-page', '0', args, false))).toBe(
+      sent(toReply(withPager(renderClaimPages(withoutOpinions, 'opinion'), 0, 'claims-page', '0', args), false)),
+    );
+  });
+
+  test('GIVEN every real question, filter and note THEN the prepared reply sends what renderQuestion did', () => {
+    const filters = [
+      { theme: null, level: null },
+      ...THEMES.map((theme) => ({ theme, level: null })),
+      ...LEVELS.map((level) => ({ theme: null, level })),
+      { theme: THEMES[0], level: LEVELS[0] },
+    ];
+    for (const question of pack.questions) {
+      for (const filter of filters) {
+        for (const note of [null, 'A note.']) {
+          expect(sent(questionReply(pack, question, filter, note)), question.id).toBe(
+            sent(toReply(renderQuestion(pack, question, filter, note), false)),
+          );
+        }
+      }
+    }
+  });
+
+  test('GIVEN a view asked for twice THEN it is rendered once and its JSON is frozen', () => {
+    const [first] = pack.claims;
+    if (!first) throw new Error('the real pack has no claims');
+    expect(preparedClaim(pack, first)).toBe(preparedClaim(pack, first));
+    expect(preparedSummary(pack, 'brief')).toBe(preparedSummary(pack, 'brief'));
+    expect(articlePages(pack)).toBe(articlePages(pack));
+    expect(Object.isFrozen(preparedClaim(pack, first).embeds[0]?.toJSON())).toBe(true);
+    const [question] = pack.questions;
+    if (!question) throw new Error('the real pack has no questions');
+    const a = questionReply(pack, question, { theme: null, level: null }, null);
+    const b = questionReply(pack, question, { theme: null, level: null }, 'A note.');
+    expect(a.embeds?.[0]).toBe(b.embeds?.[0]);
+    expect(a.components?.[0]).toBe(b.components?.[0]);
+  });
+
+  test('GIVEN one prepared payload sent many times THEN every send is the same (discord.js changes no shared part)', () => {
+    const once = sent(pagedReply(glossaryPages(pack), 1, 'glossary-page', '0', [REAL_SLUG], false));
+    for (let i = 0; i < 3; i++) {
+      expect(sent(pagedReply(glossaryPages(pack), 1, 'glossary-page', '0', [REAL_SLUG], false))).toBe(once);
+      expect(sent(replyOf(preparedSummary(pack, 'standard'), true))).toBe(
+        sent(toReply(renderSummary(pack, 'standard'), true)),
+      );
+    }
+  });
+
+  test('GIVEN prepareReadingViews THEN every view is ready and unchanged', () => {
+    prepareReadingViews(pack);
+    expect(sent(replyOf(preparedSummary(pack, 'detailed'), false))).toBe(
+      sent(toReply(renderSummary(pack, 'detailed'), false)),
+    );
   });
 });

@@ -54,8 +54,11 @@ export async function resolvePack(
   interaction: { guildId: string | null; options: { getString(name: string): string | null } },
   deps: Deps,
 ): Promise<Pack> {
+  const requested = interaction.options.getString('article');
+  // With one article, the server's default cannot change the answer: no store read.
+  if (!requested && deps.catalogue.packs.length === 1) return choosePack(deps.catalogue, null, null);
   const settings = interaction.guildId ? await deps.store.read(interaction.guildId, settingsRecord) : null;
-  return choosePack(deps.catalogue, interaction.options.getString('article'), settings?.article ?? null);
+  return choosePack(deps.catalogue, requested, settings?.article ?? null);
 }
 
 /** The pack an autocomplete is about, without throwing: autocomplete must always answer. */

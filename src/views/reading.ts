@@ -1,4 +1,12 @@
-import { type APIEmbed, type APIEmbedField, ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+} from 'discord.js';
 import type { Claim, ClaimKind, Level, Pack, Question, Source, SummaryLength, Term, Theme } from '../content/schema.js';
 import { encodeId } from '../discord/custom-id.js';
 import { LIMITS, paginate, truncate } from '../discord/limits.js';
@@ -202,6 +210,15 @@ export function renderQuestion(
   filter: QuestionFilter,
   note: string | null,
 ): MessageView {
+  return {
+    ...(note ? { content: note } : {}),
+    embeds: [questionEmbed(pack, question)],
+    components: [questionRow(pack, filter)],
+  };
+}
+
+/** The question itself: the same whatever filter drew it. */
+export function questionEmbed(pack: Pack, question: Question): APIEmbed {
   const fields: APIEmbedField[] = [
     {
       name: question.followUps.length > 1 ? 'Follow-ups' : 'Follow-up',
@@ -217,27 +234,24 @@ export function renderQuestion(
   ].filter(Boolean);
   if (drawsOn.length > 0) fields.push({ name: 'Draws on', value: truncate(drawsOn.join('\n'), LIMITS.fieldValue) });
   return {
-    ...(note ? { content: note } : {}),
-    embeds: [
-      {
-        title: 'Discussion question',
-        description: truncate(`### ${escapeMarkdown(question.prompt)}`, LIMITS.embedDescription),
-        color: COLOUR,
-        fields,
-        footer: { text: truncate(`${question.id} · ${pack.article.title}`, LIMITS.footer) },
-      },
-    ],
+    title: 'Discussion question',
+    description: truncate(`### ${escapeMarkdown(question.prompt)}`, LIMITS.embedDescription),
+    color: COLOUR,
+    fields,
+    footer: { text: truncate(`${question.id} · ${pack.article.title}`, LIMITS.footer) },
+  };
+}
+
+/** The "Another question" button, which draws again with the same filter. */
+export function questionRow(pack: Pack, filter: QuestionFilter): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
     components: [
       {
-        type: ComponentType.ActionRow,
-        components: [
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Primary,
-            label: 'Another question',
-            custom_id: encodeId('question-next', pack.slug, filter.theme ?? '-', filter.level ?? '-'),
-          },
-        ],
+        type: ComponentType.Button,
+        style: ButtonStyle.Primary,
+        label: 'Another question',
+        custom_id: encodeId('question-next', pack.slug, filter.theme ?? '-', filter.level ?? '-'),
       },
     ],
   };
