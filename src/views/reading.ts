@@ -13,7 +13,11 @@ import { LIMITS, paginate, truncate } from '../discord/limits.js';
 import type { MessageView } from '../discord/reply.js';
 import { KIND_LABEL, LENGTH_LABEL, LEVEL_LABEL, paragraphRef, THEME_LABEL, VERDICT_LABEL } from './labels.js';
 
-/** Pure renderers for the reading commands: content in, Discord JSON out. */
+/**
+ * Pure renderers for the reading commands: content in, Discord JSON out. The
+ * commands do not call them per interaction: prepared.ts renders each view of
+ * a pack once and serves that.
+ */
 
 export const COLOUR = 0x3b6ea5;
 const PAGE_TEXT = 1500;
