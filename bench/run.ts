@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,6 +42,8 @@ import {
   textGrid,
   textTable,
   times,
+  versus,
+  within,
 } from './table.js';
 
 /**
@@ -294,7 +296,7 @@ async function phaseStart(rows: Row[]): Promise<void> {
       `process start to ready, npm start path (median of ${RUNS_TO_READY}: ${ready.bot.map(ms).join(', ')})`,
       ms(botReady),
       ms(floorReady),
-      times(ratio(botReady, floorReady)),
+      versus(botReady, floorReady),
       '< 1.5 s',
       met(botReady < 1500),
     ),
@@ -303,7 +305,7 @@ async function phaseStart(rows: Row[]): Promise<void> {
       'RSS idle, 1 server, 1 s after ready (median)',
       mb(median(rss.bot)),
       mb(median(rss.floor)),
-      times(ratio(median(rss.bot), median(rss.floor))),
+      versus(median(rss.bot), median(rss.floor)),
     ),
   );
 }
@@ -382,19 +384,19 @@ async function phaseBursts(rows: Row[]): Promise<void> {
         '  ack p50',
         ms(b.p50),
         ms(f.p50),
-        times(ratio(b.p50, f.p50)),
+        versus(b.p50, f.p50),
         size === BURSTS[0] ? '' : '≤ 1.5× floor',
-        size === BURSTS[0] ? '' : met(b.p50 <= 1.5 * f.p50),
+        size === BURSTS[0] ? '' : within(b.p50, f.p50, 1.5),
       ),
       row(
         '  ack p99',
         ms(b.p99),
         ms(f.p99),
-        times(ratio(b.p99, f.p99)),
+        versus(b.p99, f.p99),
         size === BURSTS[0] ? '< 250 ms' : '≤ 1.5× floor',
-        met(size === BURSTS[0] ? b.p99 < 250 : b.p99 <= 1.5 * f.p99),
+        size === BURSTS[0] ? met(b.p99 < 250) : within(b.p99, f.p99, 1.5),
       ),
-      row('  ack max', ms(b.max), ms(f.max), times(ratio(b.max, f.max))),
+      row('  ack max', ms(b.max), ms(f.max), versus(b.max, f.max)),
     );
   }
 }
@@ -472,11 +474,11 @@ async function phaseRound(rows: Row[]): Promise<void> {
         `  question ${n}: ack p50${q ? late(q) : ' (not reached)'}`,
         ms(p50),
         ms(floor.p50),
-        times(ratio(p50, floor.p50)),
+        versus(p50, floor.p50),
         isLast ? `≤ 1.2× question 1 (${times(vsFirst)})` : '',
         isLast ? met(vsFirst <= 1.2) : '',
       ),
-      row(`  question ${n}: ack p99`, ms(p99), ms(floor.p99), times(ratio(p99, floor.p99))),
+      row(`  question ${n}: ack p99`, ms(p99), ms(floor.p99), versus(p99, floor.p99)),
     );
   }
   const clicks = perQuestion.reduce((n, q) => n + q.count, 0);
@@ -547,24 +549,22 @@ async function phaseRates(rows: Row[], claimId: string): Promise<void> {
       const b = await botRate(kind, rate);
       const f = kind.slash ? floorSlash : floorButton;
       account(`${kind.name} at ${rate}/s`, b, f);
-      const r50 = ratio(b.p50, f.p50);
-      const r99 = ratio(b.p99, f.p99);
       rows.push(
         row(
           `${kind.name} at ${rate}/s for ${RATE_SECONDS} s: ack p50`,
           ms(b.p50),
           ms(f.p50),
-          times(r50),
+          versus(b.p50, f.p50),
           rate === RATES[0] ? '≤ 1.2× floor' : '≤ 2× floor',
-          met(rate === RATES[0] ? r50 <= 1.2 : r50 <= 2),
+          within(b.p50, f.p50, rate === RATES[0] ? 1.2 : 2),
         ),
         row(
           `  ack p99${late(b)}`,
           ms(b.p99),
           `${ms(f.p99)}${late(f)}`,
-          times(r99),
+          versus(b.p99, f.p99),
           rate === RATES[0] ? '≤ 1.5× floor' : '',
-          rate === RATES[0] ? met(r99 <= 1.5) : '',
+          rate === RATES[0] ? within(b.p99, f.p99, 1.5) : '',
         ),
       );
     }
@@ -634,7 +634,7 @@ async function phaseServers(rows: Row[]): Promise<void> {
       `RSS with ${SERVERS.toLocaleString('en')} servers' rounds and scores stored, 1 s after ready`,
       mb(bot.rss),
       mb(floor.rss),
-      times(ratio(bot.rss, floor.rss)),
+      versus(bot.rss, floor.rss),
       '< 200 MB',
       met(bot.rss < 200 * 1024 * 1024),
     ),
@@ -642,7 +642,7 @@ async function phaseServers(rows: Row[]): Promise<void> {
       `  start to ready with ${SERVERS.toLocaleString('en')} servers`,
       ms(bot.ready),
       ms(floor.ready),
-      times(ratio(bot.ready, floor.ready)),
+      versus(bot.ready, floor.ready),
     ),
   );
 }
@@ -652,12 +652,12 @@ async function phaseServers(rows: Row[]): Promise<void> {
 function description(): string[] {
   return [
     'How each figure is measured:',
-    '- Bot: `node --import tsx src/main.ts` (the `npm start` path, LOG_LEVEL=info, SQLite store in a temp dir) in a child process; floor: bench/floor-bot.ts, a bare discord.js client with the same intents answering every interaction `ok`, also a child process. The local Discord and the load generator run in the bench process. Every run has a fresh local Discord, store and process.',
-    "- Ack latency: from dispatching INTERACTION_CREATE to the local Discord accepting the callback (any type), stamped in the double's own change event. A click not acknowledged within 3 s counts as >3 s in the percentiles (nearest rank).",
-    `- Bursts: a ${BURST_QUESTION_SECONDS}-second question, one click per student spread evenly over its first second. The report is \`/quiz report\`'s CSV (rows after the header), read once the bot answered every click and revealed the question, or ${BURST_DRAIN_MS / 1000} s past the deadline. Floor: the same clicks on a message with a button.`,
+    "- Bot: `node --import tsx src/main.ts` (the `npm start` path, LOG_LEVEL=info, SQLite store in a temp dir) in a child process; floor: bench/floor-bot.ts, a bare discord.js client with the same intents answering every interaction with `reply({ content: 'ok' })`, also a child process. The local Discord and the load generator run in the bench process. Every run has a fresh local Discord, store and process, and a warm-up first (bot and floor alike).",
+    '- Ack latency: `handle.ackLatencyMs` of the local Discord, from dispatching INTERACTION_CREATE to the arrival of the callback it accepted (any type). A click not acknowledged within 3 s counts as >3 s in the percentiles (nearest rank). `n/a` in met?: neither bot nor floor made the deadline, so there is nothing to compare.',
+    `- Bursts: a ${BURST_QUESTION_SECONDS}-second question, one click per student spread evenly over its first second, after ${WARM_UP} warm-up clicks at 100/s in a round of their own. The report is \`/quiz report\`'s CSV (rows after the header), read once the bot answered every click and revealed the question, or ${BURST_DRAIN_MS / 1000} s past the deadline. Floor: the same clicks on a message with a button. The floor's 'ok' is a public reply, which comes back to it as MESSAGE_CREATE; the bot's answer acknowledgements are ephemeral and do not, so on clicks the floor does somewhat more per interaction than the bot's reply itself.`,
     `- Round: host-paced (${ROUND_QUESTIONS} questions, seconds 0); per question ${ROUND_STUDENTS} students click within ${ROUND_CLICK_SPREAD_MS} ms, then the host clicks Reveal and Next. Budget ${ROUND_BUDGET_MS / 1000} s. Floor: one burst of ${ROUND_STUDENTS} clicks in ${ROUND_CLICK_SPREAD_MS} ms (it keeps no state, so every question is the same to it).`,
     `- Rates: open loop, interactions on a fixed schedule for ${RATE_SECONDS} s by different users, after a warm-up of ${WARM_UP} at 100/s. Answer clicks are distinct students on one host-paced question. The floor's slash figure rotates through the same three commands with the same options; its click figure is a button.`,
-    `- Start to ready: spawn to the 'ready' log line on stdout. RSS: /proc/<pid>/status VmRSS. ${SERVERS.toLocaleString('en')} servers: a ${SERVER_QUESTIONS}-question round with ${SERVER_PLAYERS} players played by the bot, its archive and totals read back and written for every server through openStore and the quiz records; the servers also exist in the local Discord, so the bot receives them at start-up.`,
+    `- Start to ready: spawn to the 'ready' log line on stdout. RSS: /proc/<pid>/status VmRSS. ${SERVERS.toLocaleString('en')} servers: a ${SERVER_QUESTIONS}-question round with ${SERVER_PLAYERS} players played by the bot, its archive and totals read back and written for every server through openStore and the quiz records; the servers also exist in the local Discord (addGuild), so the bot and the floor receive them at start-up.`,
   ];
 }
 
@@ -722,7 +722,7 @@ async function main(): Promise<void> {
     '',
     'Written by `npm run bench` (bench/run.ts); the targets are those of issue 8.',
     '',
-    `- Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}`,
+    `- Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}; the bench ran at nice ${getPriority()}`,
     `- Date: ${host.date}`,
     `- Code: ${host.revision}`,
     `- The bench took ${tookS} s; 1-minute load average ${loadBefore.toFixed(2)} before it, ${loadAfter.toFixed(2)} after (the bench itself keeps about 2 busy).`,

@@ -61,8 +61,8 @@ export async function seedServers(
       while (next < guildIds.length) {
         const guildId = guildIds[next++];
         if (guildId === undefined) break;
-        await store.update(guildId, archive, () => ({ value: copy(template.archive), result: null }));
-        await store.update(guildId, totals, () => ({ value: copy(template.totals), result: null }));
+        await store.put(guildId, archive, copy(template.archive));
+        await store.put(guildId, totals, copy(template.totals));
       }
     };
     await Promise.all(Array.from({ length: 32 }, worker));

@@ -5,7 +5,7 @@ import { ACK_DEADLINE_MS } from './load.js';
 
 /** The result table: every figure next to the floor's, a target and whether it is met. */
 
-export type Met = 'yes' | 'NO' | '';
+export type Met = 'yes' | 'NO' | 'n/a' | '';
 
 export interface Row {
   readonly figure: string;
@@ -40,6 +40,21 @@ export function times(value: number): string {
   if (Number.isNaN(value)) return '—';
   if (!Number.isFinite(value)) return '∞';
   return `${value < 10 ? value.toFixed(2) : value.toFixed(0)}×`;
+}
+
+/** bot ÷ floor; a side that was not acknowledged within 3 s is Infinity. */
+export function versus(bot: number, floor: number): string {
+  if (Number.isFinite(bot) && Number.isFinite(floor)) return times(bot / floor);
+  if (Number.isNaN(bot) || Number.isNaN(floor)) return '—';
+  if (Number.isFinite(bot)) return '< 1×';
+  return Number.isFinite(floor) ? '∞' : '—';
+}
+
+/** Whether bot ≤ k × floor; n/a when neither made Discord's deadline (nothing to compare). */
+export function within(bot: number, floor: number, k: number): Met {
+  if (Number.isFinite(floor)) return met(bot <= k * floor);
+  if (Number.isNaN(floor)) return 'NO';
+  return Number.isFinite(bot) ? 'yes' : 'n/a';
 }
 
 export function met(ok: boolean): Met {
