@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import type { Catalogue } from './content/catalogue.js';
 import { createChannelMessages } from './discord/channel-messages.js';
 import type { CommandModule, Deps } from './discord/command.js';
@@ -30,7 +30,13 @@ export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessage
 
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { logger } = options;
-  const client = new Client({ intents: INTENTS, rest: { api: options.apiUrl } });
+  const client = new Client({
+    intents: INTENTS,
+    rest: { api: options.apiUrl },
+    // Nothing reads cached messages (sessions count messages from the event itself), and caching
+    // every public reply the bot sees cost more than answering the interaction at 1,000/s.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.on(Events.ShardDisconnect, (_event, shard) => logger.warn({ shard }, 'gateway disconnected'));
