@@ -704,6 +704,12 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const skewed = cpuRows.filter((r) => [r[4], r[8]].some((cell) => Number.parseInt(cell ?? '', 10) > 25)).length;
+  if (skewed > 0) {
+    note(
+      `${skewed} of ${cpuRows.length} metered runs shared the machine with other processes using more than 25% of a core (column "other processes" above): their figures are skewed; re-run on an idle machine`,
+    );
+  }
   const same = intents.bot.size <= 1 && [...intents.bot].every((i) => intents.floor.has(i));
   if (!same) note(`the bot identified with intents ${[...intents.bot]} and the floor with ${[...intents.floor]}`);
   const tookS = ((performance.now() - started) / 1000).toFixed(0);
