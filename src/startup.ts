@@ -47,7 +47,7 @@ export async function loadContentAndStore(
     );
     return null;
   }
-  const { keyv, leases } = backend;
+  const { keyv, leases, listKeys } = backend;
   const lease = await holdLease(leases, {
     name: STORE_LEASE,
     holder: createHolderId(),
@@ -59,7 +59,7 @@ export async function loadContentAndStore(
       void takeOverFromDeadProcess(leases, current, logger);
     },
   });
-  const store = createGuildStore(keyv, logger);
+  const store = createGuildStore(keyv, logger, { listKeys });
   return {
     catalogue: loaded.catalogue,
     store,

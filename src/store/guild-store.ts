@@ -2,7 +2,7 @@ import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LruCache } from './lru-cache.js';
-import { openKeyv } from './open-keyv.js';
+import { openBackend } from './open-keyv.js';
 import {
   decodeStored,
   defineRecord,
@@ -115,6 +115,8 @@ export interface QuarantinedRecord extends StoredRecordKey, QuarantineNote {}
 export interface StoreOptions {
   /** How many validated values to keep in memory; older ones are read again when needed. */
   readonly cacheEntries?: number;
+  /** Lists keys without reading values (see `StoreBackend.listKeys`); without it, listing scans every value. */
+  readonly listKeys?: (recordPrefix: string) => AsyncIterable<string>;
 }
 
 /** A write refused because the record's stored value could not be read and was set aside. */
@@ -134,7 +136,8 @@ export class QuarantinedRecordError extends Error {
 }
 
 export async function openStore(url: string, logger: Logger, options: StoreOptions = {}): Promise<GuildStore> {
-  return createGuildStore(await openKeyv(url, logger), logger, options);
+  const { keyv, listKeys } = await openBackend(url, logger);
+  return createGuildStore(keyv, logger, { listKeys, ...options });
 }
 
 /** A value validated by `schema` (that very object), deep-frozen. */
@@ -622,11 +625,17 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
     async listRecords(prefix) {
       checkOpen();
       const found: StoredRecordKey[] = [];
-      await track(() =>
-        scan((guildId, key) => {
-          if (key.startsWith(prefix) && !isQuarantineKey(key)) found.push({ guildId, key });
-        }),
-      );
+      const keep = (guildId: string, key: string) => {
+        if (key.startsWith(prefix) && !isQuarantineKey(key)) found.push({ guildId, key });
+      };
+      const { listKeys } = options;
+      await track(async () => {
+        if (!listKeys) return scan(keep);
+        for await (const stored of listKeys(prefix)) {
+          const [, guildId, key] = STORED_KEY.exec(stored) ?? [];
+          if (guildId !== undefined && key !== undefined) keep(guildId, key);
+        }
+      });
       return found.sort((a, b) => a.guildId.localeCompare(b.guildId) || a.key.localeCompare(b.key));
     },
 
