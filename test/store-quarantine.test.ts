@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
@@ -12,34 +11,13 @@ import pino, { type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineRecord, type GuildStore, openStore, QuarantinedRecordError } from '../src/store/index.js';
+import { captureLogger } from './support/capture-logger.js';
 
 /**
  * Unreadable stored values are set aside, on SQLite and (with REDIS_URL) on
  * Redis: corrupt values are written raw, beside the store, as another tool or a
  * bug would leave them.
  */
-
-const LogLine = z.looseObject({
-  level: z.number(),
-  msg: z.string(),
-  guildId: z.string().optional(),
-  key: z.string().optional(),
-  reason: z.string().optional(),
-});
-type LogLine = z.infer<typeof LogLine>;
-
-function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line) lines.push(LogLine.parse(JSON.parse(line)));
-      }
-      callback();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
 
 const counterRecord = defineRecord({
   key: 'counter',

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import pino, { type Logger } from 'pino';
@@ -9,30 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { benchWrites } from '../src/store/bench-writes.js';
 import { defineRecord, type GuildStore, openStore, parseStoreUrl, QuarantinedRecordError } from '../src/store/index.js';
-
-const LogLine = z.looseObject({
-  level: z.number(),
-  msg: z.string(),
-  guildId: z.string().optional(),
-  key: z.string().optional(),
-  reason: z.string().optional(),
-  storedVersion: z.number().optional(),
-});
-type LogLine = z.infer<typeof LogLine>;
-
-/** A real pino logger whose JSON lines are kept for assertions. */
-function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line) lines.push(LogLine.parse(JSON.parse(line)));
-      }
-      callback();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
+import { captureLogger } from './support/capture-logger.js';
 
 const CounterSchema = z.object({ count: z.number().int().nonnegative() });
 type Counter = z.infer<typeof CounterSchema>;
