@@ -4,6 +4,7 @@ import { createChannelQueues } from '../channel-queues.js';
 import type { Catalogue } from '../content/catalogue.js';
 import type { Pack, QuizItem } from '../content/schema.js';
 import type { ChannelMessages } from '../discord/channel-messages.js';
+import type { MessageView } from '../discord/reply.js';
 import type { Logger } from '../logger.js';
 import type { GuildStore } from '../store/index.js';
 import { createTimers } from '../timers.js';
@@ -222,7 +223,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     const { channelId, roundId } = round;
     switch (work.kind) {
       case 'post-question': {
-        const { item, title } = itemAt(round, work.index);
+        const { item } = itemAt(round, work.index);
         if (!item) {
           // The content changed under a running round: skip to the reveal so the round can go on.
           logger.warn({ guildId, roundId, index: work.index }, 'quiz item missing from the content');
@@ -234,12 +235,9 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
           );
           return;
         }
-        const log = await logOf(guildId, roundId, work.index);
-        const messageId = await messages.send(
-          channelId,
-          renderQuestion(withCurrentAnswers(round, log.answers), item, title),
-        );
-        shownCounts.set(`${guildId}:${roundId}:${work.index}`, log.answers.length);
+        const rendered = renderCurrent(guildId, round, await logOf(guildId, roundId, work.index));
+        if (!rendered) return;
+        const messageId = await messages.send(channelId, rendered);
         await write(guildId, channelId, (r) => engine.setQuestionMessage(r, { index: work.index, messageId }), roundId);
         return;
       }
@@ -281,18 +279,28 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     }
   }
 
+  /**
+   * The current question's message as it should look now: the question while it
+   * is open, its reveal once closed. Notes the count it shows, so a refresh that
+   * would change nothing is skipped. Null when the item left the content.
+   */
+  function renderCurrent(guildId: string, round: QuizControl, log: AnswerLog): MessageView | null {
+    const { item, title } = itemAt(round, round.index);
+    if (!item) return null;
+    const snapshot = withCurrentAnswers(round, log.answers);
+    const view =
+      round.phase === 'question-open' ? null : revealView(snapshot, round.index, itemsOf(round.article).items);
+    shownCounts.set(`${guildId}:${round.roundId}:${round.index}`, log.answers.length);
+    return view ? renderReveal(snapshot, item, view, title) : renderQuestion(snapshot, item, title);
+  }
+
   /** Edits the question into its reveal; a question message that is gone gets the reveal as a new message. */
   async function showReveal(guildId: string, round: QuizControl, index: number): Promise<void> {
-    const { item, title } = itemAt(round, index);
-    if (!item) return;
     const log = await logOf(guildId, round.roundId, index);
     // Answers still being written belong in the reveal.
     await log.settled();
-    const snapshot = withCurrentAnswers(round, log.answers);
-    const view = revealView(snapshot, index, itemsOf(round.article).items);
-    if (!view) return;
-    const rendered = renderReveal(snapshot, item, view, title);
-    shownCounts.set(`${guildId}:${round.roundId}:${index}`, log.answers.length);
+    const rendered = renderCurrent(guildId, round, log);
+    if (!rendered) return;
     if (round.questionMessageId !== null) {
       try {
         await messages.edit(round.channelId, round.questionMessageId, rendered);
@@ -333,15 +341,9 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
         if (!round || round.phase === 'finished' || round.questionMessageId === null) return;
         if (round.phase === 'question-closed' && !round.revealShown) return;
         const log = await logOf(guildId, round.roundId, round.index);
-        const countKey = `${guildId}:${round.roundId}:${round.index}`;
-        if (shownCounts.get(countKey) === log.answers.length) return;
-        const { item, title } = itemAt(round, round.index);
-        if (!item) return;
-        const snapshot = withCurrentAnswers(round, log.answers);
-        const view =
-          round.phase === 'question-open' ? null : revealView(snapshot, round.index, itemsOf(round.article).items);
-        const rendered = view ? renderReveal(snapshot, item, view, title) : renderQuestion(snapshot, item, title);
-        shownCounts.set(countKey, log.answers.length);
+        if (shownCounts.get(`${guildId}:${round.roundId}:${round.index}`) === log.answers.length) return;
+        const rendered = renderCurrent(guildId, round, log);
+        if (!rendered) return;
         try {
           await messages.edit(channelId, round.questionMessageId, rendered);
         } catch (error) {
