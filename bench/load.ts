@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InteractionHandle } from '../src/local-discord/index.js';
+import type { InteractionHandle } from '@roundtable/local-discord';
 
 /**
  * Acknowledgement latency as the local Discord sees it: from dispatching

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LocalDiscord, LocalUser, MessageView, OptionValue } from '../src/local-discord/index.js';
+import type { LocalDiscord, LocalUser, MessageView, OptionValue } from '@roundtable/local-discord';
 
 /**
  * Playing quiz rounds as a host and students do, through the local Discord

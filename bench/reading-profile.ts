@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { type LocalDiscord, type OptionValue, startLocalDiscord } from '@roundtable/local-discord';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { startBot } from '../src/bot.js';
 import { loadCatalogue } from '../src/content/load.js';
-import { type LocalDiscord, type OptionValue, startLocalDiscord } from '../src/local-discord/index.js';
 import { createLogger } from '../src/logger.js';
 import { openStore } from '../src/store/index.js';
 

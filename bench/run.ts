@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { commands } from '../commands/index.js';
-import { loadCatalogue } from '../src/content/load.js';
 import {
   type InteractionHandle,
   type LocalDiscord,
@@ -13,7 +11,9 @@ import {
   type OptionValue,
   type SlashOptions,
   startLocalDiscord,
-} from '../src/local-discord/index.js';
+} from '@roundtable/local-discord';
+import { commands } from '../commands/index.js';
+import { loadCatalogue } from '../src/content/load.js';
 import { type BenchChild, ROOT, startChild } from './children.js';
 import { AckTracker, type Busy, fireEvenly, type LatencyStats, meter, stats } from './load.js';
 import {

@@ -1,4 +1,4 @@
-import type { LocalDiscord } from '../src/local-discord/index.js';
+import type { LocalDiscord } from '@roundtable/local-discord';
 import { createLogger } from '../src/logger.js';
 import { quizArchiveRecord, quizTotalsRecord } from '../src/quiz/records.js';
 import { openStore } from '../src/store/index.js';

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalDiscord, type MessageView, startLocalDiscord } from '@roundtable/local-discord';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type LocalDiscord, type MessageView, startLocalDiscord } from '../src/local-discord/index.js';
 import { botEnv, type ChildBot, killChildren, startChild } from './support/child-bot.js';
 
 /**

@@ -3,9 +3,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
+import { type LocalDiscord, startLocalDiscord } from '@roundtable/local-discord';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
-import { type LocalDiscord, startLocalDiscord } from '../src/local-discord/index.js';
 import {
   BLANK_SETTINGS,
   CONTENT_DIR,

@@ -1,8 +1,8 @@
+import type { MessageView } from '@roundtable/local-discord';
+import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS } from '@roundtable/local-discord/fixtures';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Pack, QuizItem } from '../src/content/schema.js';
-import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS } from '../src/local-discord/fixtures.js';
-import type { MessageView } from '../src/local-discord/index.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /** Quiz rounds as a class plays them, through the real discord.js client and a real SQLite store. */

@@ -1,5 +1,5 @@
+import type { MessageView } from '@roundtable/local-discord';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { MessageView } from '../src/local-discord/index.js';
 import { sessionControlRecord } from '../src/session/runtime.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 

@@ -1,5 +1,5 @@
+import type { LocalDiscord, MessageView } from '@roundtable/local-discord';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LocalDiscord, MessageView } from '../src/local-discord/index.js';
 import { VALID_CONTENT } from './fixtures/content-fixture.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
+import { complete, type PlayAction, parseLine, tokenize } from '@roundtable/local-discord/play-parse';
+import { createPlaySession, type PlaySession } from '@roundtable/local-discord/play-session';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
 import { loadCatalogue } from '../src/content/load.js';
 import type { Pack } from '../src/content/schema.js';
-import { complete, type PlayAction, parseLine, tokenize } from '../src/local-discord/play-parse.js';
-import { createPlaySession, type PlaySession } from '../src/local-discord/play-session.js';
 import { type Harness, startHarness } from './support/bot-harness.js';
 
 /** `npm run play`: the parser alone, the session on streams, and the real script as a child process. */
@@ -256,7 +256,7 @@ describe.concurrent('npm run play', () => {
   });
 
   test('GIVEN a content folder with errors THEN the same file:line messages as npm start, and exit 1', async () => {
-    const failure = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['src/local-discord/play.ts'], {
+    const failure = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['src/play.ts'], {
       env: { ...process.env, CONTENT_DIR: 'no-such-content' },
     }).then(
       () => undefined,

@@ -1,16 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commands } from '../../commands/index.js';
-import { type Bot, startBot } from '../../src/bot.js';
-import { loadCatalogue } from '../../src/content/load.js';
-import type { Pack } from '../../src/content/schema.js';
 import {
   type LocalDiscord,
   type LocalDiscordOptions,
   type MessageView,
   startLocalDiscord,
-} from '../../src/local-discord/index.js';
+} from '@roundtable/local-discord';
+import { commands } from '../../commands/index.js';
+import { type Bot, startBot } from '../../src/bot.js';
+import { loadCatalogue } from '../../src/content/load.js';
+import type { Pack } from '../../src/content/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { type GuildStore, openStore } from '../../src/store/index.js';
 

@@ -2,15 +2,16 @@
  * `npm run play`: the real bot against the local Discord, in the terminal. No
  * token needed; the store is the one `npm start` uses unless STORE_URL says otherwise.
  */
+
+import { startLocalDiscord } from '@roundtable/local-discord';
+import { createPlaySession } from '@roundtable/local-discord/play-session';
 import { destination } from 'pino';
-import { commands } from '../../commands/index.js';
-import { type Bot, startBot } from '../bot.js';
-import { parseBaseConfig, readEnvironment } from '../config.js';
-import { createLogger } from '../logger.js';
-import { loadContentAndStore } from '../startup.js';
-import { parseStoreUrl } from '../store/index.js';
-import { startLocalDiscord } from './index.js';
-import { createPlaySession } from './play-session.js';
+import { commands } from '../commands/index.js';
+import { type Bot, startBot } from './bot.js';
+import { parseBaseConfig, readEnvironment } from './config.js';
+import { createLogger } from './logger.js';
+import { loadContentAndStore } from './startup.js';
+import { parseStoreUrl } from './store/index.js';
 
 function describeStore(url: string): string {
   // A Redis URL may hold a password: name the kind only.

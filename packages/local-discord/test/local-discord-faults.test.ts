@@ -18,7 +18,7 @@ import {
 } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type LocalDiscord, startLocalDiscord } from '../src/local-discord/index.js';
+import { type LocalDiscord, startLocalDiscord } from '../src/index.js';
 
 /** What the test bot saw of each interaction. */
 interface Seen {

@@ -4,7 +4,7 @@ import { Client, Events, GatewayIntentBits, type Interaction, Routes, Status } f
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
-import { type LocalDiscord, type LocalDiscordOptions, shardOf, startLocalDiscord } from '../src/local-discord/index.js';
+import { type LocalDiscord, type LocalDiscordOptions, shardOf, startLocalDiscord } from '../src/index.js';
 
 /** A discord.js client that answers /ping and records what it received. */
 interface TestBot {

@@ -23,20 +23,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
-import {
-  type LocalDiscord,
-  PRIVILEGED_INTENTS,
-  renderForTerminal,
-  startLocalDiscord,
-} from '../src/local-discord/index.js';
+import { type LocalDiscord, PRIVILEGED_INTENTS, renderForTerminal, startLocalDiscord } from '../src/index.js';
 import {
   checkAutocompleteLimits,
   checkCommandLimits,
   checkMessageLimits,
   checkModalLimits,
   MESSAGE_LIMITS,
-} from '../src/local-discord/limits.js';
-import { errorTree } from '../src/local-discord/rest.js';
+} from '../src/limits.js';
+import { errorTree } from '../src/rest.js';
 
 const commands = [
   { name: 'ping', description: 'Replies privately with a button' },
