@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
-import { formatCsvCell as formatCell } from '../src/csv.js';
+import { formatCsvCell as formatCell } from '../src/core/csv.js';
 import { renderRoundCsv } from '../src/quiz/round-csv.js';
 import { type Answer, parseQuizRound, type QuizControl, type QuizItems, type QuizRound } from '../src/quiz/state.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { type Question, QuestionSchema } from '../src/content/schema.js';
-import { formatCsvCell } from '../src/csv.js';
+import { formatCsvCell } from '../src/core/csv.js';
 import { renderSessionCsv } from '../src/session/csv.js';
 import { next, recordMessage, setPromptMessage, startSession } from '../src/session/engine.js';
 import type { SessionState } from '../src/session/state.js';

@@ -1,4 +1,4 @@
-import { toCsv } from '../csv.js';
+import { toCsv } from '../core/csv.js';
 import type { QuizItems, QuizRound } from './state.js';
 
 export const CSV_HEADER = [

@@ -1,5 +1,5 @@
 import type { Question } from '../content/schema.js';
-import { toCsv } from '../csv.js';
+import { toCsv } from '../core/csv.js';
 import type { SessionState } from './state.js';
 
 const HEADER = ['prompt_number', 'prompt', 'participant_id', 'display_name', 'messages'];

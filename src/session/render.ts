@@ -8,6 +8,7 @@ import {
   escapeMarkdown,
 } from 'discord.js';
 import type { Claim, Pack, Question } from '../content/schema.js';
+import { plural } from '../core/plural.js';
 import { encodeId } from '../discord/custom-id.js';
 import { LIMITS, truncate } from '../discord/limits.js';
 import type { MessageView } from '../discord/reply.js';
@@ -289,10 +290,6 @@ export function pollRequest(claim: Claim): { poll: Record<string, unknown> } {
 function bar(percent: number): string {
   const filled = Math.round((percent / 100) * BAR_WIDTH);
   return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function pollEmbed(poll: RecapPoll, claim: Claim | undefined): APIEmbed {
