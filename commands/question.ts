@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType } from 'discord.js';
+import { ApplicationCommandOptionType, type Interaction, MessageFlags } from 'discord.js';
 import { z } from 'zod';
 import type { Pack } from '../src/content/schema.js';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
@@ -6,22 +6,48 @@ import { articleOption, resolvePack } from '../src/discord/article-option.js';
 import type { CommandModule, Deps } from '../src/discord/command.js';
 import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
+import { isHostOf } from '../src/discord/host.js';
 import { enumOption } from '../src/discord/options.js';
-import { type DrawResult, drawQuestion, questionsUsedRecord } from '../src/questions.js';
+import {
+  type DrawResult,
+  drawQuestion,
+  matchingQuestions,
+  peekQuestion,
+  questionsUsedRecord,
+} from '../src/questions.js';
 import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
-import { questionReply } from '../src/views/prepared.js';
+import { questionReply, type ReplyOptions } from '../src/views/prepared.js';
 import type { QuestionFilter } from '../src/views/reading.js';
 
-async function nextQuestion(guildId: string | null, pack: Pack, filter: QuestionFilter, deps: Deps) {
+const NO_MATCH = 'No discussion question matches that theme and level. Try without one of them.';
+
+// Hosts post to the class and spend the server's no-repeat list; anyone else
+// gets a question privately, so students cannot use up the host's list.
+async function nextQuestion(
+  interaction: Interaction,
+  pack: Pack,
+  filter: QuestionFilter,
+  deps: Deps,
+): Promise<ReplyOptions> {
+  const guildId = interaction.guildId;
   if (!guildId) throw new UserError('Discussion questions work in a server, not in direct messages.');
+  if (!(await isHostOf(interaction, deps))) {
+    const question = peekQuestion(pack, filter, deps.now());
+    if (!question) throw new UserError(NO_MATCH);
+    const note = '-# Only you can see this question. Your host posts questions for the whole class.';
+    return { ...questionReply(pack, question, filter, note), flags: MessageFlags.Ephemeral };
+  }
   const drawn = await deps.store.update<Record<string, string[]>, DrawResult>(guildId, questionsUsedRecord, (used) => {
     const result = drawQuestion(pack, used[pack.slug] ?? [], filter, deps.now());
     return result.ok ? { value: { ...used, [pack.slug]: result.used }, result } : { value: used, result };
   });
-  if (!drawn.ok) {
-    throw new UserError('No discussion question matches that theme and level. Try without one of them.');
-  }
-  const note = drawn.cycled ? '-# Every matching question has been used once; starting a new round of them.' : null;
+  if (!drawn.ok) throw new UserError(NO_MATCH);
+  const only = matchingQuestions(pack, filter).length === 1;
+  const note = only
+    ? '-# This is the only question that matches; choose another theme or level for more.'
+    : drawn.cycled
+      ? '-# Every matching question has been used once; starting a new round of them.'
+      : null;
   return questionReply(pack, drawn.question, filter, note);
 }
 
@@ -53,7 +79,7 @@ export const question: CommandModule = {
       theme: enumOption<Theme>(interaction.options.getString('theme'), THEMES),
       level: enumOption<Level>(interaction.options.getString('level'), LEVELS),
     };
-    await interaction.reply(await nextQuestion(interaction.guildId, pack, filter, deps));
+    await interaction.reply(await nextQuestion(interaction, pack, filter, deps));
   },
   components: {
     async 'question-next'(interaction, args, deps) {
@@ -61,7 +87,7 @@ export const question: CommandModule = {
       const pack = deps.catalogue.pack(slug);
       if (!pack) throw new UserError('That article is no longer available. Run /question again.');
       const filter = { theme: theme === '-' ? null : theme, level: level === '-' ? null : level };
-      await interaction.reply(await nextQuestion(interaction.guildId, pack, filter, deps));
+      await interaction.reply(await nextQuestion(interaction, pack, filter, deps));
     },
   },
 };

@@ -33,8 +33,12 @@ function inGuild(interaction: { guildId: string | null; channelId: string | null
   return { guildId: interaction.guildId, channelId: interaction.channelId };
 }
 
+// Limits phrased as advice: what to choose, not what the schema said.
 function startErrorText(field: string, message: string): string {
-  if (field === 'scoring') return 'Speed scoring needs a timer: choose `seconds` from 10 to 120, or `scoring: simple`.';
+  if (field === 'scoring')
+    return `Speed scoring needs a timer: choose \`seconds\` from ${SECONDS.min} to ${SECONDS.max}, or \`scoring: simple\`.`;
+  if (field === 'seconds') return `Choose ${SECONDS.min} to ${SECONDS.max} seconds, or 0 for no timer.`;
+  if (field === 'count') return `Choose ${QUESTION_COUNT.min} to ${QUESTION_COUNT.max} questions.`;
   return `That setting does not work (${field}: ${message}).`;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Pack, Question } from './content/schema.js';
-import { drawWithoutRepeats } from './random.js';
+import { createRandom, drawWithoutRepeats } from './random.js';
 import { defineRecord } from './store/index.js';
 import type { QuestionFilter } from './views/reading.js';
 
@@ -30,4 +30,10 @@ export function drawQuestion(pack: Pack, used: readonly string[], filter: Questi
   const draw = drawWithoutRepeats(ids, used, 1, seed);
   const question = matching.find((q) => q.id === draw.picked[0]);
   return question ? { ok: true, question, used: draw.used, cycled } : { ok: false };
+}
+
+/** A question for one student's eyes: drawn at random, the server's no-repeat list left as it is. */
+export function peekQuestion(pack: Pack, filter: QuestionFilter, seed: number): Question | null {
+  const matching = matchingQuestions(pack, filter);
+  return matching[Math.floor(createRandom(seed)() * matching.length)] ?? null;
 }

@@ -134,6 +134,14 @@ describe('a host-paced round with several students', () => {
 });
 
 describe('hosts and bad input', () => {
+  test('GIVEN seconds:5 THEN the host is told what to choose, in words, and no round starts', async () => {
+    const channelId = h.discord.addChannel('quiz-seconds');
+    const reply = await h.discord.slash('teacher', 'quiz', { seconds: 5 }, { subcommand: 'start', channelId }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe('Choose 10 to 120 seconds, or 0 for no timer.');
+    expect(h.discord.channelMessages(channelId)).toHaveLength(0);
+  });
+
   test('GIVEN a host role THEN its members may start a round; a second start in the channel links the first', async () => {
     const channelId = h.discord.addChannel('quiz-room');
     const roleId = h.discord.addRole('Quiz host', 0n);

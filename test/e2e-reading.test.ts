@@ -176,32 +176,46 @@ describe('/glossary', () => {
 });
 
 describe('/question', () => {
-  test('GIVEN recall questions THEN none repeats until all were used, even across a restart', async () => {
+  test('GIVEN a host drawing recall questions THEN none repeats until all were used, even across a restart, and students asking privately spend none of them', async () => {
     const recall = pack.questions.filter((q) => q.level === 'recall');
     const seen: string[] = [];
     const promptOf = (text: string) => recall.find((q) => text.includes(q.prompt.slice(0, 40)))?.id;
 
-    const first = await h.discord.slash('student1', 'question', { level: 'recall' }).reply();
+    const first = await h.discord.slash('teacher', 'question', { level: 'recall' }).reply();
+    expect(first.ephemeral).toBe(false);
     expect(first.embeds[0]?.title).toBe('Discussion question');
     expect(first.embeds[0]?.fields[0]?.name).toMatch(/^Follow-ups?$/);
     seen.push(promptOf(first.text) ?? 'none');
-    const another = await h.discord.click('student2', first, buttonId(first, 'Another question')).reply();
+    const another = await h.discord.click('teacher', first, buttonId(first, 'Another question')).reply();
     expect(another.id).not.toBe(first.id);
+    expect(another.ephemeral).toBe(false);
     seen.push(promptOf(another.text) ?? 'none');
+
+    // A student asking, or pressing "Another question" on the host's post, gets one privately.
+    const postedBefore = h.discord.channelMessages().length;
+    for (let i = 0; i < recall.length; i += 1) {
+      const mine = await h.discord.slash('student1', 'question', { level: 'recall' }).reply();
+      expect(mine.ephemeral).toBe(true);
+      expect(mine.content).toContain('Only you can see this question');
+      expect(promptOf(mine.text)).toBeDefined();
+    }
+    const pressed = await h.discord.click('student2', first, buttonId(first, 'Another question')).reply();
+    expect(pressed.ephemeral).toBe(true);
+    expect(h.discord.channelMessages()).toHaveLength(postedBefore);
 
     await h.stopBot();
     await h.restartBot();
     expect(h.discord.commandPuts).toBe(1);
 
     while (seen.length < recall.length) {
-      const next = await h.discord.slash('student1', 'question', { level: 'recall' }).reply();
+      const next = await h.discord.slash('teacher', 'question', { level: 'recall' }).reply();
       expect(next.content).toBe('');
       seen.push(promptOf(next.text) ?? 'none');
     }
     expect(new Set(seen).size).toBe(recall.length);
     expect(seen).not.toContain('none');
 
-    const cycle = await h.discord.slash('student1', 'question', { level: 'recall' }).reply();
+    const cycle = await h.discord.slash('teacher', 'question', { level: 'recall' }).reply();
     expect(cycle.content).toContain('Every matching question has been used once');
   });
 });

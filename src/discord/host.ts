@@ -28,6 +28,13 @@ export function hostRefusal(hostRoleId: string | null): string {
   return `Only the host can do that: ${who}. Ask your teacher, or a server admin can set a host role with \`/config host-role\`.`;
 }
 
+/** Whether the user is a host of the server the interaction came from (never in direct messages). */
+export async function isHostOf(interaction: Interaction, deps: Deps): Promise<boolean> {
+  if (!interaction.guildId) return false;
+  const settings = await deps.store.read(interaction.guildId, settingsRecord);
+  return isHost(interaction.memberPermissions, memberRoleIds(interaction.member), settings.hostRoleId);
+}
+
 /** Throws a refusal the user sees when they are not a host; nothing else changes. */
 export async function requireHost(interaction: Interaction, deps: Deps): Promise<void> {
   if (!interaction.guildId) throw new UserError('This works only in a server, not in direct messages.');
