@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { DIFFICULTIES } from '../src/content/schema.js';
+import { plural } from '../src/core/plural.js';
 import { articleOption, resolvePack } from '../src/discord/article-option.js';
 import type { CommandModule, Deps } from '../src/discord/command.js';
 import { displayNameOf, messageLink, requireChannelPermissions } from '../src/discord/context.js';
@@ -121,7 +122,7 @@ async function leaderboard(interaction: ChatInputCommandInteraction, deps: Deps)
   const view = renderLeaderboard(
     'Leaderboard: all time',
     allTimeStandings(totals.scores),
-    `${Object.keys(totals.scores).length} players · ${totals.history.length} rounds kept · /quiz score for yours`,
+    `${plural(Object.keys(totals.scores).length, 'player')} · ${plural(totals.history.length, 'round')} kept · /quiz score for yours`,
   );
   await interaction.reply(toReply(view, false));
 }
@@ -131,7 +132,7 @@ async function score(interaction: ChatInputCommandInteraction, deps: Deps): Prom
   const totals = await deps.store.read(guildId, quizTotalsRecord);
   const mine = personalScore(totals.scores, interaction.user.id);
   const content = mine
-    ? `You have **${mine.points}** points: rank **${mine.rank}** of ${mine.of}. ${mine.correct} of ${mine.answered} answers correct (${Math.round((mine.accuracy ?? 0) * 100)}%) over ${mine.rounds} ${mine.rounds === 1 ? 'round' : 'rounds'}.`
+    ? `You have ${plural(mine.points, 'point')}: rank **${mine.rank}** of ${mine.of}. ${mine.correct} of ${plural(mine.answered, 'answer')} correct (${Math.round((mine.accuracy ?? 0) * 100)}%) over ${plural(mine.rounds, 'round')}.`
     : 'You have no points yet on this server: join the next quiz round! (Rounds count once they finish.)';
   await interaction.reply(toReply({ content }, true));
 }
@@ -179,7 +180,7 @@ async function report(interaction: ChatInputCommandInteraction, deps: Deps): Pro
   const items = new Map((pack?.quiz ?? []).map((i) => [i.id, i]));
   const answers = round.answers.reduce((n, list) => n + list.length, 0);
   await interaction.reply({
-    ...toReply({ content: `Round ${round.roundId}: ${answers} answers.` }, true),
+    ...toReply({ content: `Round ${round.roundId}: ${plural(answers, 'answer')}.` }, true),
     files: [{ name: `quiz-round-${round.roundId}.csv`, attachment: Buffer.from(renderRoundCsv(round, items)) }],
   });
 }

@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
+import { plural } from '../src/core/plural.js';
 import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/article-option.js';
 import { claimOption, findClaim, suggestClaims } from '../src/discord/claim-option.js';
 import type { CommandModule, Deps } from '../src/discord/command.js';
@@ -106,7 +107,7 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
   ];
   if (outcome.note) {
     lines.push(
-      `-# Only ${outcome.note.available} questions match, so the session has ${outcome.note.available} prompts instead of ${outcome.note.asked}.`,
+      `-# Only ${plural(outcome.note.available, 'question matches', 'questions match')}, so the session has ${plural(outcome.note.available, 'prompt')} instead of ${outcome.note.asked}.`,
     );
   }
   if (noThreads.length > 0) {

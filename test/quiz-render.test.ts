@@ -274,8 +274,8 @@ describe('renderStandings', () => {
     const view = renderStandings(finished, roundStandings(finished), 2);
     expect(onlyEmbed(view).description).toBe(
       'Round complete. 2 players.\n\n' +
-        '🥇 Ann: **1000** points (1/2 correct)\n' +
-        '🥇 Bo: **1000** points (1/2 correct)',
+        '🥇 Ann: **1,000 points** (1/2 correct)\n' +
+        '🥇 Bo: **1,000 points** (1/2 correct)',
     );
   });
 
@@ -284,11 +284,11 @@ describe('renderStandings', () => {
     const rows = [row(1, 'Ann', 900), row(1, 'Bo', 900), row(3, 'Cy', 500), row(4, 'Di', 100), row(4, 'Ed', 100)];
     expect(onlyEmbed(renderStandings(state, rows, 5)).description).toBe(
       'Round ended by the host after question 1. 5 players.\n\n' +
-        '🥇 Ann: **900** points (1/2 correct)\n' +
-        '🥇 Bo: **900** points (1/2 correct)\n' +
-        '🥉 Cy: **500** points (1/2 correct)\n' +
-        '**4.** Di: **100** points (1/2 correct)\n' +
-        '**4.** Ed: **100** points (1/2 correct)',
+        '🥇 Ann: **900 points** (1/2 correct)\n' +
+        '🥇 Bo: **900 points** (1/2 correct)\n' +
+        '🥉 Cy: **500 points** (1/2 correct)\n' +
+        '**4.** Di: **100 points** (1/2 correct)\n' +
+        '**4.** Ed: **100 points** (1/2 correct)',
     );
   });
 

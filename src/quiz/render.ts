@@ -7,6 +7,7 @@ import {
   escapeMarkdown,
 } from 'discord.js';
 import type { QuizItem } from '../content/schema.js';
+import { plural } from '../core/plural.js';
 import { encodeId } from '../discord/custom-id.js';
 import { LIMITS, truncate } from '../discord/limits.js';
 import type { MessageView } from '../discord/reply.js';
@@ -179,7 +180,7 @@ export function standingLines(rows: readonly Standing[]): string {
   return rows
     .map((r) => {
       const medal = MEDALS[r.rank - 1] ?? `**${r.rank}.**`;
-      return `${medal} ${escapeMarkdown(r.name)}: **${r.points}** points (${r.correct}/${r.answered} correct)`;
+      return `${medal} ${escapeMarkdown(r.name)}: **${plural(r.points, 'point')}** (${r.correct}/${r.answered} correct)`;
     })
     .join('\n');
 }
@@ -192,7 +193,7 @@ export function renderStandings(round: QuizRound, rows: readonly Standing[], pla
       {
         title: 'Final standings',
         description: truncate(
-          `${ended} ${players} ${players === 1 ? 'player' : 'players'}.\n\n${standingLines(rows)}`,
+          `${ended} ${plural(players, 'player')}.\n\n${standingLines(rows)}`,
           LIMITS.embedDescription,
         ),
         color: COLOUR,
@@ -217,7 +218,7 @@ export function renderLeaderboard(title: string, rows: readonly Standing[], note
 
 export function historyLabel(entry: HistoryEntry): string {
   const when = new Date(entry.startedAt).toISOString().slice(0, 16).replace('T', ' ');
-  return `${when} UTC · ${entry.players} players · ${entry.questionsShown} questions (${entry.roundId})`;
+  return `${when} UTC · ${plural(entry.players, 'player')} · ${plural(entry.questionsShown, 'question')} (${entry.roundId})`;
 }
 
 /** Said when an answer could not be saved: nothing was recorded, so the student can click again. */

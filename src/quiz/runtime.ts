@@ -3,6 +3,7 @@ import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import { createChannelQueues } from '../channel-queues.js';
 import type { Catalogue } from '../content/catalogue.js';
 import type { Pack, QuizItem } from '../content/schema.js';
+import { plural } from '../core/plural.js';
 import type { ChannelMessages } from '../discord/channel-messages.js';
 import type { MessageView } from '../discord/reply.js';
 import type { Logger } from '../logger.js';
@@ -410,7 +411,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       if (taken) return busy(taken);
       track(guildId, channelId, true);
       const note = started.bankNote
-        ? `This article has ${started.bankNote.available} questions${difficulty ? ` at this difficulty` : ''}, so the round uses ${started.bankNote.available} instead of ${started.bankNote.asked}.`
+        ? `This article has ${plural(started.bankNote.available, 'question')}${difficulty ? ` at this difficulty` : ''}, so the round uses ${started.bankNote.available} instead of ${started.bankNote.asked}.`
         : null;
       return { kind: 'started', round: started.state, note };
     },
