@@ -61,12 +61,15 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
       scoring: enumOption(interaction.options.getString('scoring'), SCORING),
       difficulty: enumOption(interaction.options.getString('difficulty'), DIFFICULTIES),
       auto: interaction.options.getBoolean('auto'),
+      hostPlays: interaction.options.getBoolean('host_plays'),
     },
   });
   if (outcome.kind === 'busy') {
-    const link = ` ${messageLink(guildId, channelId, outcome.messageId)}`;
+    const where = outcome.reposted
+      ? ' Its message had been deleted, so it is posted again below.'
+      : ` ${messageLink(guildId, channelId, outcome.messageId)}`;
     throw new UserError(
-      `A quiz round is already running in this channel.${link} End it with /quiz stop, or start one in another channel.`,
+      `A quiz round is already running in this channel.${where} End it with /quiz stop, or start one in another channel.`,
     );
   }
   if (outcome.kind === 'error') {
@@ -82,8 +85,9 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
   const lines = [
     `**Quiz round on "${pack.article.title}"**`,
     `${count} ${count === 1 ? 'question' : 'questions'} · ${pace} · ${settings.scoring === 'speed' ? 'speed scoring (faster correct answers earn more, up to 1,000)' : '1 point per correct answer'}${settings.difficulty ? ` · ${DIFFICULTY_LABEL[settings.difficulty]}` : ''}`,
-    'Click a button to answer; only your first answer counts and only you see that it was received.',
+    'Click a button to answer; only your first answer counts. Only you see that it was received, and how you did once the answer is revealed.',
   ];
+  if (!settings.hostPlays) lines.push('-# The host runs the round and does not score.');
   if (outcome.note) lines.push(`-# ${outcome.note}`);
   try {
     await interaction.reply(toReply({ content: truncate(lines.join('\n'), LIMITS.content) }, false));
@@ -154,6 +158,12 @@ async function reset(interaction: ChatInputCommandInteraction, deps: Deps): Prom
                 style: ButtonStyle.Danger,
                 label: 'Yes, clear all scores',
                 custom_id: encodeId(QUIZ_ACTIONS.reset, interaction.user.id, expires),
+              },
+              {
+                type: ComponentType.Button,
+                style: ButtonStyle.Secondary,
+                label: 'Cancel',
+                custom_id: encodeId(QUIZ_ACTIONS.resetCancel),
               },
             ],
           },
@@ -268,6 +278,11 @@ export const quiz: CommandModule = {
             name: 'auto',
             description: 'Go to the next question by itself a few seconds after each reveal',
           },
+          {
+            type: ApplicationCommandOptionType.Boolean,
+            name: 'host_plays',
+            description: 'Your own answers score too (default: you run the round and do not score)',
+          },
           articleOption,
         ],
       },
@@ -345,12 +360,24 @@ export const quiz: CommandModule = {
         channelId,
         { roundId, index, choice, userId: interaction.user.id, displayName: displayNameOf(interaction) },
         clickedAt(interaction, deps),
+        { applicationId: interaction.applicationId, token: interaction.token },
       );
       await interaction.reply({
         content: answerReplyText(reply),
         flags: MessageFlags.Ephemeral,
         allowedMentions: { parse: [] },
       });
+    },
+    async [QUIZ_ACTIONS.mine](interaction, args, deps) {
+      const [roundId, index] = parseArgs(StepArgs, args);
+      const { guildId } = inGuild(interaction);
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const text = await deps.quiz.myResult(guildId, roundId, index, interaction.user.id);
+      if (text === null) throw new UserError('That round is no longer kept on this server.');
+      await interaction.editReply(toMessage({ content: text }));
+    },
+    async [QUIZ_ACTIONS.resetCancel](interaction) {
+      await interaction.update(toMessage({ content: 'Nothing was cleared: the all-time scores stay as they are.' }));
     },
     async [QUIZ_ACTIONS.reveal](interaction, args, deps) {
       const [roundId, index] = parseArgs(StepArgs, args);

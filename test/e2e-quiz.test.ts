@@ -64,7 +64,7 @@ describe('a host-paced round with several students', () => {
 
     const a1 = await h.discord.click(student1, q1, choiceButton(q1, correct1)).reply();
     expect(a1.ephemeral).toBe(true);
-    expect(a1.content).toBe(`Answer received: **${LETTERS[correct1]}**. Wait for the reveal!`);
+    expect(a1.content).toBe(`Answer received: **${LETTERS[correct1]}**. Your result appears here at the reveal.`);
     const again = await h.discord.click(student1, q1, choiceButton(q1, wrong1)).reply();
     expect(again.content).toBe(
       `You already answered **${LETTERS[correct1]}**. Your first answer is the one that counts.`,

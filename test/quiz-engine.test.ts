@@ -7,8 +7,10 @@ import {
   close,
   isRoundActive,
   markFiled,
+  markPreviousRetired,
   markRevealShown,
   markStandingsShown,
+  messageLost,
   next,
   owed,
   type StartOptions,
@@ -124,7 +126,14 @@ describe('startRound', () => {
       T0,
     );
     if (!result.ok) throw new Error('start failed');
-    expect(result.state.settings).toEqual({ count: 10, seconds: 20, scoring: 'speed', difficulty: null, auto: false });
+    expect(result.state.settings).toEqual({
+      count: 10,
+      seconds: 20,
+      scoring: 'speed',
+      difficulty: null,
+      auto: false,
+      hostPlays: false,
+    });
     expect(result.state.questionIds).toHaveLength(10);
     expect(new Set(result.state.questionIds).size).toBe(10);
     expect(result.state).toMatchObject({
@@ -490,11 +499,18 @@ describe('owed and wakeAt', () => {
     expect(owed(state, T0 + 30_000)).toEqual({ kind: 'post-question', index: 1 });
     expect(wakeAt(state)).toBe(T0 + 50_000);
     state = posted(state);
+    // The question is out first; then question 1's reveal loses its host buttons.
+    expect(owed(state, T0 + 30_000)).toEqual({ kind: 'retire-previous', index: 0, messageId: 'm0' });
+    state = markPreviousRetired(state, 'm0');
+    expect(owed(state, T0 + 30_000)).toBeNull();
     state = close(state, { index: 1, by: 'host' }, T0 + 35_000).state;
     state = markRevealShown(state, 1);
     state = next(state, { index: 1 }, T0 + 40_000).state;
     expect(state.phase).toBe('finished');
     expect(wakeAt(state)).toBeNull();
+    // The last reveal is shown again without its "Final standings" button.
+    expect(owed(state, T0 + 40_000)).toEqual({ kind: 'show-reveal', index: 1 });
+    state = markRevealShown(state, 1);
     expect(owed(state, T0 + 40_000)).toEqual({ kind: 'file' });
     state = markFiled(state);
     expect(owed(state, T0 + 40_000)).toEqual({ kind: 'post-standings' });
@@ -564,7 +580,7 @@ describe('next and stop', () => {
         });
       } else {
         expect(out.reply).toEqual({ kind: 'finished' });
-        expect(owed(state, now)).toEqual({ kind: 'file' });
+        expect(owed(state, now)).toEqual({ kind: 'show-reveal', index: 2 });
       }
     }
     expect(state).toMatchObject({ phase: 'finished', index: 2, endedAt: now, endedBy: 'completed' });
@@ -603,6 +619,7 @@ describe('next and stop', () => {
     give(state, answers, click('bob', CORRECT, 1), T0 + 2_000);
     const out = stop(state, T0 + 3_000);
     expect(out.reply).toEqual({ kind: 'stopped' });
+    // Never posted (no message id here): nothing to reveal, straight to filing.
     expect(owed(out.state, T0 + 3_000)).toEqual({ kind: 'file' });
     expect(wakeAt(out.state)).toBeNull();
     expect(out.state).toMatchObject({
@@ -706,8 +723,23 @@ describe('resume', () => {
     expect(owed(state, T0 + 60_000)).toEqual({ kind: 'show-reveal', index: 0 });
   });
 
+  test('GIVEN a round stopped with its question open THEN that question is revealed before the standings', () => {
+    const stopped = stored(stop(posted(startWith()), T0 + 1_000).state);
+    expect(stopped.closedAt).toBe(T0 + 1_000);
+    expect(owed(stopped, T0 + 60_000)).toEqual({ kind: 'show-reveal', index: 0 });
+    expect(owed(stored(markRevealShown(stopped, 0)), T0 + 60_000)).toEqual({ kind: 'file' });
+  });
+
+  test('GIVEN the question message deleted THEN the round owes it again: the question, or its reveal', () => {
+    const open = stored(posted(startWith()));
+    expect(owed(messageLost(open, 'm0'), T0 + 1)).toEqual({ kind: 'post-question', index: 0 });
+    expect(messageLost(open, 'other')).toBe(open);
+    const revealed = stored(markRevealShown(close(open, { index: 0, by: 'host' }, T0 + 1).state, 0));
+    expect(owed(messageLost(revealed, 'm0'), T0 + 2)).toEqual({ kind: 'show-reveal', index: 0 });
+  });
+
   test('GIVEN a finished round THEN it is filed, its standings posted, then it is removed', () => {
-    const finished = stored(stop(posted(startWith()), T0 + 1_000).state);
+    const finished = stored(markRevealShown(stop(posted(startWith()), T0 + 1_000).state, 0));
     expect(owed(finished, T0 + 60_000)).toEqual({ kind: 'file' });
     const filed = stored(markFiled(finished));
     expect(owed(filed, T0 + 60_000)).toEqual({ kind: 'post-standings' });

@@ -209,6 +209,7 @@ describe('renderReveal', () => {
     expect(host).toEqual([
       { label: 'Next question (host)', customId: `quiz-next:${ROUND}:0`, disabled: false, style: ButtonStyle.Primary },
       { label: 'End round (host)', customId: `quiz-stop:${ROUND}`, disabled: false, style: ButtonStyle.Danger },
+      { label: 'My result', customId: `quiz-mine:${ROUND}:0`, disabled: false, style: ButtonStyle.Secondary },
     ]);
   });
 
@@ -216,7 +217,10 @@ describe('renderReveal', () => {
     const state = play(start(['who-invited-kim'], { questions: 1 }), [['Ann', 1, 0]]);
     const closed = reveal(state);
     const host = buttonsOf(renderReveal(closed.state, currentItem(closed.state), closed.view, title)).slice(4);
-    expect(host.map((b) => [b.label, b.customId])).toEqual([['Final standings (host)', `quiz-next:${ROUND}:0`]]);
+    expect(host.map((b) => [b.label, b.customId])).toEqual([
+      ['Final standings (host)', `quiz-next:${ROUND}:0`],
+      ['My result', `quiz-mine:${ROUND}:0`],
+    ]);
   });
 
   test('GIVEN a round that runs on its own THEN the reveal says when the next question comes', () => {
@@ -224,6 +228,15 @@ describe('renderReveal', () => {
     const description = onlyEmbed(renderReveal(state, currentItem(state), view, title)).description ?? '';
     expect(state.advanceAt).not.toBeNull();
     expect(description.split('\n').at(-1)).toBe(`-# Next question <t:${Math.ceil((state.advanceAt ?? 0) / 1000)}:R>`);
+  });
+
+  test('GIVEN the last question of a round that runs on its own THEN the reveal says the standings come next', () => {
+    const state = play(start(['who-invited-kim'], { questions: 1, seconds: 20, auto: true }), [['Ann', 1, 0]]);
+    const closed = reveal(state);
+    const description = onlyEmbed(
+      renderReveal(closed.state, currentItem(closed.state), closed.view, title),
+    ).description;
+    expect(description?.split('\n').at(-1)).toMatch(/^-# Final standings <t:\d+:R>$/);
   });
 
   test('GIVEN the reveal of an earlier question re-rendered later THEN it has no host buttons', () => {
@@ -237,6 +250,7 @@ describe('renderReveal', () => {
       'Vladimir Putin',
       'US officials',
       'The United Nations',
+      'My result',
     ]);
     expect(onlyEmbed(view).title).toBe('Question 1 of 2: the answer');
   });
@@ -316,7 +330,7 @@ describe('renderStandings', () => {
 
 describe('answerReplyText', () => {
   test.each([
-    [{ kind: 'accepted', choice: 2 }, 'Answer received: **C**. Wait for the reveal!'],
+    [{ kind: 'accepted', choice: 2 }, 'Answer received: **C**. Your result appears here at the reveal.'],
     [{ kind: 'already-answered', choice: 0 }, 'You already answered **A**. Your first answer is the one that counts.'],
     [{ kind: 'closed' }, 'This question has closed: answers are no longer taken.'],
     [{ kind: 'round-ended' }, 'This round has ended. Ask your host to start a new one with /quiz start.'],

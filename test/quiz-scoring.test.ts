@@ -31,7 +31,7 @@ describe('computeSpeedPoints', () => {
 });
 
 describe('computePoints', () => {
-  const speed: Settings = { count: 10, seconds: 20, scoring: 'speed', difficulty: null, auto: false };
+  const speed: Settings = { count: 10, seconds: 20, scoring: 'speed', difficulty: null, auto: false, hostPlays: false };
   const simple: Settings = { ...speed, seconds: 0, scoring: 'simple' };
   test.each<[string, Settings, boolean, number, number]>([
     ['speed, right, at once', speed, true, 0, 1000],

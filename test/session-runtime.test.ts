@@ -72,6 +72,12 @@ function fakeDiscord() {
       if (state.deleted.has(messageId)) throw unknownMessage(channelId, messageId);
       edits.push({ channelId, messageId, view });
     },
+    async exists(_channelId, messageId) {
+      return !state.deleted.has(messageId);
+    },
+    async editOriginal() {
+      throw new Error('sessions do not edit interaction replies');
+    },
   };
   const discord: SessionDiscord = {
     async createThread(channelId, messageId, name) {

@@ -1,5 +1,5 @@
 import type { REST } from '@discordjs/rest';
-import { Routes } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, Routes } from 'discord.js';
 import { z } from 'zod';
 import type { MessageView } from './reply.js';
 
@@ -11,6 +11,10 @@ import type { MessageView } from './reply.js';
 export interface ChannelMessages {
   send(channelId: string, view: MessageView, extra?: Readonly<Record<string, unknown>>): Promise<string>;
   edit(channelId: string, messageId: string, view: MessageView): Promise<void>;
+  /** False when the message is gone (deleted by a moderator, say); other failures throw. */
+  exists(channelId: string, messageId: string): Promise<boolean>;
+  /** Edits the reply to an interaction (an ephemeral acknowledgement) while its token is valid. */
+  editOriginal(applicationId: string, token: string, view: MessageView): Promise<void>;
 }
 
 const Created = z.object({ id: z.string() });
@@ -36,6 +40,19 @@ export function createChannelMessages(rest: REST): ChannelMessages {
     },
     async edit(channelId, messageId, view) {
       await rest.patch(Routes.channelMessage(channelId, messageId), { body: body(view) });
+    },
+    async exists(channelId, messageId) {
+      try {
+        await rest.get(Routes.channelMessage(channelId, messageId));
+        return true;
+      } catch (error) {
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage) return false;
+        throw error;
+      }
+    },
+    async editOriginal(applicationId, token, view) {
+      // Interaction webhooks carry their own token: no bot authorisation, and not under the global limit.
+      await rest.patch(Routes.webhookMessage(applicationId, token, '@original'), { body: body(view), auth: false });
     },
   };
 }

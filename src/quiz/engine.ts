@@ -37,6 +37,8 @@ export type AnswerReply =
   | { readonly kind: 'invalid-choice' }
   // The question's item is no longer in the catalogue (content changed under a running round).
   | { readonly kind: 'unavailable' }
+  // The host who started the round runs it; they play only when the round says so.
+  | { readonly kind: 'host-not-playing' }
   | Refusal;
 
 export type CloseReply =
@@ -60,6 +62,7 @@ export interface StartOptions {
   readonly scoring?: Scoring | null | undefined;
   readonly difficulty?: Settings['difficulty'] | undefined;
   readonly auto?: boolean | null | undefined;
+  readonly hostPlays?: boolean | null | undefined;
 }
 
 export interface StartInput {
@@ -120,6 +123,8 @@ export type Owed =
   | { readonly kind: 'post-question'; readonly index: number }
   | { readonly kind: 'close'; readonly index: number }
   | { readonly kind: 'show-reveal'; readonly index: number }
+  // The previous question's reveal loses its host buttons once the next question is out.
+  | { readonly kind: 'retire-previous'; readonly index: number; readonly messageId: string }
   | { readonly kind: 'advance'; readonly index: number }
   | { readonly kind: 'file' }
   | { readonly kind: 'post-standings' }
@@ -134,6 +139,7 @@ export function resolveSettings(options: StartOptions): { ok: true; settings: Se
     scoring: options.scoring ?? (seconds === SECONDS.untimed ? 'simple' : 'speed'),
     difficulty: options.difficulty ?? null,
     auto: options.auto ?? false,
+    hostPlays: options.hostPlays ?? false,
   };
   const parsed = SettingsSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, settings: parsed.data };
@@ -170,6 +176,7 @@ export function startRound(input: StartInput, now: number): StartResult {
     advanceAt: null,
     questionMessageId: null,
     revealShown: false,
+    previousMessageId: null,
     filed: false,
     standingsShown: false,
     startedAt: now,
@@ -195,6 +202,7 @@ export function answer(
   const refusal = checkTarget(state, event.index, event.roundId);
   if (refusal) return refusal;
   if (previous) return { kind: 'already-answered', choice: previous.choice };
+  if (event.userId === state.hostId && !state.settings.hostPlays) return { kind: 'host-not-playing' };
   if (!isInTime(state, clickedAt)) return { kind: 'closed' };
   const item = items.get(state.questionIds[state.index] ?? '');
   if (!item) return { kind: 'unavailable' };
@@ -257,6 +265,7 @@ export function next(state: QuizControl, event: NextEvent, now: number): Outcome
     advanceAt: null,
     questionMessageId: null,
     revealShown: false,
+    previousMessageId: state.questionMessageId,
   };
   return { state: opened, reply: { kind: 'advanced', index } };
 }
@@ -274,6 +283,11 @@ export function stop(state: QuizControl, now: number): Outcome<StopReply> {
  */
 export function owed(state: QuizControl, now: number): Owed | null {
   if (state.phase === 'finished') {
+    // The last question is revealed (or loses its host buttons) before the standings go out.
+    if (!state.revealShown) return { kind: 'show-reveal', index: state.index };
+    if (state.previousMessageId !== null) {
+      return { kind: 'retire-previous', index: state.index - 1, messageId: state.previousMessageId };
+    }
     // Scores are filed before the standings appear, so "/quiz score" right after them is already right.
     if (!state.filed) return { kind: 'file' };
     if (!state.standingsShown) return { kind: 'post-standings' };
@@ -281,6 +295,9 @@ export function owed(state: QuizControl, now: number): Owed | null {
   }
   if (state.phase === 'question-open') {
     if (state.questionMessageId === null) return { kind: 'post-question', index: state.index };
+    if (state.previousMessageId !== null) {
+      return { kind: 'retire-previous', index: state.index - 1, messageId: state.previousMessageId };
+    }
     if (state.deadline !== null && now >= state.deadline) return { kind: 'close', index: state.index };
     return null;
   }
@@ -305,8 +322,21 @@ export function setQuestionMessage(state: QuizControl, event: { index: number; m
 }
 
 export function markRevealShown(state: QuizControl, index: number): QuizControl {
-  if (state.phase !== 'question-closed' || state.index !== index || state.revealShown) return state;
+  if (state.phase === 'question-open' || state.index !== index || state.revealShown) return state;
   return { ...state, revealShown: true };
+}
+
+export function markPreviousRetired(state: QuizControl, messageId: string): QuizControl {
+  return state.previousMessageId === messageId ? { ...state, previousMessageId: null } : state;
+}
+
+/**
+ * The current question's message is gone (a moderator deleted it): the round
+ * owes it again, the question while open, its reveal once closed.
+ */
+export function messageLost(state: QuizControl, messageId: string): QuizControl {
+  if (state.phase === 'finished' || state.questionMessageId !== messageId) return state;
+  return { ...state, questionMessageId: null, revealShown: false };
 }
 
 export function markFiled(state: QuizControl): QuizControl {
@@ -337,7 +367,9 @@ function refuse<R>(state: QuizControl, reply: R): Outcome<R> {
 function finish(state: QuizControl, now: number, endedBy: 'completed' | 'stopped'): QuizControl {
   // A question still open when the round ends closes now: clicks made after this do not count.
   const closedAt = state.phase === 'question-open' ? now : state.closedAt;
-  return { ...state, phase: 'finished', closedAt, advanceAt: null, endedAt: now, endedBy };
+  // A posted question is revealed (or its reveal loses its host buttons) as the round ends; one never posted has nothing to show.
+  const revealShown = state.questionMessageId !== null ? false : state.phase === 'question-open' || state.revealShown;
+  return { ...state, phase: 'finished', closedAt, advanceAt: null, endedAt: now, endedBy, revealShown };
 }
 
 function computeDeadline(settings: Settings, now: number): number | null {

@@ -14,6 +14,7 @@ import type { MessageView } from '../discord/reply.js';
 import { DIFFICULTY_LABEL, letter } from '../views/labels.js';
 import { COLOUR, sourceLink } from '../views/reading.js';
 import type { AnswerReply } from './engine.js';
+import type { MovingStanding } from './results.js';
 import type { RevealView } from './reveal.js';
 import type { HistoryEntry, QuizRound, Standing } from './state.js';
 
@@ -29,7 +30,12 @@ export const QUIZ_ACTIONS = {
   next: 'quiz-next',
   stop: 'quiz-stop',
   reset: 'quiz-reset',
+  resetCancel: 'quiz-reset-cancel',
+  mine: 'quiz-mine',
 } as const;
+
+/** How many of the round's leaders each reveal shows. */
+export const TOP_AFTER_REVEAL = 5;
 
 function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
   return { type: ComponentType.ActionRow, components };
@@ -107,7 +113,39 @@ function bar(count: number, total: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
 }
 
-export function renderReveal(round: QuizRound, item: QuizItem, view: RevealView, articleTitle: string): MessageView {
+function movement(moved: number | null): string {
+  if (moved === null) return ' 🆕';
+  if (moved > 0) return ` ▲${moved}`;
+  if (moved < 0) return ` ▼${-moved}`;
+  return '';
+}
+
+function topLines(top: readonly MovingStanding[]): string {
+  return top
+    .map((r) => {
+      const medal = MEDALS[r.rank - 1] ?? `**${r.rank}.**`;
+      return `${medal} ${escapeMarkdown(r.name)}: ${plural(r.points, 'point')}${movement(r.moved)}`;
+    })
+    .join('\n');
+}
+
+/** Everyone can ask how they did, privately: those whose acknowledgement was not edited, or who missed it. */
+function myResultButton(roundId: string, index: number): APIButtonComponent {
+  return {
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label: 'My result',
+    custom_id: encodeId(QUIZ_ACTIONS.mine, roundId, index),
+  };
+}
+
+export function renderReveal(
+  round: QuizRound,
+  item: QuizItem,
+  view: RevealView,
+  articleTitle: string,
+  top: readonly MovingStanding[] = [],
+): MessageView {
   const lines = item.choices.map((c, i) => {
     const count = view.counts[i] ?? 0;
     const percent = view.answered === 0 ? 0 : Math.round((count / view.answered) * 100);
@@ -135,6 +173,9 @@ export function renderReveal(round: QuizRound, item: QuizItem, view: RevealView,
       LIMITS.fieldValue,
     ),
   });
+  if (top.length > 0) {
+    fields.push({ name: 'Top of the round', value: truncate(topLines(top), LIMITS.fieldValue) });
+  }
   const last = round.index + 1 >= round.questionIds.length;
   const hostRow: APIButtonComponent[] = [];
   if (round.phase === 'question-closed' && view.index === round.index) {
@@ -155,7 +196,7 @@ export function renderReveal(round: QuizRound, item: QuizItem, view: RevealView,
   }
   const auto =
     round.advanceAt !== null && view.index === round.index
-      ? `\n-# Next question <t:${Math.ceil(round.advanceAt / 1000)}:R>`
+      ? `\n-# ${last ? 'Final standings' : 'Next question'} <t:${Math.ceil(round.advanceAt / 1000)}:R>`
       : '';
   const revealedRound = { ...round, index: view.index };
   return {
@@ -171,7 +212,10 @@ export function renderReveal(round: QuizRound, item: QuizItem, view: RevealView,
         footer: { text: footer(round, item, articleTitle) },
       },
     ],
-    components: [row(answerButtons(revealedRound, item, view.correct)), ...(hostRow.length > 0 ? [row(hostRow)] : [])],
+    components: [
+      row(answerButtons(revealedRound, item, view.correct)),
+      row([...hostRow, myResultButton(round.roundId, view.index)]),
+    ],
   };
 }
 
@@ -200,6 +244,7 @@ export function renderStandings(round: QuizRound, rows: readonly Standing[], pla
         footer: { text: `Round ${round.roundId} · /quiz leaderboard for all-time scores · /quiz report for the CSV` },
       },
     ],
+    components: [row([myResultButton(round.roundId, round.questionIds.length)])],
   };
 }
 
@@ -229,7 +274,7 @@ export const STORE_UNAVAILABLE =
 export function answerReplyText(reply: AnswerReply): string {
   switch (reply.kind) {
     case 'accepted':
-      return `Answer received: **${letter(reply.choice)}**. Wait for the reveal!`;
+      return `Answer received: **${letter(reply.choice)}**. Your result appears here at the reveal.`;
     case 'already-answered':
       return `You already answered **${letter(reply.choice)}**. Your first answer is the one that counts.`;
     case 'closed':
@@ -244,5 +289,7 @@ export function answerReplyText(reply: AnswerReply): string {
       return 'This question is no longer available. Tell your host.';
     case 'store-unavailable':
       return STORE_UNAVAILABLE;
+    case 'host-not-playing':
+      return 'You are hosting this round, so your answers do not count. To play along, start a round with `host_plays: True`.';
   }
 }

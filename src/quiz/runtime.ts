@@ -13,7 +13,8 @@ import { type AnswerLog, createAnswerLog } from './answer-log.js';
 import * as engine from './engine.js';
 import { migrateLegacyLive } from './legacy.js';
 import { quizAnswersRecord, quizArchiveRecord, quizRoundRecord, quizTotalsRecord, quizUsedRecord } from './records.js';
-import { renderQuestion, renderReveal, renderStandings } from './render.js';
+import { renderQuestion, renderReveal, renderStandings, TOP_AFTER_REVEAL } from './render.js';
+import { personalResult, personalResultText, topWithMovement } from './results.js';
 import { revealView } from './reveal.js';
 import { createHistoryEntry, foldRound, roundScores, roundStandings } from './standings.js';
 import type { Answer, QuizControl, QuizItems, QuizRound } from './state.js';
@@ -38,10 +39,24 @@ export const COUNT_REFRESH_MS = 3000;
 export const RETRY_MS = { first: 1000, max: 30_000 } as const;
 /** How many chunk keys one store round trip asks for when a question's answers are read back. */
 const CHUNK_PAGE = 32;
+/**
+ * Personal results edited into acknowledgements per reveal, and how many at
+ * once. Past the cap (a school-wide round) the rest use the reveal's "My result"
+ * button: the edits must not hold up the next question.
+ */
+export const PERSONAL_EDITS = { max: 300, concurrency: 8 } as const;
+/** Interaction tokens last 15 minutes; an acknowledgement older than this is left alone. */
+const ACK_TTL_MS = 14 * 60_000;
+
+/** A student's ephemeral acknowledgement, to edit their result into at the reveal. */
+export interface AnswerAck {
+  readonly applicationId: string;
+  readonly token: string;
+}
 
 export type StartOutcome =
   | { kind: 'started'; round: QuizControl; note: string | null }
-  | { kind: 'busy'; round: QuizControl; messageId: string | null }
+  | { kind: 'busy'; round: QuizControl; messageId: string | null; reposted: boolean }
   | { kind: 'error'; error: engine.StartError };
 
 export interface QuizRuntimeDeps {
@@ -71,6 +86,9 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   const queued = new Set<string>();
   // The answered count each question or reveal message last showed, to skip edits that change nothing.
   const shownCounts = new Map<string, number>();
+  // Acknowledgements per question (guild:round:index), first answer only; in memory: a token is a short-lived secret.
+  const acks = new Map<string, Map<string, AnswerAck & { at: number }>>();
+  const notifying = new Set<Promise<void>>();
   let stopping = false;
 
   function itemsOf(slug: string): { pack: Pack | undefined; items: QuizItems } {
@@ -122,6 +140,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     const prefix = `${guildId}:${roundId}:`;
     for (const key of logs.keys()) if (key.startsWith(prefix)) logs.delete(key);
     for (const key of shownCounts.keys()) if (key.startsWith(prefix)) shownCounts.delete(key);
+    for (const key of acks.keys()) if (key.startsWith(prefix)) acks.delete(key);
   }
 
   /** The archive holds every answer now: the chunks would only slow down start-up listings. */
@@ -236,7 +255,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
           );
           return;
         }
-        const rendered = renderCurrent(guildId, round, await logOf(guildId, roundId, work.index));
+        const rendered = await renderCurrent(guildId, round, await logOf(guildId, roundId, work.index));
         if (!rendered) return;
         const messageId = await messages.send(channelId, rendered);
         await write(guildId, channelId, (r) => engine.setQuestionMessage(r, { index: work.index, messageId }), roundId);
@@ -253,6 +272,12 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       case 'show-reveal': {
         await showReveal(guildId, round, work.index);
         await write(guildId, channelId, (r) => engine.markRevealShown(r, work.index), roundId);
+        notifyResults(guildId, round, work.index);
+        return;
+      }
+      case 'retire-previous': {
+        await retire(guildId, round, work.index, work.messageId);
+        await write(guildId, channelId, (r) => engine.markPreviousRetired(r, work.messageId), roundId);
         return;
       }
       case 'advance':
@@ -285,14 +310,80 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
    * is open, its reveal once closed. Notes the count it shows, so a refresh that
    * would change nothing is skipped. Null when the item left the content.
    */
-  function renderCurrent(guildId: string, round: QuizControl, log: AnswerLog): MessageView | null {
+  async function renderCurrent(guildId: string, round: QuizControl, log: AnswerLog): Promise<MessageView | null> {
     const { item, title } = itemAt(round, round.index);
     if (!item) return null;
-    const snapshot = withCurrentAnswers(round, log.answers);
-    const view =
-      round.phase === 'question-open' ? null : revealView(snapshot, round.index, itemsOf(round.article).items);
     shownCounts.set(`${guildId}:${round.roundId}:${round.index}`, log.answers.length);
-    return view ? renderReveal(snapshot, item, view, title) : renderQuestion(snapshot, item, title);
+    if (round.phase === 'question-open') return renderQuestion(withCurrentAnswers(round, log.answers), item, title);
+    return renderRevealOf(await assemble(guildId, round), round.index);
+  }
+
+  /** The reveal of question `index`; its host buttons show only while it is the current question of a live round. */
+  function renderRevealOf(full: QuizRound, index: number): MessageView | null {
+    const { item, title } = itemAt(full, index);
+    const view = revealView(full, index, itemsOf(full.article).items);
+    if (!item || !view) return null;
+    return renderReveal(full, item, view, title, topWithMovement(full, index, TOP_AFTER_REVEAL));
+  }
+
+  /** The previous question's reveal without its host buttons; one already gone is left gone. */
+  async function retire(guildId: string, round: QuizControl, index: number, messageId: string): Promise<void> {
+    const rendered = renderRevealOf(await assemble(guildId, round), index);
+    if (!rendered) return;
+    try {
+      await messages.edit(round.channelId, messageId, rendered);
+    } catch (error) {
+      if (!isUnknownMessage(error)) throw error;
+    }
+  }
+
+  /**
+   * Tells each student who answered question `index` how they did, in their own
+   * acknowledgement. Best effort and off the round's path: a failed edit leaves
+   * the "My result" button, and nothing here delays the next step.
+   */
+  function notifyResults(guildId: string, round: QuizControl, index: number): void {
+    const key = `${guildId}:${round.roundId}:${index}`;
+    const pending = acks.get(key);
+    if (!pending || pending.size === 0) return;
+    acks.delete(key);
+    const task = (async () => {
+      const full = await assemble(guildId, round);
+      const items = itemsOf(round.article).items;
+      const fresh = [...pending].filter(([, ack]) => now() - ack.at < ACK_TTL_MS).slice(0, PERSONAL_EDITS.max);
+      let next = 0;
+      let failed = 0;
+      const worker = async () => {
+        while (next < fresh.length && !stopping) {
+          const entry = fresh[next++];
+          if (!entry) break;
+          const [userId, ack] = entry;
+          const content = personalResultText(personalResult(full, index, userId, items));
+          try {
+            await messages.editOriginal(ack.applicationId, ack.token, { content, components: [] });
+          } catch {
+            failed += 1;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: PERSONAL_EDITS.concurrency }, worker));
+      if (failed > 0 || pending.size > fresh.length) {
+        logger.info(
+          {
+            guildId,
+            roundId: round.roundId,
+            index,
+            edited: fresh.length - failed,
+            skipped: pending.size - fresh.length + failed,
+          },
+          'some personal results left to the My result button',
+        );
+      }
+    })().catch((error: unknown) =>
+      logger.warn({ err: error, guildId, roundId: round.roundId }, 'personal results failed'),
+    );
+    notifying.add(task);
+    void task.finally(() => notifying.delete(task));
   }
 
   /** Edits the question into its reveal; a question message that is gone gets the reveal as a new message. */
@@ -300,7 +391,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     const log = await logOf(guildId, round.roundId, index);
     // Answers still being written belong in the reveal.
     await log.settled();
-    const rendered = renderCurrent(guildId, round, log);
+    const rendered = await renderCurrent(guildId, round, log);
     if (!rendered) return;
     if (round.questionMessageId !== null) {
       try {
@@ -343,7 +434,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
         if (round.phase === 'question-closed' && !round.revealShown) return;
         const log = await logOf(guildId, round.roundId, round.index);
         if (shownCounts.get(`${guildId}:${round.roundId}:${round.index}`) === log.answers.length) return;
-        const rendered = renderCurrent(guildId, round, log);
+        const rendered = await renderCurrent(guildId, round, log);
         if (!rendered) return;
         try {
           await messages.edit(channelId, round.questionMessageId, rendered);
@@ -353,6 +444,19 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
         }
       });
     });
+  }
+
+  /**
+   * A running round whose current message is gone (deleted by a moderator) owes
+   * it again: reconcile reposts the question, or its reveal. True when it did.
+   */
+  async function repair(guildId: string, round: QuizControl): Promise<boolean> {
+    const messageId = round.questionMessageId;
+    if (messageId === null || (await messages.exists(round.channelId, messageId))) return false;
+    logger.info({ guildId, roundId: round.roundId, index: round.index }, 'question message is gone; posting it again');
+    await write(guildId, round.channelId, (r) => engine.messageLost(r, messageId), round.roundId);
+    kick(guildId, round.channelId);
+    return true;
   }
 
   /** Applies a host event to the channel's round, then lets reconcile carry out what it owes. */
@@ -380,7 +484,12 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     }): Promise<StartOutcome> {
       const { guildId, channelId, pack } = input;
       const record = quizRoundRecord(channelId);
-      const busy = (round: QuizControl): StartOutcome => ({ kind: 'busy', round, messageId: round.questionMessageId });
+      const busy = async (round: QuizControl): Promise<StartOutcome> => ({
+        kind: 'busy',
+        round,
+        messageId: round.questionMessageId,
+        reposted: await repair(guildId, round),
+      });
       const running = await store.read(guildId, record);
       if (running && engine.isRoundActive(running)) return busy(running);
       const difficulty = input.options.difficulty ?? null;
@@ -416,6 +525,16 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       return { kind: 'started', round: started.state, note };
     },
 
+    /** A student's result for question `index` of a round (`index` past the last: the whole round); null when the round is unknown. */
+    async myResult(guildId: string, roundId: string, index: number, userId: string): Promise<string | null> {
+      const round = await this.findRound(guildId, roundId);
+      if (!round) return null;
+      const items = itemsOf(round.article).items;
+      if (index >= round.questionIds.length) return personalResultText(personalResult(round, null, userId, items));
+      if (index > round.index || (index === round.index && round.phase === 'question-open')) return null;
+      return personalResultText(personalResult(round, index, userId, items));
+    },
+
     /** Carries out what a channel's round owes now (the first question after the host's start reply, say). */
     reconcile(guildId: string, channelId: string): void {
       kick(guildId, channelId);
@@ -430,6 +549,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       channelId: string,
       event: engine.AnswerEvent,
       clickedAt: number,
+      ack?: AnswerAck,
     ): Promise<engine.AnswerReply> {
       const round = await store.read(guildId, quizRoundRecord(channelId));
       if (!round) return { kind: 'round-ended' };
@@ -443,6 +563,12 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       } catch (error) {
         logger.error({ err: error, guildId, channelId, roundId: round.roundId }, 'answer not saved');
         return { kind: 'store-unavailable' };
+      }
+      if (ack) {
+        const key = `${guildId}:${round.roundId}:${round.index}`;
+        let forQuestion = acks.get(key);
+        if (!forQuestion) acks.set(key, (forQuestion = new Map()));
+        forQuestion.set(event.userId, { ...ack, at: now() });
       }
       scheduleCountRefresh(guildId, channelId);
       return { kind: 'accepted', choice: decision.answer.choice };
@@ -517,6 +643,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       stopping = true;
       timers.clearAll();
       await drain();
+      await Promise.allSettled([...notifying]);
       await Promise.allSettled(
         [...logs.values()].map(async (log) => {
           await (await log).settled();

@@ -31,6 +31,8 @@ export const SettingsSchema = z
     scoring: z.enum(SCORING),
     difficulty: z.enum(DIFFICULTIES).nullable(),
     auto: z.boolean(),
+    /** Whether the host who started the round scores like a student; by default they only run it. */
+    hostPlays: z.boolean().default(false),
   })
   .refine((s) => s.scoring !== 'speed' || s.seconds > 0, {
     error: 'speed scoring needs a timer',
@@ -72,8 +74,13 @@ const controlShape = {
   advanceAt: timestamp.nullable(),
   /** Set once the current question is posted; null while that is still owed. */
   questionMessageId: z.string().nullable(),
-  /** Whether the current question's reveal has been shown; false while it is owed. */
+  /**
+   * Whether the current question's message shows what it should once closed (the
+   * reveal, with the host buttons only while they still do something); false while owed.
+   */
   revealShown: z.boolean(),
+  /** The previous question's reveal while its host buttons are still to be taken off. */
+  previousMessageId: z.string().nullable().default(null),
   /** Whether a finished round is folded into the all-time scores and archived. */
   filed: z.boolean(),
   /** Whether a finished round's standings are posted. */

@@ -1,0 +1,105 @@
+import { plural } from '../core/plural.js';
+import { letter } from '../views/labels.js';
+import { findCorrectChoice } from './scoring.js';
+import { roundScores, type ScoreLine, standings } from './standings.js';
+import type { Answer, QuizItems, QuizRound, Standing } from './state.js';
+
+/**
+ * What one student learns about how they did: after each reveal (edited into
+ * their own acknowledgement, or on "My result") and after the round. Pure, over
+ * the assembled round.
+ */
+
+export interface PersonalResult {
+  /** The question the result is about; null for the whole round. */
+  readonly index: number | null;
+  readonly answer: Answer | undefined;
+  /** The right choice's index; -1 when unknown (item left the content). */
+  readonly correctChoice: number;
+  readonly points: number;
+  /** 1 + players with strictly more points; null when the student has not scored or answered yet. */
+  readonly rank: number | null;
+  readonly players: number;
+  readonly correct: number;
+  /** Questions shown so far in the round (skipped ones count). */
+  readonly asked: number;
+}
+
+/** The round as it stood once question `index` was revealed: answers to later questions left out. */
+export function roundUpTo(round: QuizRound, index: number): QuizRound {
+  return { ...round, answers: round.answers.map((list, i) => (i <= index ? list : [])) };
+}
+
+function rankOf(lines: readonly ScoreLine[], userId: string): { line: ScoreLine | undefined; rank: number | null } {
+  const line = lines.find((l) => l.userId === userId);
+  if (!line) return { line, rank: null };
+  return { line, rank: 1 + lines.filter((l) => l.points > line.points).length };
+}
+
+/** A student's result for question `index` (null: the whole round), counting the questions up to it. */
+export function personalResult(
+  round: QuizRound,
+  index: number | null,
+  userId: string,
+  items: QuizItems,
+): PersonalResult {
+  const upTo = index ?? round.index;
+  const lines = roundScores(roundUpTo(round, upTo));
+  const { line, rank } = rankOf(lines, userId);
+  const item = index === null ? undefined : items.get(round.questionIds[index] ?? '');
+  return {
+    index,
+    answer: index === null ? undefined : round.answers[index]?.find((a) => a.userId === userId),
+    correctChoice: item ? findCorrectChoice(item) : -1,
+    points: line?.points ?? 0,
+    rank,
+    players: lines.length,
+    correct: line?.correct ?? 0,
+    asked: upTo + 1,
+  };
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const ones = n % 10;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ones === 1 ? 'st' : ones === 2 ? 'nd' : ones === 3 ? 'rd' : 'th';
+  return `${n.toLocaleString('en-US')}${suffix}`;
+}
+
+function standingText(r: PersonalResult): string {
+  if (r.rank === null) return '';
+  return `You have **${plural(r.points, 'point')}** this round: rank **${r.rank}** of ${r.players}, ${r.correct} of ${plural(r.asked, 'question')} correct.`;
+}
+
+/** The words a student reads about their result. */
+export function personalResultText(r: PersonalResult): string {
+  if (r.index === null) {
+    if (r.rank === null) return 'You did not answer in this round.';
+    return `Round over: you finished **${ordinal(r.rank)}** of ${r.players} with ${plural(r.points, 'point')}, ${r.correct} of ${plural(r.asked, 'question')} correct.`;
+  }
+  const number = r.index + 1;
+  const right = r.correctChoice >= 0 ? ` The answer was **${letter(r.correctChoice)}**.` : '';
+  const head = !r.answer
+    ? `**Question ${number}:** you did not answer.${right}`
+    : r.answer.correct
+      ? `**Question ${number}: ✅ correct!** You answered **${letter(r.answer.choice)}**: +${plural(r.answer.points, 'point')}.`
+      : `**Question ${number}: ❌ not this time.** You answered **${letter(r.answer.choice)}**.${right}`;
+  const standing = standingText(r);
+  return standing ? `${head}\n${standing}` : head;
+}
+
+export interface MovingStanding extends Standing {
+  /** Places gained since the previous question (negative: lost); null when new on the board. */
+  readonly moved: number | null;
+}
+
+/** The top of the round after question `index`, each with how far they moved since the question before. */
+export function topWithMovement(round: QuizRound, index: number, limit: number): MovingStanding[] {
+  const now = standings(roundScores(roundUpTo(round, index)), limit);
+  if (index === 0) return now.map((s) => ({ ...s, moved: null }));
+  const before = roundScores(roundUpTo(round, index - 1));
+  return now.map((s) => {
+    const { rank } = rankOf(before, s.userId);
+    return { ...s, moved: rank === null ? null : rank - s.rank };
+  });
+}
