@@ -567,7 +567,10 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       if (ack) {
         const key = `${guildId}:${round.roundId}:${round.index}`;
         let forQuestion = acks.get(key);
-        if (!forQuestion) acks.set(key, (forQuestion = new Map()));
+        if (!forQuestion) {
+          forQuestion = new Map();
+          acks.set(key, forQuestion);
+        }
         forQuestion.set(event.userId, { ...ack, at: now() });
       }
       scheduleCountRefresh(guildId, channelId);
