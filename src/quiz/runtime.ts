@@ -44,7 +44,7 @@ const CHUNK_PAGE = 32;
  * once. Past the cap (a school-wide round) the rest use the reveal's "My result"
  * button: the edits must not hold up the next question.
  */
-export const PERSONAL_EDITS = { max: 300, concurrency: 8 } as const;
+export const PERSONAL_EDITS = { max: 5000, concurrency: 16 } as const;
 /** Interaction tokens last 15 minutes; an acknowledgement older than this is left alone. */
 const ACK_TTL_MS = 14 * 60_000;
 
