@@ -19,7 +19,7 @@ import { enumOption } from '../src/discord/options.js';
 import { toMessage, toReply } from '../src/discord/reply.js';
 import { quizTotalsRecord } from '../src/quiz/records.js';
 import { answerReplyText, historyLabel, QUIZ_ACTIONS, renderLeaderboard } from '../src/quiz/render.js';
-import { renderRoundCsv } from '../src/quiz/round-csv.js';
+import { roundReport } from '../src/quiz/round-csv.js';
 import { allTimeStandings, personalScore, roundStandings } from '../src/quiz/standings.js';
 import { QUESTION_COUNT, SCORING, SECONDS } from '../src/quiz/state.js';
 import { choicesOf, DIFFICULTY_LABEL } from '../src/views/labels.js';
@@ -188,10 +188,10 @@ async function report(interaction: ChatInputCommandInteraction, deps: Deps): Pro
   }
   const pack = deps.catalogue.pack(round.article);
   const items = new Map((pack?.quiz ?? []).map((i) => [i.id, i]));
-  const answers = round.answers.reduce((n, list) => n + list.length, 0);
+  const report = roundReport(round, items);
   await interaction.reply({
-    ...toReply({ content: `Round ${round.roundId}: ${plural(answers, 'answer')}.` }, true),
-    files: [{ name: `quiz-round-${round.roundId}.csv`, attachment: Buffer.from(renderRoundCsv(round, items)) }],
+    ...toReply({ content: report.summary }, true),
+    files: report.files.map((f) => ({ name: f.name, attachment: Buffer.from(f.text) })),
   });
 }
 

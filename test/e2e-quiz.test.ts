@@ -128,8 +128,27 @@ describe('a host-paced round with several students', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
-    expect(rows[0]).toBe('round id,question id,question,user id,display name,choice,correct,points,seconds to answer');
-    expect(rows).toHaveLength(1 + 4);
+    expect(rows[0]).toBe(
+      'round id,question number,question id,question,correct answer,user id,display name,answer,correct,points,seconds to answer',
+    );
+    // Four answers, and the two players who skipped question 2 have their row too.
+    expect(rows).toHaveLength(1 + 4 + 2);
+    const skipped = rows.filter((r) => r.endsWith(',not answered,0,'));
+    expect(skipped.map((r) => r.split(',')[1])).toEqual(['2', '2']);
+    expect(skipped.some((r) => r.includes(`,${student1.id},`))).toBe(true);
+    const students = (report.attachments[1]?.data.toString('utf8') ?? '')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(report.attachments.map((a) => a.filename)).toEqual([
+      expect.stringMatching(/-answers\.csv$/),
+      expect.stringMatching(/-students\.csv$/),
+    ]);
+    expect(students[0]).toBe(
+      'round id,user id,display name,rank,points,correct,wrong,not answered,questions asked,percent correct',
+    );
+    const s1 = students.find((r) => r.includes(`,${student1.id},`))?.split(',');
+    expect(s1?.slice(3)).toEqual(['1', '1', '1', '0', '1', '2', '50']);
   });
 });
 

@@ -92,7 +92,7 @@ describe('a discussion session end to end', () => {
 
     const report = await discord.slash(teacher, 'session', {}, { subcommand: 'report' }).reply();
     const csv = report.attachments[0]?.data.toString('utf8') ?? '';
-    expect(csv.split('\r\n')[0]).toBe('prompt_number,prompt,participant_id,display_name,messages');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFprompt number,prompt,user id,display name,messages');
     expect(csv).toContain(`${student1.id},${student1.globalName},2`);
     expect(discord.violations).toEqual([]);
   });

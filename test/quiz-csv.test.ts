@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
 import { formatCsvCell as formatCell } from '../src/core/csv.js';
-import { renderRoundCsv } from '../src/quiz/round-csv.js';
+import { renderRoundCsv, renderStudentsCsv, roundReport } from '../src/quiz/round-csv.js';
 import { type Answer, parseQuizRound, type QuizControl, type QuizItems, type QuizRound } from '../src/quiz/state.js';
 
 const T0 = 1_700_000_000_000;
@@ -102,36 +102,61 @@ describe('renderRoundCsv', () => {
   test('starts with a BOM and the header, ends with CRLF', () => {
     expect(
       csv.startsWith(
-        '\uFEFFround id,question id,question,user id,display name,choice,correct,points,seconds to answer\r\n',
+        '\uFEFFround id,question number,question id,question,correct answer,user id,display name,answer,correct,points,seconds to answer\r\n',
       ),
     ).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 
-  test('one row per answer, quoted and guarded', () => {
-    expect(csv.slice(1).split('\r\n')).toEqual([
-      'round id,question id,question,user id,display name,choice,correct,points,seconds to answer',
-      'r1,who-met,"Who met, and where?",1,Ann,"A. Kim and Putin, ""Vostochny""",yes,969,1.234',
-      `r1,who-met,"Who met, and where?",2,"'=HYPERLINK(""http://x"",""y"")",B. =1+1,no,0,20.000`,
-      'r1,who-met,"Who met, and where?",3,"Line\nbreak, comma","A. Kim and Putin, ""Vostochny""",yes,1000,0.005',
-      "r1,gone,,4,'@SUM(A1),C,no,0,0.000",
+  test('every player has a row for every question asked, a skipped one marked, quoted and guarded', () => {
+    const right = '"A. Kim and Putin, ""Vostochny"""';
+    const q1 = `r1,1,who-met,"Who met, and where?",${right}`;
+    expect(csv.slice(1).split('\r\n').slice(1)).toEqual([
+      `${q1},1,Ann,${right},yes,969,1.234`,
+      `${q1},2,"'=HYPERLINK(""http://x"",""y"")",B. =1+1,no,0,20.000`,
+      `${q1},3,"Line\nbreak, comma",${right},yes,1000,0.005`,
+      `${q1},4,'@SUM(A1),,not answered,0,`,
+      "r1,2,gone,,,4,'@SUM(A1),C,no,0,0.000",
+      'r1,2,gone,,,1,Ann,,not answered,0,',
+      `r1,2,gone,,,2,"'=HYPERLINK(""http://x"",""y"")",,not answered,0,`,
+      'r1,2,gone,,,3,"Line\nbreak, comma",,not answered,0,',
       '',
     ]);
   });
 
   test('reads back cell for cell', () => {
     const rows = parseCsv(csv.slice(1));
-    expect(rows).toHaveLength(5);
-    expect(rows.every((r) => r.length === 9)).toBe(true);
-    expect(rows[2]?.[4]).toBe(`'=HYPERLINK("http://x","y")`);
-    expect(rows[3]?.[4]).toBe('Line\nbreak, comma');
+    expect(rows).toHaveLength(9);
+    expect(rows.every((r) => r.length === 11)).toBe(true);
+    expect(rows[2]?.[6]).toBe(`'=HYPERLINK("http://x","y")`);
+    expect(rows[3]?.[6]).toBe('Line\nbreak, comma');
   });
 
-  test('GIVEN no answers THEN only the header', () => {
-    const empty: QuizRound = { ...control, answers: [[], []] };
-    expect(renderRoundCsv(empty, items)).toBe(
-      '\uFEFFround id,question id,question,user id,display name,choice,correct,points,seconds to answer\r\n',
-    );
+  test('GIVEN nobody answered THEN each question asked still has a row', () => {
+    const empty: QuizRound = { ...control, index: 0, answers: [[], []] };
+    expect(renderRoundCsv(empty, items).slice(1).split('\r\n').slice(1)).toEqual([
+      'r1,1,who-met,"Who met, and where?","A. Kim and Putin, ""Vostochny""",,,,nobody answered,,',
+      '',
+    ]);
+  });
+});
+
+describe('renderStudentsCsv', () => {
+  test('one line per player in standings order, skipped questions counted', () => {
+    expect(renderStudentsCsv(round).slice(1).split('\r\n')).toEqual([
+      'round id,user id,display name,rank,points,correct,wrong,not answered,questions asked,percent correct',
+      'r1,3,"Line\nbreak, comma",1,1000,1,0,1,2,50',
+      'r1,1,Ann,2,969,1,0,1,2,50',
+      `r1,2,"'=HYPERLINK(""http://x"",""y"")",3,0,0,1,1,2,0`,
+      "r1,4,'@SUM(A1),3,0,0,1,1,2,0",
+      '',
+    ]);
+  });
+
+  test('GIVEN the round report THEN its summary counts questions asked, players and answers, and names both files', () => {
+    const report = roundReport(round, items);
+    expect(report.summary.split('\n')[0]).toBe('Round r1: 2 questions asked, 4 players, 4 answers.');
+    expect(report.files.map((f) => f.name)).toEqual(['quiz-round-r1-answers.csv', 'quiz-round-r1-students.csv']);
   });
 });
 

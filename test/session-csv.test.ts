@@ -49,7 +49,7 @@ describe('renderSessionCsv', () => {
     s = say(s, '103', 'Lee, Sam');
     expect(renderSessionCsv(s, QUESTIONS)).toBe(
       [
-        'prompt_number,prompt,participant_id,display_name,messages',
+        '\uFEFFprompt number,prompt,user id,display name,messages',
         '1,"Who said ""enough"", and why?",101,Ada,2',
         `1,"Who said ""enough"", and why?",102,"'=HYPERLINK(""http://x"")",1`,
         '2,What next?,103,"Lee, Sam",1',
@@ -59,9 +59,7 @@ describe('renderSessionCsv', () => {
   });
 
   test('GIVEN nobody spoke THEN only the header', () => {
-    expect(renderSessionCsv(session(), QUESTIONS)).toBe(
-      'prompt_number,prompt,participant_id,display_name,messages\r\n',
-    );
+    expect(renderSessionCsv(session(), QUESTIONS)).toBe('\uFEFFprompt number,prompt,user id,display name,messages\r\n');
   });
 
   test('GIVEN a question missing from the catalogue THEN its id stands in', () => {

@@ -1,49 +1,129 @@
-import { toCsv } from '../core/csv.js';
+import { csvFile } from '../core/csv.js';
+import { plural } from '../core/plural.js';
+import { letter } from '../views/labels.js';
+import { findCorrectChoice } from './scoring.js';
+import { roundScores, standings } from './standings.js';
 import type { QuizItems, QuizRound } from './state.js';
 
-export const CSV_HEADER = [
+/**
+ * The two files a teacher grades a round from, in the one CSV style of every
+ * report: every question shown with every player's answer to it (a skipped
+ * question is a row, not a gap), and one line per player.
+ */
+
+export const ANSWERS_HEADER = [
   'round id',
+  'question number',
   'question id',
   'question',
+  'correct answer',
   'user id',
   'display name',
-  'choice',
+  'answer',
   'correct',
   'points',
   'seconds to answer',
 ] as const;
 
-// Excel only reads UTF-8 (accented names) correctly with a byte order mark.
-const BOM = '\uFEFF';
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+export const STUDENTS_HEADER = [
+  'round id',
+  'user id',
+  'display name',
+  'rank',
+  'points',
+  'correct',
+  'wrong',
+  'not answered',
+  'questions asked',
+  'percent correct',
+] as const;
 
-/** The round's answers as CSV (RFC 4180, CRLF), one row per answer, safe to open in a spreadsheet. */
+/** Questions the class saw: every one up to the current, none the round never reached. */
+function askedCount(round: QuizRound): number {
+  return Math.min(round.index + 1, round.questionIds.length);
+}
+
+function choiceText(items: QuizItems, questionId: string, choice: number): string {
+  const text = items.get(questionId)?.choices[choice];
+  return text === undefined ? letter(choice) : `${letter(choice)}. ${text}`;
+}
+
+/** One row per player per question asked, in question order; a question nobody answered still has its row. */
 export function renderRoundCsv(round: QuizRound, items: QuizItems): string {
-  const rows: string[][] = [[...CSV_HEADER]];
-  for (const [index, answers] of round.answers.entries()) {
+  const players = roundScores(round);
+  const rows: string[][] = [];
+  for (let index = 0; index < askedCount(round); index++) {
     const questionId = round.questionIds[index] ?? '';
     const item = items.get(questionId);
+    const correctChoice = item ? findCorrectChoice(item) : -1;
+    const question = [
+      round.roundId,
+      String(index + 1),
+      questionId,
+      item?.question ?? '',
+      correctChoice >= 0 ? choiceText(items, questionId, correctChoice) : '',
+    ];
+    const answers = round.answers[index] ?? [];
+    const answered = new Set(answers.map((a) => a.userId));
     for (const a of answers) {
-      const letter = formatChoiceLetter(a.choice);
-      const text = item?.choices[a.choice];
       rows.push([
-        round.roundId,
-        questionId,
-        item?.question ?? '',
+        ...question,
         a.userId,
         a.displayName,
-        text === undefined ? letter : `${letter}. ${text}`,
+        choiceText(items, questionId, a.choice),
         a.correct ? 'yes' : 'no',
         String(a.points),
         formatSeconds(a.elapsedMs),
       ]);
     }
+    for (const p of players) {
+      if (!answered.has(p.userId)) rows.push([...question, p.userId, p.name, '', 'not answered', '0', '']);
+    }
+    if (players.length === 0) rows.push([...question, '', '', '', 'nobody answered', '', '']);
   }
-  return `${BOM}${toCsv(rows)}`;
+  return csvFile(ANSWERS_HEADER, rows);
 }
 
-export function formatChoiceLetter(choice: number): string {
-  return LETTERS[choice] ?? String(choice + 1);
+/** One row per player, in standings order; "not answered" counts the questions they skipped. */
+export function renderStudentsCsv(round: QuizRound): string {
+  const asked = askedCount(round);
+  const lines = roundScores(round);
+  const rows = standings(lines, lines.length).map((s) => {
+    const answered = s.answered;
+    return [
+      round.roundId,
+      s.userId,
+      s.name,
+      String(s.rank),
+      String(s.points),
+      String(s.correct),
+      String(answered - s.correct),
+      String(Math.max(0, asked - answered)),
+      String(asked),
+      asked > 0 ? String(Math.round((s.correct / asked) * 100)) : '',
+    ];
+  });
+  return csvFile(STUDENTS_HEADER, rows);
+}
+
+export interface RoundReport {
+  readonly summary: string;
+  readonly files: readonly { readonly name: string; readonly text: string }[];
+}
+
+/** What `/quiz report` hands the host: a line about the round and its two files. */
+export function roundReport(round: QuizRound, items: QuizItems): RoundReport {
+  const answers = round.answers.reduce((n, list) => n + list.length, 0);
+  const players = roundScores(round).length;
+  return {
+    summary:
+      `Round ${round.roundId}: ${plural(askedCount(round), 'question')} asked, ${plural(players, 'player')}, ${plural(answers, 'answer')}.\n` +
+      '-# One file has every answer to every question (a skipped one is marked "not answered"); the other has one line per student.',
+    files: [
+      { name: `quiz-round-${round.roundId}-answers.csv`, text: renderRoundCsv(round, items) },
+      { name: `quiz-round-${round.roundId}-students.csv`, text: renderStudentsCsv(round) },
+    ],
+  };
 }
 
 // Integer arithmetic: 1234 ms is exactly "1.234".
