@@ -20,7 +20,7 @@ import { toMessage, toReply } from '../src/discord/reply.js';
 import { quizTotalsRecord } from '../src/quiz/records.js';
 import { answerReplyText, historyLabel, QUIZ_ACTIONS, renderLeaderboard } from '../src/quiz/render.js';
 import { roundReport } from '../src/quiz/round-csv.js';
-import { allTimeStandings, personalScore, roundStandings } from '../src/quiz/standings.js';
+import { allTimeStandings, askedIn, personalScore, roundStandings } from '../src/quiz/standings.js';
 import { QUESTION_COUNT, SCORING, SECONDS } from '../src/quiz/state.js';
 import { choicesOf, DIFFICULTY_LABEL } from '../src/views/labels.js';
 
@@ -118,6 +118,7 @@ async function leaderboard(interaction: ChatInputCommandInteraction, deps: Deps)
       running ? 'Leaderboard: this round so far' : 'Leaderboard: the last round here',
       roundStandings(round),
       `Round ${round.roundId} · question ${round.index + 1} of ${round.questionIds.length}`,
+      { kind: 'round', asked: askedIn(round) },
     );
     await interaction.reply(toReply(view, false));
     return;
@@ -126,7 +127,8 @@ async function leaderboard(interaction: ChatInputCommandInteraction, deps: Deps)
   const view = renderLeaderboard(
     'Leaderboard: all time',
     allTimeStandings(totals.scores),
-    `${plural(Object.keys(totals.scores).length, 'player')} · ${plural(totals.history.length, 'round')} kept · /quiz score for yours`,
+    `${plural(Object.keys(totals.scores).length, 'player')} · ${plural(totals.history.length, 'round')} kept · ranked by correct answers · /quiz score for yours`,
+    { kind: 'all-time' },
   );
   await interaction.reply(toReply(view, false));
 }
@@ -136,8 +138,8 @@ async function score(interaction: ChatInputCommandInteraction, deps: Deps): Prom
   const totals = await deps.store.read(guildId, quizTotalsRecord);
   const mine = personalScore(totals.scores, interaction.user.id);
   const content = mine
-    ? `You have ${plural(mine.points, 'point')}: rank **${mine.rank}** of ${mine.of}. ${mine.correct} of ${plural(mine.answered, 'answer')} correct (${Math.round((mine.accuracy ?? 0) * 100)}%) over ${plural(mine.rounds, 'round')}.`
-    : 'You have no points yet on this server: join the next quiz round! (Rounds count once they finish.)';
+    ? `You have **${mine.correct} correct** of ${plural(mine.answered, 'answer')} (${Math.round((mine.accuracy ?? 0) * 100)}%) over ${plural(mine.rounds, 'round')}: rank **${mine.rank}** of ${mine.of}.`
+    : 'You have no answers counted yet on this server: join the next quiz round! (Rounds count once they finish.)';
   await interaction.reply(toReply({ content }, true));
 }
 

@@ -199,7 +199,7 @@ describe('the reset confirmation', () => {
     expect(cancelled.buttons).toHaveLength(0);
     const after = await h.discord.slash('student1', 'quiz', {}, { subcommand: 'score' }).reply();
     expect(after.content).toBe(before.content);
-    expect(after.content).toMatch(/^You have [\d,]+ points?:/);
+    expect(after.content).toMatch(/^You have \*\*\d+ correct\*\*/);
   });
 
   test('GIVEN everything above THEN nothing the bot sent broke a limit or used an unknown route', () => {

@@ -119,7 +119,7 @@ describe('a host-paced round with several students', () => {
     expect(board.embeds[0]?.title).toBe('Leaderboard: the last round here');
     const score = await h.discord.slash(student1, 'quiz', {}, { subcommand: 'score' }).reply();
     expect(score.ephemeral).toBe(true);
-    expect(score.content).toBe('You have 1 point: rank **1** of 3. 1 of 1 answer correct (100%) over 1 round.');
+    expect(score.content).toBe('You have **1 correct** of 1 answer (100%) over 1 round: rank **1** of 3.');
 
     const report = await h.discord.slash(teacher, 'quiz', {}, { subcommand: 'report' }).reply();
     expect(report.ephemeral).toBe(true);
@@ -198,11 +198,11 @@ describe('hosts and bad input', () => {
     const ask = await h.discord.slash('teacher', 'quiz', {}, { subcommand: 'reset' }).reply();
     expect(ask.ephemeral).toBe(true);
     const before = await h.discord.slash('student1', 'quiz', {}, { subcommand: 'score' }).reply();
-    expect(before.content).toContain('You have 1 point:');
+    expect(before.content).toContain('You have **1 correct**');
     const done = await h.discord.click('teacher', ask, buttonId(ask, 'Yes, clear all scores')).reply();
     expect(done.content).toBe('All-time scores cleared.');
     const after = await h.discord.slash('student1', 'quiz', {}, { subcommand: 'score' }).reply();
-    expect(after.content).toMatch(/^You have no points yet/);
+    expect(after.content).toMatch(/^You have no answers counted yet/);
   });
 });
 

@@ -3,7 +3,13 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Pack, QuizItem } from '../src/content/schema.js';
 import { decodeId } from '../src/discord/custom-id.js';
 import { type AnswerReply, answer, close, next, type StartOptions, startRound, stop } from '../src/quiz/engine.js';
-import { answerReplyText, renderQuestion, renderReveal, renderStandings } from '../src/quiz/render.js';
+import {
+  answerReplyText,
+  renderLeaderboard,
+  renderQuestion,
+  renderReveal,
+  renderStandings,
+} from '../src/quiz/render.js';
 import { type RevealView, revealView } from '../src/quiz/reveal.js';
 import { roundStandings } from '../src/quiz/standings.js';
 import type { QuizControl, QuizItems, QuizRound, Standing } from '../src/quiz/state.js';
@@ -298,12 +304,30 @@ describe('renderStandings', () => {
     const rows = [row(1, 'Ann', 900), row(1, 'Bo', 900), row(3, 'Cy', 500), row(4, 'Di', 100), row(4, 'Ed', 100)];
     expect(onlyEmbed(renderStandings(state, rows, 5)).description).toBe(
       'Round ended by the host after question 1. 5 players.\n\n' +
-        '🥇 Ann: **900 points** (1/2 correct)\n' +
-        '🥇 Bo: **900 points** (1/2 correct)\n' +
-        '🥉 Cy: **500 points** (1/2 correct)\n' +
-        '**4.** Di: **100 points** (1/2 correct)\n' +
-        '**4.** Ed: **100 points** (1/2 correct)',
+        '🥇 Ann: **900 points** (1/1 correct)\n' +
+        '🥇 Bo: **900 points** (1/1 correct)\n' +
+        '🥉 Cy: **500 points** (1/1 correct)\n' +
+        '**4.** Di: **100 points** (1/1 correct)\n' +
+        '**4.** Ed: **100 points** (1/1 correct)',
     );
+  });
+
+  test('GIVEN a player who skipped a question THEN their line counts it among the questions asked', () => {
+    let state = start(['who-invited-kim', 'which-annexation'], { questions: 2, seconds: 20 });
+    state = play(state, [
+      ['Ann', 1, 0],
+      ['Bo', 1, 0],
+    ]);
+    state = advance(reveal(state).state, T0 + 30_000);
+    state = play(state, [['Bo', 0, 0]]);
+    const finished = advance(reveal(state).state, T0 + 60_000);
+    const lines = onlyEmbed(renderStandings(finished, roundStandings(finished), 2)).description ?? '';
+    expect(lines).toContain('Ann: **1,000 points** (1/2 correct)');
+  });
+
+  test('GIVEN the all-time board THEN it counts correct answers, not points of different scorings', () => {
+    const view = renderLeaderboard('Leaderboard: all time', [row(1, 'Ann', 900)], 'note', { kind: 'all-time' });
+    expect(onlyEmbed(view).description).toBe('🥇 Ann: **1 correct** of 2 answers');
   });
 
   test('GIVEN nobody answered THEN the standings say so', () => {

@@ -16,6 +16,7 @@ import { COLOUR, sourceLink } from '../views/reading.js';
 import type { AnswerReply } from './engine.js';
 import type { MovingStanding } from './results.js';
 import type { RevealView } from './reveal.js';
+import { askedIn } from './standings.js';
 import type { HistoryEntry, QuizRound, Standing } from './state.js';
 
 /** Quiz state to Discord messages: pure, so what a student sees is tested without Discord. */
@@ -219,12 +220,22 @@ export function renderReveal(
   };
 }
 
-export function standingLines(rows: readonly Standing[]): string {
+/**
+ * What a board counts: a round's points, out of the questions asked (a
+ * skipped question is not hidden), or all-time correct answers.
+ */
+export type BoardMeasure = { readonly kind: 'round'; readonly asked: number } | { readonly kind: 'all-time' };
+
+export function standingLines(rows: readonly Standing[], measure: BoardMeasure): string {
   if (rows.length === 0) return 'Nobody answered.';
   return rows
     .map((r) => {
       const medal = MEDALS[r.rank - 1] ?? `**${r.rank}.**`;
-      return `${medal} ${escapeMarkdown(r.name)}: **${plural(r.points, 'point')}** (${r.correct}/${r.answered} correct)`;
+      const score =
+        measure.kind === 'round'
+          ? `**${plural(r.points, 'point')}** (${r.correct}/${measure.asked} correct)`
+          : `**${r.correct} correct** of ${plural(r.answered, 'answer')}`;
+      return `${medal} ${escapeMarkdown(r.name)}: ${score}`;
     })
     .join('\n');
 }
@@ -237,7 +248,7 @@ export function renderStandings(round: QuizRound, rows: readonly Standing[], pla
       {
         title: 'Final standings',
         description: truncate(
-          `${ended} ${plural(players, 'player')}.\n\n${standingLines(rows)}`,
+          `${ended} ${plural(players, 'player')}.\n\n${standingLines(rows, { kind: 'round', asked: askedIn(round) })}`,
           LIMITS.embedDescription,
         ),
         color: COLOUR,
@@ -248,12 +259,17 @@ export function renderStandings(round: QuizRound, rows: readonly Standing[], pla
   };
 }
 
-export function renderLeaderboard(title: string, rows: readonly Standing[], note: string): MessageView {
+export function renderLeaderboard(
+  title: string,
+  rows: readonly Standing[],
+  note: string,
+  measure: BoardMeasure,
+): MessageView {
   return {
     embeds: [
       {
         title: truncate(title, LIMITS.embedTitle),
-        description: truncate(standingLines(rows), LIMITS.embedDescription),
+        description: truncate(standingLines(rows, measure), LIMITS.embedDescription),
         color: COLOUR,
         footer: { text: truncate(note, LIMITS.footer) },
       },

@@ -2,7 +2,7 @@ import { csvFile } from '../core/csv.js';
 import { plural } from '../core/plural.js';
 import { letter } from '../views/labels.js';
 import { findCorrectChoice } from './scoring.js';
-import { roundScores, standings } from './standings.js';
+import { askedIn, roundScores, standings } from './standings.js';
 import type { QuizItems, QuizRound } from './state.js';
 
 /**
@@ -38,11 +38,6 @@ export const STUDENTS_HEADER = [
   'percent correct',
 ] as const;
 
-/** Questions the class saw: every one up to the current, none the round never reached. */
-function askedCount(round: QuizRound): number {
-  return Math.min(round.index + 1, round.questionIds.length);
-}
-
 function choiceText(items: QuizItems, questionId: string, choice: number): string {
   const text = items.get(questionId)?.choices[choice];
   return text === undefined ? letter(choice) : `${letter(choice)}. ${text}`;
@@ -52,7 +47,7 @@ function choiceText(items: QuizItems, questionId: string, choice: number): strin
 export function renderRoundCsv(round: QuizRound, items: QuizItems): string {
   const players = roundScores(round);
   const rows: string[][] = [];
-  for (let index = 0; index < askedCount(round); index++) {
+  for (let index = 0; index < askedIn(round); index++) {
     const questionId = round.questionIds[index] ?? '';
     const item = items.get(questionId);
     const correctChoice = item ? findCorrectChoice(item) : -1;
@@ -86,7 +81,7 @@ export function renderRoundCsv(round: QuizRound, items: QuizItems): string {
 
 /** One row per player, in standings order; "not answered" counts the questions they skipped. */
 export function renderStudentsCsv(round: QuizRound): string {
-  const asked = askedCount(round);
+  const asked = askedIn(round);
   const lines = roundScores(round);
   const rows = standings(lines, lines.length).map((s) => {
     const answered = s.answered;
@@ -117,7 +112,7 @@ export function roundReport(round: QuizRound, items: QuizItems): RoundReport {
   const players = roundScores(round).length;
   return {
     summary:
-      `Round ${round.roundId}: ${plural(askedCount(round), 'question')} asked, ${plural(players, 'player')}, ${plural(answers, 'answer')}.\n` +
+      `Round ${round.roundId}: ${plural(askedIn(round), 'question')} asked, ${plural(players, 'player')}, ${plural(answers, 'answer')}.\n` +
       '-# One file has every answer to every question (a skipped one is marked "not answered"); the other has one line per student.',
     files: [
       { name: `quiz-round-${round.roundId}-answers.csv`, text: renderRoundCsv(round, items) },

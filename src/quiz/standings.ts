@@ -1,4 +1,11 @@
-import { type AllTimeScores, type HistoryEntry, LEADERBOARD_SIZE, type QuizRound, type Standing } from './state.js';
+import {
+  type AllTimeScores,
+  type HistoryEntry,
+  LEADERBOARD_SIZE,
+  type QuizControl,
+  type QuizRound,
+  type Standing,
+} from './state.js';
 
 export interface ScoreLine {
   readonly userId: string;
@@ -9,8 +16,7 @@ export interface ScoreLine {
 }
 
 export interface PersonalScore {
-  readonly points: number;
-  /** Shared with everyone on the same points. */
+  /** By correct answers, shared with everyone on as many. */
   readonly rank: number;
   /** Players on the server's scoreboard. */
   readonly of: number;
@@ -19,6 +25,11 @@ export interface PersonalScore {
   readonly rounds: number;
   /** Share of correct answers, 0 to 1; null before the first answer. */
   readonly accuracy: number | null;
+}
+
+/** Questions the class has seen in a round, the current one included. */
+export function askedIn(round: QuizControl): number {
+  return Math.min(round.index + 1, round.questionIds.length);
 }
 
 /** Totals per player of one round, in order of first answer; names are the latest seen. */
@@ -87,9 +98,8 @@ export function personalScore(allTime: AllTimeScores, userId: string): PersonalS
   const mine = Object.hasOwn(allTime, userId) ? allTime[userId] : undefined;
   if (!mine) return null;
   const players = Object.values(allTime);
-  const above = players.filter((p) => p.points > mine.points).length;
+  const above = players.filter((p) => p.correct > mine.correct).length;
   return {
-    points: mine.points,
     rank: above + 1,
     of: players.length,
     correct: mine.correct,
@@ -119,11 +129,15 @@ export function createHistoryEntry(state: QuizRound): HistoryEntry | null {
   };
 }
 
+/**
+ * All-time lines count correct answers as their points: a speed round's
+ * hundreds and a simple round's ones are not one unit, so they are not added up.
+ */
 function listAllTime(allTime: AllTimeScores): ScoreLine[] {
   return Object.entries(allTime).map(([userId, p]) => ({
     userId,
     name: p.name,
-    points: p.points,
+    points: p.correct,
     correct: p.correct,
     answered: p.answered,
   }));
