@@ -61,6 +61,7 @@ async function play(): Promise<number> {
       `Roundtable on a local Discord: server "${discord.guild.name}", #general. No token, nothing leaves this computer.`,
       `Articles: ${packs}. Store: ${describeStore(config.STORE_URL)}.`,
       'You are teacher. Type help for what you can do, / and Tab to see the commands, quit to stop.',
+      'Files the bot sends are saved to a temporary folder; each one is printed with its path.',
     ].join('\n'),
   });
   // The first signal stops cleanly; a second one does not wait for that.

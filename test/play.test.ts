@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -48,6 +48,14 @@ function transcript() {
       return text.slice(from);
     },
   };
+}
+
+/** The number play prints for the last button labelled `label` in `text`, as in "[3] Next question (host)". */
+function buttonNumber(text: string, label: string): number {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const found = [...text.matchAll(new RegExp(`\\[(\\d+)\\] ${escaped}`, 'g'))].at(-1)?.[1];
+  if (!found) throw new Error(`no button "${label}" in:\n${text}`);
+  return Number(found);
 }
 
 /** Writes a line and resolves with what was printed once `expected` and the next prompt are there. */
@@ -152,14 +160,16 @@ describe('a play session on streams', () => {
   let input: PassThrough;
   const out = transcript();
   let send: (line: string, expected?: string) => Promise<string>;
+  let filesDir: string;
 
   beforeAll(async () => {
     h = await startHarness();
+    filesDir = join(h.dir, 'files');
     input = new PassThrough();
     const output = new PassThrough();
     output.setEncoding('utf8');
     output.on('data', (chunk: string) => out.append(chunk));
-    session = createPlaySession({ discord: h.discord, input, output, settleMs: 100, banner: 'hello' });
+    session = createPlaySession({ discord: h.discord, input, output, settleMs: 100, banner: 'hello', filesDir });
     send = sender((line) => input.write(line), out);
     await out.until(0, (since) => since.includes('teacher> '), 'the first prompt');
   });
@@ -190,6 +200,55 @@ describe('a play session on streams', () => {
     const revealed = await send(`press ${reveal}`, 'THE ANSWER');
     expect(revealed).toContain('1 answered');
     await send('/quiz stop', 'FINAL STANDINGS');
+  });
+
+  test('GIVEN a host presses Next, Final standings and End round THEN what follows shows at once, with no timeout', async () => {
+    const noError = (text: string) => {
+      expect(text).not.toContain('timed out');
+      expect(text).not.toMatch(/^! /m);
+    };
+    const started = await send('/quiz start questions:2 seconds:0', 'QUESTION 1 OF 2');
+    await send('as student1');
+    await send('press 1', 'Answer received');
+    await send('as teacher');
+    const revealed = await send(`press ${buttonNumber(started, 'Reveal (host)')}`, 'THE ANSWER');
+
+    // Next is a deferred update that need not edit the clicked message: the terminal must not wait for one.
+    const clicked = Date.now();
+    const next = await send(`press ${buttonNumber(revealed, 'Next question (host)')}`, 'QUESTION 2 OF 2');
+    expect(Date.now() - clicked).toBeLessThan(h.discord.timeoutMs);
+    expect(next).toContain('-- new message in #general --');
+    noError(next);
+    const last = await send(`press ${buttonNumber(next, 'Reveal (host)')}`, 'THE ANSWER');
+    const standings = await send(`press ${buttonNumber(last, 'Final standings (host)')}`, 'FINAL STANDINGS');
+    noError(standings);
+
+    const again = await send('/quiz start questions:1 seconds:0', 'QUESTION 1 OF 1');
+    await send('as student1');
+    await send('press 2', 'Answer received');
+    await send('as teacher');
+    const ended = await send(`press ${buttonNumber(again, 'End round (host)')}`, 'FINAL STANDINGS');
+    noError(ended);
+    expect(h.discord.violations).toEqual([]);
+  });
+
+  test('GIVEN a report THEN play names the file, shows its first rows and saves it', async () => {
+    const printed = await send('/quiz report', '[file] ');
+    const file = /\[file\] (\S+) \((\d+) bytes, (\d+) lines?\)\n {2}saved to (.+)\n/.exec(printed);
+    expect(file, printed).not.toBeNull();
+    const [, name = '', size = '', , path = ''] = file ?? [];
+    expect(name).toMatch(/\.csv$/);
+    expect(path).toBe(join(filesDir, name));
+    const saved = await readFile(path);
+    expect(saved.length).toBe(Number(size));
+    const header =
+      saved
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/)[0] ?? '';
+    expect(header).not.toBe('');
+    expect(printed).toContain(`  | ${header.slice(0, 100)}`);
+    expect((await readdir(filesDir)).length).toBeGreaterThan(0);
   });
 
   test('GIVEN a session THEN threads are listed and entered, and messages there are counted', async () => {

@@ -71,8 +71,18 @@ export {
   checkModalLimits,
   MESSAGE_LIMITS,
 } from './limits.js';
-export type { ButtonView, EmbedView, MessageView, ModalView, PollView, ReplyView, SelectView } from './views.js';
-export { renderForTerminal } from './views.js';
+export type {
+  AttachmentView,
+  ButtonView,
+  EmbedView,
+  MessageView,
+  ModalView,
+  PollView,
+  RenderOptions,
+  ReplyView,
+  SelectView,
+} from './views.js';
+export { renderForTerminal, textPreview } from './views.js';
 export type { RequestRecord, StoredCommand, Violation } from './world.js';
 
 export interface LocalDiscordOptions {
@@ -860,6 +870,16 @@ export class LocalDiscord {
   }
 }
 
+/** What `InteractionHandle.outcome()` resolves with. */
+export interface InteractionOutcome {
+  /** The callback type (4 reply, 5 defer, 6 deferred update, 7 update, 8 choices, 9 modal). */
+  type: number;
+  /** What `reply()` returns; after a deferred update, what the bot showed so far for it, or null. */
+  reply: ReplyView | null;
+  /** The bot's messages the user can see, created, edited or deleted since the interaction was sent. */
+  changed: MessageView[];
+}
+
 /**
  * One interaction a user started: wait for the bot's answer with `reply()`,
  * then inspect the messages it produced.
@@ -868,6 +888,8 @@ export class InteractionHandle {
   readonly #discord: LocalDiscord;
   /** Edits of the clicked message when the click was sent, to notice a later update. */
   readonly #sourceEdits: number;
+  /** `World.revision` when the interaction was sent, to tell which messages changed after. */
+  readonly #revision: number;
   readonly #deliver: (() => void) | null;
 
   constructor(
@@ -879,6 +901,7 @@ export class InteractionHandle {
     this.#deliver = deliver;
     const source = record.sourceMessageId ? discord.world.messages.get(record.sourceMessageId) : undefined;
     this.#sourceEdits = source?.edits ?? 0;
+    this.#revision = discord.world.revision;
   }
 
   get id(): string {
@@ -1005,6 +1028,45 @@ export class InteractionHandle {
       default:
         return emptyReplyView(type, null);
     }
+  }
+
+  /**
+   * What the user has seen once the bot answered, as a Discord client has it. Like `reply()`, except
+   * that a deferred update (6) is complete at the callback: Discord asks nothing more of the bot, which
+   * may leave the clicked message as it is and post elsewhere. `reply` is then the clicked message if
+   * the bot already edited it, else the first follow-up, else null; `changed` is what the bot did so far.
+   */
+  async outcome(timeoutMs = this.#discord.timeoutMs): Promise<InteractionOutcome> {
+    const started = Date.now();
+    const { type } = await this.ack(timeoutMs);
+    if (type !== 6) {
+      const reply = await this.reply(Math.max(0, timeoutMs - (Date.now() - started)));
+      return { type, reply, changed: this.changes() };
+    }
+    const source = this.original;
+    const view = source && source.edits > this.#sourceEdits ? source : this.followUps[0];
+    return { type, reply: view ? { ...view, type, modal: null } : null, changed: this.changes() };
+  }
+
+  /**
+   * The bot's messages this user can see that were created, edited or deleted (`deleted: true`) since
+   * the interaction was sent, in any channel of its server, ephemeral ones for this user included;
+   * current state, in the order they last changed. Also what other users or timers caused meanwhile.
+   */
+  changes(): MessageView[] {
+    const { world } = this.#discord;
+    const { guildId, userId } = this.record;
+    const botId = world.botUser.id;
+    return [...world.messages.values()]
+      .filter(
+        (m) =>
+          m.revision > this.#revision &&
+          m.message.author.id === botId &&
+          (m.visibleTo === null || m.visibleTo === userId) &&
+          world.guildOf(m.message.channel_id)?.id === guildId,
+      )
+      .sort((a, b) => a.revision - b.revision)
+      .map((m) => toMessageView(m, botId));
   }
 
   #must(view: MessageView | null): MessageView {

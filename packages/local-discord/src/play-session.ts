@@ -2,8 +2,11 @@
  * The terminal of `npm run play` on any pair of streams: reads lines, acts as
  * the current user on the local Discord, and prints what that user sees.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clearLine, createInterface, cursorTo } from 'node:readline';
-import type { LocalDiscord, MessageView, ReplyView } from './index.js';
+import type { AttachmentView, InteractionHandle, LocalDiscord, MessageView, ReplyView } from './index.js';
 import { renderForTerminal } from './index.js';
 import {
   type CompletionContext,
@@ -30,6 +33,8 @@ export interface PlaySessionOptions {
   settleMs?: number;
   /** The longest wait for those posts. */
   maxSettleMs?: number;
+  /** Where files the bot sends are saved (default: a new folder in the system's temp folder). */
+  filesDir?: string;
 }
 
 export interface PlaySession {
@@ -75,8 +80,12 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
   /** The message `press N` clicks. */
   let buttons: MessageView | null = null;
   let poll: MessageView | null = null;
-  /** What was last printed of each bot message here, to print new ones and changes once. */
+  /** What was last printed of each bot message (ephemeral ones too), to print new ones and changes once. */
   const shown = new Map<string, string>();
+  /** Saved attachments: path by attachment id, and the file names taken. */
+  const saved = new Map<string, string>();
+  const savedNames = new Set<string>();
+  let filesDir = options.filesDir;
   let busy = false;
   let finished = false;
   let flushTimer: NodeJS.Timeout | undefined;
@@ -155,23 +164,63 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
     if (view.poll) poll = view;
   }
 
+  /** Writes a file the bot sent to the files folder once; returns its path, or undefined if that failed. */
+  function save(attachment: AttachmentView): string | undefined {
+    const known = saved.get(attachment.id);
+    if (known) return known;
+    try {
+      if (!filesDir) filesDir = mkdtempSync(join(tmpdir(), 'roundtable-play-'));
+      else mkdirSync(filesDir, { recursive: true });
+      const base = attachment.filename.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'file';
+      let name = base;
+      for (let n = 2; savedNames.has(name); n += 1) name = `${n}-${base}`;
+      const path = join(filesDir, name);
+      writeFileSync(path, attachment.data);
+      savedNames.add(name);
+      saved.set(attachment.id, path);
+      return path;
+    } catch (error) {
+      write(`! could not save ${attachment.filename}: ${errorText(error)}`);
+      return undefined;
+    }
+  }
+
   function show(view: MessageView | ReplyView, heading?: string): void {
     if (heading) write(`-- ${heading} --`);
-    write(readable(renderForTerminal(view)) || '(an empty message)');
-    if (!view.ephemeral && view.id) shown.set(view.id, renderForTerminal(view));
+    for (const attachment of view.attachments) save(attachment);
+    const text = renderForTerminal(view, { savedPath: (a) => saved.get(a.id) });
+    write(readable(text) || '(an empty message)');
+    if (view.id) shown.set(view.id, renderForTerminal(view));
     remember(view);
   }
 
-  function unseen(): MessageView[] {
-    return discord.channelMessages(location).filter((view) => shown.get(view.id) !== renderForTerminal(view));
+  /** The current user's own messages here (ephemeral replies and follow-ups), which the bot may edit later. */
+  function ownEphemeral(): MessageView[] {
+    const userId = [...world.users.values()].find((u) => u.username === user)?.id;
+    const out: MessageView[] = [];
+    for (const stored of world.messages.values()) {
+      if (stored.visibleTo === null || stored.visibleTo !== userId || stored.deleted) continue;
+      if (stored.message.channel_id !== location || !shown.has(stored.message.id)) continue;
+      const view = discord.message(stored.message.id);
+      if (view && !view.loading) out.push(view);
+    }
+    return out;
   }
 
-  /** Prints the bot's messages here that are new or changed since last shown. */
-  function flush(): void {
-    for (const view of unseen()) {
+  function unseen(): MessageView[] {
+    return [...discord.channelMessages(location), ...ownEphemeral()].filter(
+      (view) => shown.get(view.id) !== renderForTerminal(view),
+    );
+  }
+
+  /** Prints the bot's messages here that are new or changed since last shown; returns how many. */
+  function flush(): number {
+    const views = unseen();
+    for (const view of views) {
       const heading = shown.has(view.id) ? 'message updated' : 'new message';
       show(view, `${heading} in ${placeName(location)}`);
     }
+    return views.length;
   }
 
   /** Waits until the bot has been quiet for a moment, so its posts after a reply are printed with it. */
@@ -215,12 +264,27 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
     return name;
   }
 
-  async function answer(reply: ReplyView, source: MessageView | null): Promise<void> {
-    const updated = source !== null && reply.id === source.id;
-    if (reply.modal) write('(the bot opened a form; forms cannot be filled in here)');
-    show(reply, updated ? 'message updated' : undefined);
+  /**
+   * Prints the bot's answer, then what else it did meanwhile. A deferred update (callback 6) is
+   * complete at the callback, as in Discord: the bot need not edit the clicked message, so nothing is
+   * awaited; its new messages and edits are printed as they come.
+   */
+  async function answer(handle: InteractionHandle, source: MessageView | null): Promise<void> {
+    const { type, reply } = await handle.outcome();
+    if (reply) {
+      const updated = source !== null && reply.id === source.id;
+      if (reply.modal) write('(the bot opened a form; forms cannot be filled in here)');
+      show(reply, updated ? 'message updated' : undefined);
+    }
     await settle();
-    flush();
+    // Ephemeral follow-ups of this interaction, which `flush` does not know yet.
+    for (const view of handle.changes()) {
+      if (view.ephemeral && !view.deleted && !view.loading && !shown.has(view.id) && view.channelId === location) {
+        show(view, 'new message');
+      }
+    }
+    const printed = flush();
+    if (!reply && printed === 0 && type === 6) write('(the bot took the click; nothing has changed yet)');
   }
 
   async function act(action: PlayAction): Promise<boolean> {
@@ -241,7 +305,7 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
       }
       case 'slash': {
         const handle = discord.slash(user, action.name, action.values, { ...action.path, channelId: location });
-        await answer(await handle.reply(), null);
+        await answer(handle, null);
         return true;
       }
       case 'press': {
@@ -255,7 +319,7 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
           write(`There is no button ${action.button}: the last message has buttons 1 to ${last.buttons.length}.`);
         } else if (button.url) write(`[${action.button}] is a link to ${button.url}`);
         else if (button.disabled || !button.customId) write(`[${action.button}] is disabled.`);
-        else await answer(await discord.click(user, last, button.customId).reply(), last);
+        else await answer(discord.click(user, last, button.customId), last);
         return true;
       }
       case 'vote': {
@@ -276,6 +340,8 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
       }
       case 'as':
         user = resolveUser(action.user);
+        // Their private messages the bot edited meanwhile (a result at the reveal, say).
+        flush();
         return true;
       case 'say':
         discord.postUserMessage(user, location, action.text);
@@ -373,6 +439,8 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
         } finally {
           busy = false;
         }
+        // What the bot did between the last print and now is printed by the watcher.
+        onWorldChange();
         if (!goOn) break;
         rl.setPrompt(prompt());
         rl.prompt();

@@ -266,11 +266,42 @@ export function emptyReplyView(type: number, modal: ModalView | null): ReplyView
   };
 }
 
+const TEXT_TYPES = /^(text\/|application\/(csv|json|x-ndjson|xml|yaml|x-yaml)\b)/i;
+const TEXT_NAMES = /\.(csv|tsv|txt|md|json|ndjson|xml|ya?ml|log)$/i;
+/** Lines of a text file the terminal shows, and how long a line may be there. */
+const PREVIEW_LINES = 8;
+const PREVIEW_WIDTH = 160;
+
+/**
+ * The first lines of a text attachment (CSV, plain text, JSON...) as a reader would open it, without
+ * a byte order mark; null for other files and for bytes that are not text.
+ */
+export function textPreview(
+  attachment: AttachmentView,
+  maxLines = PREVIEW_LINES,
+): { lines: string[]; total: number } | null {
+  const named = TEXT_NAMES.test(attachment.filename);
+  if (!named && !(attachment.contentType && TEXT_TYPES.test(attachment.contentType))) return null;
+  if (attachment.data.includes(0)) return null;
+  const text = attachment.data.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.includes('\uFFFD')) return null;
+  const all = text.split(/\r\n|\n|\r/);
+  if (all.length > 0 && all[all.length - 1] === '') all.pop();
+  const cut = (l: string) => (l.length > PREVIEW_WIDTH ? `${l.slice(0, PREVIEW_WIDTH - 3)}...` : l);
+  return { lines: all.slice(0, maxLines).map(cut), total: all.length };
+}
+
+export interface RenderOptions {
+  /** Where the terminal saved an attachment, printed under its name. */
+  savedPath?: (attachment: AttachmentView) => string | undefined;
+}
+
 /**
  * Plain text of a message for the terminal. Buttons are numbered [1], [2], ...
  * in `view.buttons` order, so `view.buttons[n - 1]` is the button numbered n.
+ * A text attachment (CSV, plain text...) shows its first lines.
  */
-export function renderForTerminal(view: MessageView | ReplyView): string {
+export function renderForTerminal(view: MessageView | ReplyView, options: RenderOptions = {}): string {
   const lines: string[] = [];
   if ('modal' in view && view.modal) {
     lines.push(`[modal] ${view.modal.title}`);
@@ -301,7 +332,17 @@ export function renderForTerminal(view: MessageView | ReplyView): string {
     lines.push(`Poll: ${p.question}${p.finalized ? ' (ended)' : ''}`);
     for (const a of p.answers) lines.push(`  ${a.id}) ${a.text} - ${a.votes} vote${a.votes === 1 ? '' : 's'}`);
   }
-  for (const a of view.attachments) lines.push(`[file] ${a.filename} (${a.size} bytes)`);
+  for (const a of view.attachments) {
+    const preview = textPreview(a);
+    const rows = preview ? `, ${preview.total} line${preview.total === 1 ? '' : 's'}` : '';
+    lines.push(`[file] ${a.filename} (${a.size} bytes${rows})`);
+    const saved = options.savedPath?.(a);
+    if (saved) lines.push(`  saved to ${saved}`);
+    if (!preview) continue;
+    lines.push(...preview.lines.map((l) => `  | ${l}`));
+    const more = preview.total - preview.lines.length;
+    if (more > 0) lines.push(`  | ... ${more} more line${more === 1 ? '' : 's'}`);
+  }
   if (view.buttons.length > 0) {
     const rows = new Map<number, string[]>();
     view.buttons.forEach((b, i) => {

@@ -61,6 +61,8 @@ export interface StoredMessage {
   /** Who deleted it: the bot (REST), or a moderator (`LocalDiscord.deleteMessage`), whose deletion is no fault of the bot's. */
   deletedBy: 'bot' | 'moderator' | null;
   edits: number;
+  /** `World.revision` when the message was last created, edited, deleted, voted in or given a thread. */
+  revision: number;
   /** Attachment bytes by attachment id. */
   files: Map<string, Buffer>;
   /** Poll voters by answer id. */
@@ -217,6 +219,8 @@ export class World extends EventEmitter {
   /** Where attachment URLs point; set once the server listens. */
   baseUrl = '';
   dispatch: (event: string, data: unknown, options?: DispatchOptions) => void = () => {};
+  /** Counts changes to messages; compare a message's `revision` with it to tell what changed since a moment. */
+  revision = 0;
 
   constructor(readonly options: WorldOptions) {
     super();
@@ -234,6 +238,12 @@ export class World extends EventEmitter {
 
   changed(): void {
     this.emit('change');
+  }
+
+  /** Marks a message as changed now (see `revision`). */
+  touch(stored: StoredMessage): void {
+    this.revision += 1;
+    stored.revision = this.revision;
   }
 
   guildOf(channelId: string): GuildState | undefined {
@@ -314,6 +324,7 @@ export class World extends EventEmitter {
       deleted: false,
       deletedBy: null,
       edits: 0,
+      revision: 0,
       files: new Map(),
       votes: new Map(),
       allowedMentions: body.allowed_mentions ?? null,
@@ -335,6 +346,7 @@ export class World extends EventEmitter {
     m.attachments = this.#attachments(stored, body, params.uploads, []);
     this.#applyMentions(stored);
     this.messages.set(id, stored);
+    this.touch(stored);
     const list = this.channelMessageIds.get(channelId) ?? [];
     list.push(id);
     this.channelMessageIds.set(channelId, list);
@@ -378,6 +390,7 @@ export class World extends EventEmitter {
       m.edited_timestamp = new Date().toISOString();
       stored.edits += 1;
     }
+    this.touch(stored);
     this.#applyMentions(stored);
     if (!stored.visibleTo) {
       // A deferred reply becomes visible to the bot as a new message once it has content.
@@ -391,6 +404,7 @@ export class World extends EventEmitter {
   deleteMessage(stored: StoredMessage, by: 'bot' | 'moderator' = 'bot'): void {
     stored.deleted = true;
     stored.deletedBy = by;
+    this.touch(stored);
     const list = this.channelMessageIds.get(stored.message.channel_id);
     if (list)
       this.channelMessageIds.set(
@@ -520,6 +534,7 @@ export class World extends EventEmitter {
       const m = fromMessage.message;
       m.thread = thread;
       m.flags = (m.flags ?? 0) | MessageFlags.HasThread;
+      this.touch(fromMessage);
       this.dispatch(GatewayDispatchEvents.MessageUpdate, this.#withMember(m), {
         intent: GatewayIntentBits.GuildMessages,
       });
@@ -534,6 +549,7 @@ export class World extends EventEmitter {
     if (!poll) return;
     poll.expiry = new Date().toISOString();
     poll.results = pollResults(stored, true);
+    this.touch(stored);
     this.dispatch(GatewayDispatchEvents.MessageUpdate, this.#withMember(stored.message), {
       intent: GatewayIntentBits.GuildMessages,
     });
@@ -559,6 +575,7 @@ export class World extends EventEmitter {
       );
     }
     poll.results = pollResults(stored, false);
+    this.touch(stored);
     const event = add ? GatewayDispatchEvents.MessagePollVoteAdd : GatewayDispatchEvents.MessagePollVoteRemove;
     this.dispatch(
       event,
