@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
 import { CLAIM_KINDS } from '../src/content/schema.js';
 import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/article-option.js';
-import { claimOption, findClaim, suggestClaims } from '../src/discord/claim-option.js';
+import { claimOption, lookupClaim, suggestClaims } from '../src/discord/claim-option.js';
 import type { CommandModule } from '../src/discord/command.js';
 import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
@@ -56,8 +56,8 @@ export const claims: CommandModule = {
       await pager.reply(interaction, claimPages(pack, kind), [pack.slug, kind ?? 'all'], ephemeral);
       return;
     }
-    const claim = findClaim(pack.claims, interaction.options.getString('claim', true));
-    await interaction.reply(replyOf(preparedClaim(pack, claim), ephemeral));
+    const { claim, note } = lookupClaim(pack.claims, interaction.options.getString('claim', true));
+    await interaction.reply(replyOf(preparedClaim(pack, claim), ephemeral, note ? { content: note } : {}));
   },
   async autocomplete(interaction, deps) {
     const pack = await resolvePackQuietly(interaction, deps);

@@ -1,5 +1,6 @@
-import { ApplicationCommandOptionType } from 'discord.js';
+import { ApplicationCommandOptionType, escapeMarkdown } from 'discord.js';
 import { z } from 'zod';
+import type { Term } from '../src/content/schema.js';
 import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/article-option.js';
 import type { CommandModule } from '../src/discord/command.js';
 import { parseArgs } from '../src/discord/custom-id.js';
@@ -7,10 +8,42 @@ import { UserError } from '../src/discord/errors.js';
 import { LIMITS, truncate } from '../src/discord/limits.js';
 import { privateOption } from '../src/discord/options.js';
 import { createPager } from '../src/discord/paging.js';
-import { closestCandidates, searchCandidates } from '../src/text-match.js';
+import { lookupCandidate, searchCandidates } from '../src/text-match.js';
 import { glossaryPages, preparedTerm, replyOf } from '../src/views/prepared.js';
 
 const PageArgs = z.tuple([z.string()]);
+
+function candidates(terms: readonly Term[]) {
+  return terms.map((term) => ({ id: term.id, label: term.term, aliases: term.aliases, term }));
+}
+
+/**
+ * The term a typed query names: by id, name or alias, by a whole word or
+ * phrase of one ("sanctions" for "UN sanctions"), or as the only close near
+ * miss; else a refusal listing the matches or the genuinely close ones.
+ */
+export function findTerm(terms: readonly Term[], query: string): { term: Term; note: string | null } {
+  const typed = escapeMarkdown(truncate(query, 60));
+  const found = lookupCandidate(query, candidates(terms), 5);
+  const names = (list: readonly { label: string }[]) => list.map((c) => `**${escapeMarkdown(c.label)}**`).join(', ');
+  switch (found.kind) {
+    case 'found':
+      return {
+        term: found.match.term,
+        note: found.how === 'close' ? `"${typed}" is not in the glossary; this is the closest term.` : null,
+      };
+    case 'several':
+      throw new UserError(
+        `Several terms match "${typed}": ${names(found.matches)}. Pick one from the list as you type.`,
+      );
+    case 'none': {
+      const suggestion = found.near.length > 0 ? ` Did you mean ${names(found.near)}?` : '';
+      throw new UserError(
+        `"${typed}" is not in the glossary.${suggestion} Pick a term from the list as you type, or run /glossary with no term to see them all.`,
+      );
+    }
+  }
+}
 
 const pager = createPager('glossary-page', (deps, args) => {
   const [slug] = parseArgs(PageArgs, args);
@@ -42,25 +75,12 @@ export const glossary: CommandModule = {
       await pager.reply(interaction, glossaryPages(pack), [pack.slug], ephemeral);
       return;
     }
-    const candidates = pack.terms.map((t) => ({ id: t.id, label: t.term }));
-    const term =
-      deps.catalogue.term(pack.slug, query) ??
-      pack.terms.find((t) => t.term.toLowerCase() === query.trim().toLowerCase());
-    if (!term) {
-      const near = closestCandidates(query, candidates, 3);
-      throw new UserError(
-        `"${truncate(query, 60)}" is not in the glossary. Did you mean ${near.map((c) => `**${c.label}**`).join(', ')}? Or run /glossary with no term for the list.`,
-      );
-    }
-    await interaction.reply(replyOf(preparedTerm(pack, term), ephemeral));
+    const { term, note } = findTerm(pack.terms, query);
+    await interaction.reply(replyOf(preparedTerm(pack, term), ephemeral, note ? { content: note } : {}));
   },
   async autocomplete(interaction, deps) {
     const pack = await resolvePackQuietly(interaction, deps);
-    const matches = searchCandidates(
-      interaction.options.getFocused(),
-      (pack?.terms ?? []).map((t) => ({ id: t.id, label: t.term })),
-      LIMITS.choices,
-    );
+    const matches = searchCandidates(interaction.options.getFocused(), candidates(pack?.terms ?? []), LIMITS.choices);
     await interaction.respond(matches.map((c) => ({ name: truncate(c.label, LIMITS.choiceName), value: c.id })));
   },
   components: { [pager.action]: pager.handler },

@@ -1,6 +1,8 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { VERDICTS } from '../src/content/schema.js';
 import type { CommandModule } from '../src/discord/command.js';
 import { LIMITS, truncate } from '../src/discord/limits.js';
+import { verdictLegend } from '../src/views/labels.js';
 import { type Prepared, prepare, replyOf } from '../src/views/prepared.js';
 import { embedOf } from '../src/views/reading.js';
 
@@ -18,6 +20,10 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
           'Roundtable: discuss one news article as a class',
           truncate(lines.join('\n'), LIMITS.embedDescription),
         ),
+        // Students meet these labels in /claims and in session recaps; "not verified" is not "false".
+        fields: [
+          { name: 'What the checks on claims mean', value: truncate(verdictLegend(VERDICTS), LIMITS.fieldValue) },
+        ],
         footer: { text: 'Most commands take an optional article; with one article it can be left out.' },
       },
     ],

@@ -140,12 +140,73 @@ describe('/claims', () => {
     expect(reply.embeds[0]?.description).toContain(`__**${claim.hedges[0]}**__`);
   });
 
-  test('GIVEN an unknown claim THEN an ephemeral message suggests the closest ones', async () => {
+  test('GIVEN a near miss of an id THEN an ephemeral message suggests the closest claim by its text', async () => {
     const reply = await h.discord
       .slash('student1', 'claims', { claim: 'kim-visit-russa' }, { subcommand: 'show' })
       .reply();
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toMatch(/^There is no claim "kim-visit-russa" in this article\. Did you mean `[a-z0-9-]+`/);
+    expect(reply.content).toBe(
+      'There is no claim "kim-visit-russa" in this article. Did you mean **Kim Jong Un visited Russia at Vladimir Putin\'s invitation.** (`visit-at-putin-invitation`)? Pick one from the list as you type, or see them all with /claims list.',
+    );
+  });
+
+  test.each([
+    [
+      'its displayed text, typed without capitals or punctuation',
+      'kim jong un visited russia at vladimir putins invitation',
+    ],
+    ['its displayed text as shown', "Kim Jong Un visited Russia at Vladimir Putin's invitation."],
+    ['a distinctive part of it', 'at Vladimir Putin’s invitation'],
+  ])('GIVEN %s THEN /claims show serves that claim', async (_, typed) => {
+    const reply = await h.discord.slash('student1', 'claims', { claim: typed }, { subcommand: 'show' }).reply();
+    expect(reply.ephemeral).toBe(false);
+    expect(reply.content).toBe('');
+    expect(reply.embeds[0]?.title).toBe("Kim Jong Un visited Russia at Vladimir Putin's invitation.");
+    expect(reply.embeds[0]?.footer).toMatch(/^visit-at-putin-invitation · /);
+  });
+
+  test('GIVEN the text with typos THEN the one close claim is served, saying it is the closest', async () => {
+    const reply = await h.discord
+      .slash('student1', 'claims', { claim: 'Kim visted Russia at Putins invitaton' }, { subcommand: 'show' })
+      .reply();
+    expect(reply.content).toBe('No claim is exactly "Kim visted Russia at Putins invitaton"; this is the closest.');
+    expect(reply.embeds[0]?.title).toBe("Kim Jong Un visited Russia at Vladimir Putin's invitation.");
+  });
+
+  test('GIVEN a word in several claims THEN an ephemeral list of them to choose from', async () => {
+    const reply = await h.discord.slash('student1', 'claims', { claim: 'nuclear' }, { subcommand: 'show' }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.embeds).toEqual([]);
+    expect(reply.content).toBe(
+      [
+        'Several claims match "nuclear":',
+        "• **Russia could strengthen North Korea's nuclear programme.** (`russia-could-boost-nuclear-program`)",
+        '• **Russia can give North Korea the technology it needs to use nuclear warheads on long-range missiles.** (`tech-for-nuclear-missiles`)',
+        'Type more of the claim, or pick one from the list as you type.',
+      ].join('\n'),
+    );
+  });
+
+  test('GIVEN words unlike any claim THEN it says so, suggests nothing and points to the list', async () => {
+    const reply = await h.discord
+      .slash('student1', 'claims', { claim: 'weather forecast' }, { subcommand: 'show' })
+      .reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(
+      'There is no claim "weather forecast" in this article. Pick one from the list as you type, or see them all with /claims list.',
+    );
+  });
+
+  test('GIVEN a claim THEN its verdict is explained in plain words under the check', async () => {
+    const claim = pack.claims.find((c) => c.check.verdict === 'not-verified');
+    if (!claim) throw new Error('no unverified claim');
+    const reply = await h.discord.slash('student1', 'claims', { claim: claim.id }, { subcommand: 'show' }).reply();
+    const check = reply.embeds[0]?.fields.find((f) => f.name === 'Check: ❔ Not verified')?.value ?? '';
+    expect(check.split('\n').at(-1)).toBe(
+      '-# ❔ Not verified: No source was found either way. This does not mean it is false.',
+    );
+    const list = await h.discord.slash('student1', 'claims', {}, { subcommand: 'list' }).reply();
+    expect(list.embeds[0]?.footer).toContain('/help explains each check');
   });
 });
 
@@ -168,10 +229,46 @@ describe('/glossary', () => {
     expect(reply.embeds[0]?.footer).toContain(`${pack.terms.length} terms`);
   });
 
-  test('GIVEN an unknown term THEN an ephemeral message with the closest terms', async () => {
+  test.each([
+    ['a whole word of a term', 'sanctions', 'UN sanctions'],
+    ['a phrase of a term, in another case', 'security council', 'UN Security Council resolution'],
+    ['an alias', 'North Korea', 'DPRK'],
+    ['the name, without capitals', 'kim jong un', 'Kim Jong Un'],
+  ])('GIVEN %s (%j) THEN that entry is shown', async (_, typed, title) => {
+    const reply = await h.discord.slash('student1', 'glossary', { term: typed }).reply();
+    expect(reply.ephemeral).toBe(false);
+    expect(reply.content).toBe('');
+    expect(reply.embeds[0]?.title).toBe(title);
+  });
+
+  test('GIVEN a typo close to one term THEN that term, saying it is the closest', async () => {
     const reply = await h.discord.slash('student1', 'glossary', { term: 'sanctoins' }).reply();
+    expect(reply.content).toBe('"sanctoins" is not in the glossary; this is the closest term.');
+    expect(reply.embeds[0]?.title).toBe('UN sanctions');
+  });
+
+  test('GIVEN a word in several terms THEN an ephemeral short list of them', async () => {
+    const reply = await h.discord.slash('student1', 'glossary', { term: 'UN' }).reply();
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toMatch(/^"sanctoins" is not in the glossary\. Did you mean \*\*/);
+    expect(reply.content).toBe(
+      'Several terms match "UN": **Kim Jong Un**, **UN sanctions**, **UN Security Council resolution**. Pick one from the list as you type.',
+    );
+  });
+
+  test('GIVEN a loose near miss THEN "did you mean" it, and no unrelated entry', async () => {
+    const reply = await h.discord.slash('student1', 'glossary', { term: 'dpkr' }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(
+      '"dpkr" is not in the glossary. Did you mean **DPRK**? Pick a term from the list as you type, or run /glossary with no term to see them all.',
+    );
+  });
+
+  test('GIVEN a word unlike any term THEN it says so without suggesting unrelated entries', async () => {
+    const reply = await h.discord.slash('student1', 'glossary', { term: 'weather' }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(
+      '"weather" is not in the glossary. Pick a term from the list as you type, or run /glossary with no term to see them all.',
+    );
   });
 });
 
@@ -225,6 +322,20 @@ describe('bad input', () => {
     const reply = await h.discord.slash('student1', 'help', {}).reply();
     expect(reply.ephemeral).toBe(true);
     for (const command of commands) expect(reply.embeds[0]?.description).toContain(`**/${command.data.name}`);
+  });
+
+  test('GIVEN /help THEN it explains every verdict label a student meets', async () => {
+    const reply = await h.discord.slash('student1', 'help', {}).reply();
+    const legend = reply.embeds[0]?.fields.find((f) => f.name === 'What the checks on claims mean')?.value ?? '';
+    expect(legend.split('\n')).toEqual([
+      '✅ Supported: Reliable sources confirm it.',
+      '🟨 Partly supported: Part of it is confirmed, but part is wrong, overstated or missing context.',
+      '❌ Contradicted: Reliable sources show it is wrong.',
+      '❔ Not verified: No source was found either way. This does not mean it is false.',
+      '⚪ Not checkable: An opinion or judgement: no evidence could prove it right or wrong.',
+      '✅ Came true: A prediction that later happened.',
+      '❌ Did not happen: A prediction that, looking back, did not happen.',
+    ]);
   });
 
   test('GIVEN a forged or malformed button id THEN an ephemeral explanation and nothing else', async () => {

@@ -12,7 +12,7 @@ import {
 import { decodeId } from '../src/discord/custom-id.js';
 import { pagedMessage, pagedReply, withPager } from '../src/discord/paging.js';
 import { type MessageView, toMessage, toReply } from '../src/discord/reply.js';
-import { KIND_LABEL, VERDICT_LABEL } from '../src/views/labels.js';
+import { KIND_LABEL, VERDICT_LABEL, VERDICT_MEANING } from '../src/views/labels.js';
 import {
   articlePages,
   claimPages,
@@ -210,7 +210,7 @@ describe('/claims list', () => {
       expect(text).toContain(`${KIND_LABEL[c.kind]} · ${VERDICT_LABEL[c.check.verdict]}\n**`);
     }
     expect(onlyEmbed(pages[0] ?? {}).footer?.text).toBe(
-      `${pack.claims.length} claims · /claims show for the quote, the check and sources`,
+      `${pack.claims.length} claims · /claims show for the quote, the check and sources · /help explains each check`,
     );
   });
 
@@ -292,6 +292,11 @@ describe('/claims show', () => {
         embed.fields?.map((f) => f.name),
         c.id,
       ).toContain(`Check: ${VERDICT_LABEL[c.check.verdict]}`);
+      const check = embed.fields?.find((f) => f.name.startsWith('Check: '))?.value ?? '';
+      // The verdict is explained on the line under the note.
+      expect(check.split('\n').at(-1), c.id).toBe(
+        `-# ${VERDICT_LABEL[c.check.verdict]}: ${VERDICT_MEANING[c.check.verdict]}`,
+      );
       const sources = embed.fields?.find((f) => f.name === 'Sources')?.value ?? '';
       for (const s of c.check.sources) expect(sources, c.id).toContain(s.url ? `](${s.url})` : s.title);
     }

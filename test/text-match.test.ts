@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Pack } from '../src/content/schema.js';
-import { type Candidate, closestCandidates, searchCandidates } from '../src/text-match.js';
+import { type Candidate, closestCandidates, lookupCandidate, searchCandidates } from '../src/text-match.js';
 import { loadRealPack } from './fixtures/real-pack.js';
 
 const TERMS: Candidate[] = [
@@ -73,10 +73,121 @@ describe('closestCandidates', () => {
     expect(ids(closestCandidates('arms', TERMS, 3))).toEqual(['arms-embargo']);
   });
 
-  test('GIVEN a typo THEN at most `limit` suggestions come back, nearest first', () => {
-    const suggestions = closestCandidates('dprkk', TERMS, 2);
-    expect(ids(suggestions)).toHaveLength(2);
-    expect(suggestions[0]?.id).toBe('dprk');
+  test('GIVEN a typo close to several THEN at most `limit` suggestions come back, nearest first', () => {
+    const near: Candidate[] = [
+      { id: 'a', label: 'sanctioned' },
+      { id: 'b', label: 'sanctions' },
+      { id: 'c', label: 'sanction' },
+    ];
+    expect(ids(closestCandidates('sanctons', near, 2))).toEqual(['b', 'c']);
+  });
+
+  test.each([
+    ['a word unlike any', 'weather'],
+    ['a short unrelated word', 'zzz'],
+    ['an unrelated phrase', 'football results'],
+    ['nothing but punctuation', ' ?! '],
+  ])('GIVEN %s (%j) THEN nothing is suggested rather than the least bad entry', (_, query) => {
+    expect(closestCandidates(query, TERMS, 3)).toEqual([]);
+  });
+});
+
+describe('lookupCandidate', () => {
+  const found = (query: string, list: readonly Candidate[] = TERMS) => {
+    const result = lookupCandidate(query, list, 5);
+    return result.kind === 'found' ? [result.how, result.match.id] : [result.kind];
+  };
+
+  test.each([
+    ['its id', 'arms-embargo', ['exact', 'arms-embargo']],
+    ['its label, any case, no punctuation', 'arms TRADE ban arms embargo', ['exact', 'arms-embargo']],
+    ['its label without the accent', 'seoul', ['exact', 'south-korea-capital']],
+    ['one of its aliases', 'north korea', ['exact', 'dprk']],
+    ['a whole word of the label', 'embargo', ['words', 'arms-embargo']],
+    ['a whole word of an alias', 'north', ['words', 'dprk']],
+    ['a phrase of the label', 'trade ban', ['words', 'arms-embargo']],
+    ['the start of the last word', 'Pyong', ['words', 'pyongyang']],
+    ['the one near miss of a typo', 'pyongyng', ['close', 'pyongyang']],
+  ])('GIVEN %s (%j) THEN that candidate is found, and how', (_, query, expected) => {
+    const withAlias = TERMS.map((t) => (t.id === 'dprk' ? { ...t, aliases: ['North Korea'] } : t));
+    expect(found(query, withAlias)).toEqual(expected);
+  });
+
+  test('GIVEN a word in several THEN they are listed in list order, the phrase matches before scattered words', () => {
+    expect(lookupCandidate('sanctions', TERMS, 5)).toEqual({
+      kind: 'several',
+      matches: [TERMS[0], TERMS[1]],
+    });
+    const list: Candidate[] = [
+      { id: 'scattered', label: 'sanctions by the UN' },
+      { id: 'phrase', label: 'the UN sanctions' },
+    ];
+    expect(found('un sanctions', list)).toEqual(['words', 'phrase']);
+  });
+
+  test('GIVEN a whole word THEN it is not confused with a word that merely contains it', () => {
+    // "un" is a word of "Kim Jong Un" only; "Pyongyang" or "sanctions" do not count.
+    expect(
+      found(
+        'un',
+        [TERMS[2], TERMS[5]].filter((t) => t !== undefined),
+      ),
+    ).toEqual(['words', 'kim-jong-un']);
+  });
+
+  test('GIVEN a typo close to two entries THEN nothing is served, both are suggested', () => {
+    const list: Candidate[] = [
+      { id: 'sanction', label: 'sanction' },
+      { id: 'sanctions', label: 'sanctions' },
+    ];
+    expect(lookupCandidate('sancton', list, 5)).toEqual({ kind: 'none', near: list });
+  });
+
+  test('GIVEN a query only loosely like an entry THEN it is suggested but not served', () => {
+    expect(lookupCandidate('dpkr', TERMS, 5)).toEqual({ kind: 'none', near: [TERMS[3]] });
+  });
+
+  test.each([
+    ['an empty query', ''],
+    ['an unrelated word', 'weather'],
+  ])('GIVEN %s THEN nothing is found and nothing suggested', (_, query) => {
+    expect(lookupCandidate(query, TERMS, 5)).toEqual({ kind: 'none', near: [] });
+  });
+});
+
+describe('the real claims', () => {
+  let pack: Pack;
+  beforeAll(async () => {
+    pack = await loadRealPack();
+  });
+  const lookup = (query: string) => {
+    const result = lookupCandidate(
+      query,
+      pack.claims.map((c) => ({ id: c.id, label: c.claim })),
+      5,
+    );
+    if (result.kind === 'found') return result.match.id;
+    return result.kind === 'several' ? result.matches.map((c) => c.id) : `none: ${ids(result.near).join(', ')}`;
+  };
+
+  test.each([
+    [
+      'its text without the apostrophe or full stop',
+      'kim jong un visited russia at vladimir putins invitation',
+      'visit-at-putin-invitation',
+    ],
+    ['a distinctive phrase', 'shake off UN sanctions', 'visit-chance-to-escape-sanctions'],
+    ['its text with typos', 'Kim visted Russia at Putins invitaton', 'visit-at-putin-invitation'],
+  ])('GIVEN %s THEN the claim is found', (_, query, expected) => {
+    expect(lookup(query)).toBe(expected);
+  });
+
+  test('GIVEN a word in two claims THEN both are listed', () => {
+    expect(lookup('nuclear')).toEqual(['russia-could-boost-nuclear-program', 'tech-for-nuclear-missiles']);
+  });
+
+  test('GIVEN an unrelated query THEN no claim is suggested', () => {
+    expect(lookup('weather forecast')).toBe('none: ');
   });
 });
 
@@ -94,6 +205,20 @@ describe('the real glossary', () => {
     ['geopolitcal', 'geopolitical'],
   ])('GIVEN the typo %s THEN "did you mean" offers the real term %s first', (query, expected) => {
     expect(closestCandidates(query, terms(), 3)[0]?.id).toBe(expected);
+  });
+
+  test.each([
+    ['sanctions', 'un-sanctions'],
+    ['North Korea', 'dprk'],
+    ['Soviet Union', 'collapse-of-the-ussr'],
+    ['missile', 'long-range-missile'],
+  ])('GIVEN %j THEN the real term %s is found', (query, expected) => {
+    const result = lookupCandidate(
+      query,
+      pack.terms.map((t) => ({ id: t.id, label: t.term, aliases: t.aliases })),
+      5,
+    );
+    expect(result.kind === 'found' ? result.match.id : result.kind).toBe(expected);
   });
 
   test('GIVEN the start of a real term THEN autocomplete finds it', () => {

@@ -140,6 +140,8 @@ export const QuizSchema = z.strictObject({
 export const TermSchema = z.strictObject({
   id: kebabId,
   term: text(80),
+  // Other names a student might look the term up by (e.g. "North Korea" for DPRK).
+  aliases: z.array(text(80)).default([]),
   definition: text(900),
   quote: text(500),
   paragraph: paragraphNumber,

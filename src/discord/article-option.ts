@@ -32,13 +32,12 @@ export function choosePack(catalogue: Catalogue, requested: string | null, serve
   if (requested) {
     const pack = catalogue.pack(requested);
     if (pack) return pack;
-    const near = closestCandidates(
-      requested,
-      catalogue.packs.map((p) => ({ id: p.slug, label: p.article.title })),
-      3,
-    );
+    const all = catalogue.packs.map((p) => ({ id: p.slug, label: p.article.title }));
+    const near = closestCandidates(requested, all, 3);
+    // Nothing close: the available ones are listed rather than unrelated "suggestions".
+    const listed = near.length > 0 ? near : all.slice(0, 5);
     throw new UserError(
-      `There is no article called "${truncate(requested, 60)}". Available: ${near.map((c) => `\`${c.id}\``).join(', ')}.`,
+      `There is no article called "${truncate(requested, 60)}". Available: ${listed.map((c) => `\`${c.id}\``).join(', ')}.`,
     );
   }
   const fallback = serverDefault ? catalogue.pack(serverDefault) : undefined;

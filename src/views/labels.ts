@@ -20,6 +20,26 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   'did-not-happen': '❌ Did not happen',
 };
 
+/**
+ * What each verdict means, in plain words for students. The rules are those of
+ * the content packs (see the header of claims.yaml): "not verified" is not
+ * "false", and "not checkable" is a judgement no evidence can settle.
+ */
+export const VERDICT_MEANING: Record<Verdict, string> = {
+  supported: 'Reliable sources confirm it.',
+  'partly-supported': 'Part of it is confirmed, but part is wrong, overstated or missing context.',
+  contradicted: 'Reliable sources show it is wrong.',
+  'not-verified': 'No source was found either way. This does not mean it is false.',
+  'not-checkable': 'An opinion or judgement: no evidence could prove it right or wrong.',
+  'came-true': 'A prediction that later happened.',
+  'did-not-happen': 'A prediction that, looking back, did not happen.',
+};
+
+/** One line per verdict, label then meaning, in the schema's order. */
+export function verdictLegend(verdicts: readonly Verdict[]): string {
+  return verdicts.map((v) => `${VERDICT_LABEL[v]}: ${VERDICT_MEANING[v]}`).join('\n');
+}
+
 export const THEME_LABEL: Record<Theme, string> = {
   motives: 'Motives',
   'sanctions-and-law': 'Sanctions and law',

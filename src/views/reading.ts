@@ -11,7 +11,15 @@ import type { Claim, ClaimKind, Level, Pack, Question, Source, SummaryLength, Te
 import { encodeId } from '../discord/custom-id.js';
 import { LIMITS, paginate, truncate } from '../discord/limits.js';
 import type { MessageView } from '../discord/reply.js';
-import { KIND_LABEL, LENGTH_LABEL, LEVEL_LABEL, paragraphRef, THEME_LABEL, VERDICT_LABEL } from './labels.js';
+import {
+  KIND_LABEL,
+  LENGTH_LABEL,
+  LEVEL_LABEL,
+  paragraphRef,
+  THEME_LABEL,
+  VERDICT_LABEL,
+  VERDICT_MEANING,
+} from './labels.js';
 
 /**
  * Pure renderers for the reading commands: content in, Discord JSON out. The
@@ -104,7 +112,9 @@ export function renderClaimPages(pack: Pack, kind: ClaimKind | null): MessageVie
         title,
         description: truncate(page.map(claimLine).join('\n\n'), LIMITS.embedDescription),
         color: COLOUR,
-        footer: { text: `${claims.length} claims · /claims show for the quote, the check and sources` },
+        footer: {
+          text: `${claims.length} claims · /claims show for the quote, the check and sources · /help explains each check`,
+        },
       },
     ],
   }));
@@ -137,13 +147,15 @@ export function highlightHedges(quote: string, hedges: readonly string[]): strin
 }
 
 export function renderClaim(pack: Pack, claim: Claim): MessageView {
+  const meaning = `\n-# ${VERDICT_LABEL[claim.check.verdict]}: ${VERDICT_MEANING[claim.check.verdict]}`;
   const fields: APIEmbedField[] = [
     { name: 'Kind', value: KIND_LABEL[claim.kind], inline: true },
     { name: 'Said by', value: truncate(escapeMarkdown(claim.by), LIMITS.fieldValue), inline: true },
     { name: 'Paragraph', value: String(claim.paragraph), inline: true },
     {
       name: `Check: ${VERDICT_LABEL[claim.check.verdict]}`,
-      value: truncate(escapeMarkdown(claim.check.note), LIMITS.fieldValue),
+      // The verdict's meaning right under it, where a student meets the label.
+      value: `${truncate(escapeMarkdown(claim.check.note), LIMITS.fieldValue - meaning.length)}${meaning}`,
     },
   ];
   if (claim.check.sources.length > 0) {
