@@ -23,6 +23,11 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
         // Students meet these labels in /claims and in session recaps; "not verified" is not "false".
         fields: [
           { name: 'What the checks on claims mean', value: truncate(verdictLegend(VERDICTS), LIMITS.fieldValue) },
+          {
+            name: 'Claim polls in a session',
+            value:
+              'The check stays hidden while the class votes. The host reveals it with **Close poll and show the check** on the poll, or it comes in the recap when the session ends. Discord polls are not anonymous: everyone can see who voted for what.',
+          },
         ],
         footer: { text: 'Most commands take an optional article; with one article it can be left out.' },
       },

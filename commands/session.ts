@@ -17,7 +17,7 @@ import { UserError } from '../src/discord/errors.js';
 import { requireHost } from '../src/discord/host.js';
 import { LIMITS, truncate } from '../src/discord/limits.js';
 import { enumOption } from '../src/discord/options.js';
-import { toMessage, toReply } from '../src/discord/reply.js';
+import { NO_MENTIONS, toMessage, toReply } from '../src/discord/reply.js';
 import { renderSessionCsv } from '../src/session/csv.js';
 import type { PollReply } from '../src/session/engine.js';
 import {
@@ -146,9 +146,11 @@ async function end(interaction: ChatInputCommandInteraction, deps: Deps): Promis
 function pollReplyText(reply: PollReply | UnknownClaimReply, claim: string): string {
   switch (reply.kind) {
     case 'poll-opened':
-      return `Poll posted: "${truncate(claim, 200)}". Its check is revealed in the recap when the session ends.`;
+      return `Poll posted: "${truncate(claim, 200)}". Press **Close poll and show the check** on its card to reveal the check now; otherwise it comes in the recap when the session ends.`;
     case 'already-polled':
-      throw new UserError('The class has already voted on that claim in this session. Its results come in the recap.');
+      throw new UserError(
+        'The class has already voted on that claim in this session. Close it with the button on its card, or its results come in the recap.',
+      );
     case 'unknown-claim':
       throw new UserError('That claim is not in the article of this session. Pick one from the list as you type.');
     case 'session-ended':
@@ -368,6 +370,26 @@ export const session: CommandModule = {
       requirePolls(interaction.appPermissions);
       const content = await pollFromButton(interaction, deps, session, claimId);
       await interaction.update(toMessage({ content }));
+    },
+    async [SESSION_ACTIONS.closePoll](interaction, args, deps) {
+      const [sessionId, claimId] = parseArgs(ClaimArgs, args);
+      await requireHost(interaction, deps);
+      const { guildId, channelId } = where(interaction, deps);
+      await sessionOfButton(interaction, deps, sessionId);
+      const reply = await deps.sessions.closeOnePoll(guildId, channelId, sessionId, claimId);
+      switch (reply.kind) {
+        case 'poll-closing':
+          // The card loses its button; the split and the check follow in the channel.
+          return void (await interaction.update({ components: [], allowedMentions: NO_MENTIONS }));
+        case 'poll-not-posted':
+          throw new UserError('That poll is still being posted. Try again in a moment.');
+        case 'poll-already-revealed':
+          throw new UserError('That poll is already closed and its check shown.');
+        case 'not-polled':
+          throw new UserError('That claim has not been polled in this session.');
+        case 'session-ended':
+          throw new UserError(SESSION_OVER);
+      }
     },
     async [SESSION_ACTIONS.end](interaction, args, deps) {
       const [sessionId] = parseArgs(EndArgs, args);

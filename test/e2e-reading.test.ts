@@ -336,6 +336,9 @@ describe('bad input', () => {
       '✅ Came true: A prediction that later happened.',
       '❌ Did not happen: A prediction that, looking back, did not happen.',
     ]);
+    const polls = reply.embeds[0]?.fields.find((f) => f.name === 'Claim polls in a session')?.value ?? '';
+    expect(polls).toContain('Close poll and show the check');
+    expect(polls).toContain('Discord polls are not anonymous');
   });
 
   test('GIVEN a forged or malformed button id THEN an ephemeral explanation and nothing else', async () => {

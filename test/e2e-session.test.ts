@@ -100,6 +100,7 @@ describe('a discussion session end to end', () => {
   test('GIVEN a session without threads THEN replies count in the channel, polls come from the button, quiz waits', async () => {
     const { teacher, student1 } = discord.users;
     const before = prompts().length;
+    const pollsAtStart = discord.channelMessages().filter((m) => m.poll).length;
     await discord.slash(teacher, 'session', { prompts: 2, threads: false }, { subcommand: 'start' }).reply();
     const first = await discord.waitFor(() => prompts()[before]);
     expect(first.thread).toBeNull();
@@ -113,8 +114,32 @@ describe('a discussion session end to end', () => {
     await counted(1);
 
     // The first prompt (recall) draws on one claim: the button polls it at once.
+    const cards = () => discord.channelMessages().filter((m) => m.embeds[0]?.title === 'Class poll: do you agree?');
+    const cardsBefore = cards().length;
     const direct = await discord.click(teacher, first, buttonId(first, 'Poll a claim')).reply();
     expect(direct.content).toContain('Poll posted');
+    const card = await discord.waitFor(() => cards()[cardsBefore]);
+    expect(card.embeds[0]?.footer).toContain('Discord polls are not anonymous');
+    const livePoll = await discord.waitFor(() => discord.channelMessages().filter((m) => m.poll)[pollsAtStart]);
+    discord.pollVote(student1, livePoll, 2);
+    const pollsBefore = discord.channelMessages().filter((m) => m.poll).length;
+
+    // The host closes this one poll mid-lesson: its split and its check appear at once.
+    const close = buttonId(card, 'Close poll and show the check (host)');
+    const refused = await discord.click(student1, card, close).reply();
+    expect(refused.content).toMatch(/^Only the host can do that/);
+    await discord.click(teacher, card, close).ack();
+    const result = await discord.waitFor(() =>
+      discord.channelMessages().findLast((m) => m.embeds[0]?.title?.startsWith('Poll: ') && m.embeds.length === 1),
+    );
+    expect(result.text).toContain('Disagree: **1** (100%)');
+    expect(result.text).toContain('The check:');
+    expect(discord.message(livePoll.id)?.poll?.finalized).toBe(true);
+    expect(discord.message(card.id)?.buttons).toEqual([]);
+    const again = await discord.forgeClick(teacher, card, close).reply();
+    expect(again.content).toBe('That poll is already closed and its check shown.');
+    expect(discord.channelMessages().filter((m) => m.poll)).toHaveLength(pollsBefore);
+
     await discord.click(teacher, first, buttonId(first, 'Next prompt')).reply();
     const second = await discord.waitFor(() => prompts()[before + 1]);
 
@@ -125,10 +150,10 @@ describe('a discussion session end to end', () => {
     const picked = choice.buttons[0]?.customId ?? '';
     const posted = await discord.click(teacher, choice, picked).reply();
     expect(posted.content).toContain('Poll posted');
-    await discord.waitFor(() => discord.channelMessages().filter((m) => m.poll).length === 3);
+    await discord.waitFor(() => discord.channelMessages().filter((m) => m.poll).length === pollsAtStart + 2);
 
     const status = await discord.slash(student1, 'session', {}, { subcommand: 'status' }).reply();
-    expect(status.text).toContain('prompt 2 of 2 · 2 open polls');
+    expect(status.text).toContain('prompt 2 of 2 · 1 open poll');
 
     await discord.click(teacher, second, buttonId(second, 'End session')).reply();
     const recaps = await discord.waitFor(() => {

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { type Question, QuestionSchema } from '../src/content/schema.js';
 import {
   type ChannelMessage,
+  closeClaimPoll,
   end,
   next,
   pollClaim,
@@ -12,6 +13,7 @@ import {
   type SessionEffect,
   type StartInput,
   setPollMessage,
+  setPollResultMessage,
   setPromptMessage,
   setRecapMessage,
   showFollowUp,
@@ -234,14 +236,30 @@ describe('pollClaim', () => {
     expect(r1.reply).toEqual({ kind: 'poll-opened', claimId: 'claim-a' });
     expect(r1.effects).toEqual([{ type: 'post-poll', claimId: 'claim-a' }]);
     expect(r1.state.polls).toEqual([
-      { claimId: 'claim-a', messageId: null, status: 'open', openedAt: T0 + MIN, results: null },
+      {
+        claimId: 'claim-a',
+        messageId: null,
+        status: 'open',
+        openedAt: T0 + MIN,
+        results: null,
+        revealNow: false,
+        resultMessageId: null,
+      },
     ]);
 
     const posted = setPollMessage(r1.state, { claimId: 'claim-a', messageId: 'poll-msg' }).state;
     const r2 = pollClaim(posted, 'claim-a', T0 + 2 * MIN);
     expect(r2.reply).toEqual({
       kind: 'already-polled',
-      poll: { claimId: 'claim-a', messageId: 'poll-msg', status: 'open', openedAt: T0 + MIN, results: null },
+      poll: {
+        claimId: 'claim-a',
+        messageId: 'poll-msg',
+        status: 'open',
+        openedAt: T0 + MIN,
+        results: null,
+        revealNow: false,
+        resultMessageId: null,
+      },
     });
     expect(r2.state).toBe(posted);
     expect(r2.effects).toEqual([]);
@@ -262,6 +280,49 @@ describe('pollClaim', () => {
     const result = setPollMessage(s0, { claimId: 'nope', messageId: 'm' });
     expect(result.state).toBe(s0);
     expect(result.reply).toEqual({ kind: 'ignored', reason: 'unknown-poll' });
+  });
+});
+
+describe('closeClaimPoll', () => {
+  const counts = { agree: 2, disagree: 1, notSure: 0, needMoreEvidence: 0 };
+  const polled = pollClaim(start(), 'claim-a', T0).state;
+  const posted = setPollMessage(polled, { claimId: 'claim-a', messageId: 'poll-msg' }).state;
+
+  test('GIVEN a posted open poll THEN Discord closes it, and once the counts are in its result is owed once', () => {
+    const closing = closeClaimPoll(posted, 'claim-a');
+    expect(closing.reply).toEqual({ kind: 'poll-closing', claimId: 'claim-a' });
+    expect(closing.effects).toEqual([{ type: 'close-poll', claimId: 'claim-a', messageId: 'poll-msg' }]);
+    // A restart before Discord answered closes it again.
+    expect(resume(closing.state, T0).effects).toContainEqual({
+      type: 'close-poll',
+      claimId: 'claim-a',
+      messageId: 'poll-msg',
+    });
+
+    const counted = pollResults(closing.state, 'claim-a', counts);
+    expect(counted.effects).toEqual([{ type: 'post-poll-result', claimId: 'claim-a' }]);
+    const pollWork = (state: SessionState) => resume(state, T0).effects.filter((e) => e.type.includes('poll'));
+    expect(pollWork(counted.state)).toEqual([{ type: 'post-poll-result', claimId: 'claim-a' }]);
+
+    const shown = setPollResultMessage(counted.state, { claimId: 'claim-a', messageId: 'result-msg' }).state;
+    expect(pollWork(shown)).toEqual([]);
+    expect(closeClaimPoll(shown, 'claim-a').reply).toEqual({ kind: 'poll-already-revealed', claimId: 'claim-a' });
+  });
+
+  test('GIVEN a poll that ended by itself THEN closing it posts the result at once', () => {
+    const expired = pollResults(posted, 'claim-a', counts).state;
+    expect(pollResults(posted, 'claim-a', counts).effects).toEqual([]);
+    expect(closeClaimPoll(expired, 'claim-a').effects).toEqual([{ type: 'post-poll-result', claimId: 'claim-a' }]);
+  });
+
+  test('GIVEN a poll not posted yet, a claim never polled, or an ended session THEN nothing changes', () => {
+    expect(closeClaimPoll(polled, 'claim-a')).toEqual({
+      state: polled,
+      effects: [],
+      reply: { kind: 'poll-not-posted', claimId: 'claim-a' },
+    });
+    expect(closeClaimPoll(posted, 'claim-b').reply).toEqual({ kind: 'not-polled', claimId: 'claim-b' });
+    expect(closeClaimPoll(end(posted, T0).state, 'claim-a').reply).toEqual({ kind: 'session-ended' });
   });
 });
 
@@ -359,7 +420,10 @@ describe('end and poll results', () => {
       status: 'closed',
       openedAt: T0,
       results: counts,
+      revealNow: false,
+      resultMessageId: null,
     });
+    expect(result.effects).toEqual([]);
     expect(pollResults(result.state, 'posted', { ...counts }).state).toBe(result.state);
   });
 

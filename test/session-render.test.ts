@@ -228,9 +228,15 @@ describe('the other session messages', () => {
 
   test('GIVEN a claim THEN the poll card shows claim, quote and paragraph but not the check', () => {
     const claim = real.claims[0] as Claim;
-    const view = renderPollCard(real, claim);
+    const view = renderPollCard(real, claim, 'abc123');
     const all = text(view);
     expect(all).toContain(claim.claim);
+    expect(view.embeds?.[0]?.footer?.text).toMatch(
+      /^The check is revealed when the host closes this poll, or in the recap\. Discord polls are not anonymous/,
+    );
+    expect(buttonsOf(view).map((b) => [b.label, b.customId])).toEqual([
+      ['Close poll and show the check (host)', `session-poll-close:abc123:${claim.id}`],
+    ]);
     expect(all).toContain(`¶${claim.paragraph}`);
     expect(all).not.toContain(claim.check.note);
     expect(all).not.toContain(VERDICT_LABEL[claim.check.verdict]);

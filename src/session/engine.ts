@@ -24,6 +24,8 @@ export type SessionEffect =
   | { type: 'show-follow-up'; index: number; followUp: number }
   | { type: 'post-poll'; claimId: string }
   | { type: 'close-poll'; claimId: string; messageId: string }
+  /** The poll's split and its check, posted when the host closed it mid-session. */
+  | { type: 'post-poll-result'; claimId: string }
   | { type: 'post-recap' };
 
 export type SessionEndedReply = { kind: 'session-ended' };
@@ -40,6 +42,12 @@ export type FollowUpReply =
 export type PollReply =
   | { kind: 'poll-opened'; claimId: string }
   | { kind: 'already-polled'; poll: PollState }
+  | SessionEndedReply;
+export type ClosePollReply =
+  | { kind: 'poll-closing'; claimId: string }
+  | { kind: 'poll-not-posted'; claimId: string }
+  | { kind: 'poll-already-revealed'; claimId: string }
+  | { kind: 'not-polled'; claimId: string }
   | SessionEndedReply;
 /** Why a runtime-reported event changed nothing; for logs, not for users. */
 export type IgnoredReply = {
@@ -173,12 +181,62 @@ export function pollClaim(state: SessionState, claimId: string, now: number): Ac
   if (state.phase === 'ended') return { state, effects: [], reply: { kind: 'session-ended' } };
   const existing = state.polls.find((p) => p.claimId === claimId);
   if (existing !== undefined) return { state, effects: [], reply: { kind: 'already-polled', poll: existing } };
-  const poll: PollState = { claimId, messageId: null, status: 'open', openedAt: now, results: null };
+  const poll: PollState = {
+    claimId,
+    messageId: null,
+    status: 'open',
+    openedAt: now,
+    results: null,
+    revealNow: false,
+    resultMessageId: null,
+  };
   return {
     state: { ...state, polls: [...state.polls, poll] },
     effects: [{ type: 'post-poll', claimId }],
     reply: { kind: 'poll-opened', claimId },
   };
+}
+
+/**
+ * The host closes one poll mid-session: Discord's poll is ended and its split
+ * posted with the check at once (the recap still lists it).
+ */
+export function closeClaimPoll(state: SessionState, claimId: string): ActionResult<ClosePollReply> {
+  if (state.phase !== 'active') return { state, effects: [], reply: { kind: 'session-ended' } };
+  const index = state.polls.findIndex((p) => p.claimId === claimId);
+  const poll = state.polls[index];
+  if (poll === undefined) return { state, effects: [], reply: { kind: 'not-polled', claimId } };
+  if (poll.revealNow) return { state, effects: [], reply: { kind: 'poll-already-revealed', claimId } };
+  if (poll.status === 'open' && poll.messageId === null) {
+    return { state, effects: [], reply: { kind: 'poll-not-posted', claimId } };
+  }
+  const effects: SessionEffect[] =
+    poll.status === 'open' && poll.messageId !== null
+      ? [{ type: 'close-poll', claimId, messageId: poll.messageId }]
+      : [{ type: 'post-poll-result', claimId }];
+  const updated: PollState = { ...poll, revealNow: true };
+  return {
+    state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) },
+    effects,
+    reply: { kind: 'poll-closing', claimId },
+  };
+}
+
+/** The runtime reports the mid-session result it posted for a poll. */
+export function setPollResultMessage(state: SessionState, report: { claimId: string; messageId: string }): EventResult {
+  const index = state.polls.findIndex((p) => p.claimId === report.claimId);
+  const poll = state.polls[index];
+  if (poll === undefined) return ignore(state, 'unknown-poll');
+  if (poll.resultMessageId === report.messageId) return { state, effects: [] };
+  const updated: PollState = { ...poll, resultMessageId: report.messageId };
+  return { state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) }, effects: [] };
+}
+
+/** A poll the host closed mid-session owes its result once it is closed. */
+function owedResult(poll: PollState, phase: SessionState['phase']): SessionEffect[] {
+  return phase === 'active' && poll.revealNow && poll.status === 'closed' && poll.resultMessageId === null
+    ? [{ type: 'post-poll-result', claimId: poll.claimId }]
+    : [];
 }
 
 /** Ends the session: open polls are closed first so their results can reach the recap. */
@@ -255,7 +313,10 @@ export function pollResults(state: SessionState, claimId: string, counts: PollCo
     return { state, effects: [] };
   }
   const updated: PollState = { ...poll, status: 'closed', results: parsed.data };
-  return { state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) }, effects: [] };
+  return {
+    state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) },
+    effects: owedResult(updated, state.phase),
+  };
 }
 
 /** The poll cannot be read any more (deleted by a moderator, or Discord refuses): closed without results. */
@@ -265,7 +326,10 @@ export function pollUnavailable(state: SessionState, claimId: string): EventResu
   if (poll === undefined) return ignore(state, 'unknown-poll');
   if (poll.status === 'closed') return { state, effects: [] };
   const updated: PollState = { ...poll, status: 'closed' };
-  return { state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) }, effects: [] };
+  return {
+    state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) },
+    effects: owedResult(updated, state.phase),
+  };
 }
 
 /**
@@ -279,6 +343,10 @@ export function resume(state: SessionState, _now: number): EventResult {
     if (state.prompts[state.current]?.messageId === null) effects.push({ type: 'post-prompt', index: state.current });
     for (const poll of state.polls) {
       if (poll.status === 'open' && poll.messageId === null) effects.push({ type: 'post-poll', claimId: poll.claimId });
+      if (poll.revealNow && poll.status === 'open' && poll.messageId !== null) {
+        effects.push({ type: 'close-poll', claimId: poll.claimId, messageId: poll.messageId });
+      }
+      effects.push(...owedResult(poll, state.phase));
     }
   } else if (state.recapMessageId === null) {
     for (const poll of state.polls) {

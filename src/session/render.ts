@@ -24,6 +24,7 @@ export const SESSION_ACTIONS = {
   followUp: 'session-follow-up',
   poll: 'session-poll',
   pollClaim: 'session-poll-claim',
+  closePoll: 'session-poll-close',
   end: 'session-end',
   passage: 'session-passage',
 } as const;
@@ -254,7 +255,7 @@ export function renderClaimChoice(state: SessionState, claims: readonly Claim[])
 }
 
 /** The claim as the class votes on it: words, quote and paragraph, but not the check. */
-export function renderPollCard(pack: Pack, claim: Claim): MessageView {
+export function renderPollCard(pack: Pack, claim: Claim, sid: string): MessageView {
   return {
     embeds: [
       {
@@ -266,10 +267,23 @@ export function renderPollCard(pack: Pack, claim: Claim): MessageView {
         color: COLOUR,
         footer: {
           text: truncate(
-            `How this claim checks out is revealed in the recap, when the poll closes · ${pack.article.title}`,
+            `The check is revealed when the host closes this poll, or in the recap. Discord polls are not anonymous: anyone can see who voted for what · ${pack.article.title}`,
             LIMITS.footer,
           ),
         },
+      },
+    ],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: 'Close poll and show the check (host)',
+            custom_id: encodeId(SESSION_ACTIONS.closePoll, sid, claim.id),
+          },
+        ],
       },
     ],
   };
@@ -317,6 +331,11 @@ function pollEmbed(poll: RecapPoll, claim: Claim | undefined): APIEmbed {
     color: COLOUR,
     fields,
   };
+}
+
+/** A poll the host closed mid-session: what the class said, then the check. */
+export function renderPollResult(poll: RecapPoll, claim: Claim | undefined): MessageView {
+  return { embeds: [pollEmbed(poll, claim)] };
 }
 
 /** Characters Discord counts toward the 6,000 shared by a message's embeds. */

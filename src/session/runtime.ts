@@ -15,6 +15,7 @@ import {
   renderFollowUp,
   renderOpening,
   renderPollCard,
+  renderPollResult,
   renderPrompt,
   renderRecap,
   sessionIdOf,
@@ -536,7 +537,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         // A retry and the first attempt may both be queued: post once.
         const state = await latest(guildId, snapshot);
         if (state.polls.find((p) => p.claimId === effect.claimId)?.messageId) return;
-        await messages.send(channelId, renderPollCard(pack, claim));
+        await messages.send(channelId, renderPollCard(pack, claim, sessionIdOf(state)));
         const messageId = await messages.send(channelId, {}, pollRequest(claim));
         await report(guildId, snapshot, (current) =>
           engine.setPollMessage(current, { claimId: effect.claimId, messageId }),
@@ -551,6 +552,21 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
           counts
             ? engine.pollResults(current, effect.claimId, counts)
             : engine.pollUnavailable(current, effect.claimId),
+        );
+        return;
+      }
+      case 'post-poll-result': {
+        const state = await latest(guildId, snapshot);
+        const poll = state.polls.find((p) => p.claimId === effect.claimId);
+        if (!poll || poll.resultMessageId !== null) return;
+        const view = recapView(state, pack?.questions ?? [], pack?.claims ?? []).polls.find(
+          (p) => p.claimId === effect.claimId,
+        );
+        if (!view) return;
+        const claim = pack?.claims.find((c) => c.id === effect.claimId);
+        const messageId = await messages.send(channelId, renderPollResult(view, claim));
+        await report(guildId, snapshot, (current) =>
+          engine.setPollResultMessage(current, { claimId: effect.claimId, messageId }),
         );
         return;
       }
@@ -816,6 +832,17 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
             ? engine.pollClaim(state, claimId, now())
             : { state, effects: [], reply: { kind: 'unknown-claim' } },
       );
+      return reply ?? { kind: 'session-ended' };
+    },
+
+    /** The host closes one claim's poll now and its check is posted at once. */
+    async closeOnePoll(
+      guildId: string,
+      channelId: string,
+      sessionId: string | null,
+      claimId: string,
+    ): Promise<engine.ClosePollReply> {
+      const reply = await step(guildId, channelId, sessionId, (state) => engine.closeClaimPoll(state, claimId));
       return reply ?? { kind: 'session-ended' };
     },
 

@@ -71,6 +71,10 @@ export const PollStateSchema = z.object({
   openedAt: timestamp,
   /** Null until Discord reports the final counts (or when it never could). */
   results: PollCountsSchema.nullable(),
+  /** The host closed this poll mid-session to show its check at once, not only in the recap. */
+  revealNow: z.boolean().default(false),
+  /** Set once that mid-session result is posted, so a restart posts it once. */
+  resultMessageId: id.nullable().default(null),
 });
 
 const sessionFields = {
