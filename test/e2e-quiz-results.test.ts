@@ -1,4 +1,5 @@
 import type { InteractionHandle, MessageView } from '@roundtable/local-discord';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
@@ -187,6 +188,60 @@ describe('no question is left live', () => {
     await h.discord.waitFor(() =>
       h.discord.channelMessages(channelId).find((m) => m.embeds[0]?.title === 'Final standings'),
     );
+  });
+});
+
+describe('the reports a teacher grades from', () => {
+  test('GIVEN names in several scripts and a skipped question THEN both files read back with a CSV library, cell for cell', async () => {
+    const channelId = h.discord.addChannel('report-scripts');
+    const names = ['Zoë Ångström', '李雷', 'محمد علي', 'Олена, "Лена"', '=SUM(A1)'];
+    const students = names.map((n) => h.discord.addMember(n));
+    await h.discord.slash('teacher', 'quiz', { questions: 2, seconds: 0 }, { subcommand: 'start', channelId }).reply();
+    const q1 = await question(channelId, 1);
+    const c1 = choices(q1);
+    for (const [i, s] of students.entries())
+      await h.discord.click(s, q1, i % 2 === 0 ? c1.rightId : c1.wrongId).reply();
+    await h.discord.click('teacher', q1, buttonId(q1, 'Reveal (host)')).ack();
+    const r1 = await revealed(q1);
+    await h.discord.click('teacher', r1, buttonId(r1, 'Next question (host)')).ack();
+    const q2 = await question(channelId, 2);
+    // Only the first student answers question 2; the others skip it.
+    await h.discord.click(students[0] ?? 'student1', q2, choices(q2).rightId).reply();
+    await h.discord.slash('teacher', 'quiz', {}, { subcommand: 'stop', channelId }).reply();
+    await h.discord.waitFor(() =>
+      h.discord.channelMessages(channelId).find((m) => m.embeds[0]?.title === 'Final standings'),
+    );
+
+    const report = await h.discord.slash('teacher', 'quiz', {}, { subcommand: 'report', channelId }).reply();
+    expect(report.content).toMatch(/: 2 questions asked, 5 players, 6 answers\./);
+    const [answersFile, studentsFile] = report.attachments;
+    const answers: Record<string, string>[] = parse(answersFile?.data ?? Buffer.alloc(0), { bom: true, columns: true });
+    const sheet: Record<string, string>[] = parse(studentsFile?.data ?? Buffer.alloc(0), { bom: true, columns: true });
+
+    expect(answers).toHaveLength(10);
+    expect(new Set(answers.map((r) => r['display name']))).toEqual(new Set([...names.slice(0, 4), "'=SUM(A1)"]));
+    const item1 = itemOf(q1);
+    expect(
+      answers.filter((r) => r['question number'] === '1').every((r) => r['correct answer']?.endsWith(item1.answer)),
+    ).toBe(true);
+    expect(answers.filter((r) => r.correct === 'not answered').map((r) => r['display name'])).toEqual([
+      '李雷',
+      'محمد علي',
+      'Олена, "Лена"',
+      "'=SUM(A1)",
+    ]);
+
+    expect(sheet).toHaveLength(5);
+    const zoe = sheet.find((r) => r['display name'] === 'Zoë Ångström');
+    expect(zoe).toMatchObject({ rank: '1', correct: '2', wrong: '0', 'not answered': '0', 'percent correct': '100' });
+    const li = sheet.find((r) => r['display name'] === '李雷');
+    expect(li).toMatchObject({
+      correct: '0',
+      wrong: '1',
+      'not answered': '1',
+      'questions asked': '2',
+      'percent correct': '0',
+    });
   });
 });
 
