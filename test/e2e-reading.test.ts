@@ -41,7 +41,7 @@ describe('/summary', () => {
     const reply = await h.discord.slash('student1', 'summary', { length: 'brief' }).reply();
     expect(reply.ephemeral).toBe(false);
     const embed = reply.embeds[0];
-    expect(embed?.title).toBe(`Brief summary: ${pack.article.title}`);
+    expect(embed?.title).toBe(`Brief summary: ${pack.article.shortTitle}`);
     for (const sentence of pack.summaries.brief) {
       expect(embed?.description).toContain(`(¶${sentence.paragraphs.join(', ')})`);
     }
@@ -51,7 +51,7 @@ describe('/summary', () => {
   test('GIVEN no length THEN the standard summary, privately when asked', async () => {
     const reply = await h.discord.slash('student1', 'summary', { private: true }).reply();
     expect(reply.ephemeral).toBe(true);
-    expect(reply.embeds[0]?.title).toBe(`Standard summary: ${pack.article.title}`);
+    expect(reply.embeds[0]?.title).toBe(`Standard summary: ${pack.article.shortTitle}`);
   });
 
   test('GIVEN an article that does not exist THEN an ephemeral message names the available ones', async () => {

@@ -52,7 +52,8 @@ describe('a session across a restart', () => {
     await h.discord.slash(teacher, 'session', { prompts: 2 }, { subcommand: 'start' }).reply();
     const first = await h.discord.waitFor(() => prompts()[0]?.thread && prompts()[0]);
     const opening = h.discord.channelMessages()[0];
-    expect(opening?.embeds[0]?.title).toContain("Kim Jong Un's September 2023 visit to Russia");
+    expect(opening?.embeds[0]?.title).toBe('Discussion: Kim and Putin, September 2023');
+    expect(opening?.embeds[0]?.description).toContain("Kim Jong Un's September 2023 visit to Russia");
     const thread1 = await threadKnown(0);
     expect(thread1).toBe(first.thread?.id);
     h.discord.postUserMessage(student1, thread1);

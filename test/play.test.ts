@@ -297,7 +297,7 @@ describe.concurrent('npm run play', () => {
       const send = sender((line) => child.stdin.write(line), out);
       await out.until(0, (since) => since.includes('teacher> '), 'the first prompt', 15_000);
 
-      const summary = await send('/summary length:brief', `Brief summary: ${pack.article.title}`.toUpperCase());
+      const summary = await send('/summary length:brief', `Brief summary: ${pack.article.shortTitle}`.toUpperCase());
       expect(summary).not.toContain('(only you can see this)');
       expect(await send('/article', '[2] Next ▶')).toContain('Page 1 of');
       expect(await send('press 2', 'Page 2 of')).toContain('-- message updated --');

@@ -29,7 +29,7 @@ let title: string;
 beforeAll(async () => {
   pack = await loadRealPack();
   items = new Map(pack.quiz.map((item) => [item.id, item]));
-  title = pack.article.title;
+  title = pack.article.shortTitle;
 });
 
 function item(id: string): QuizItem {

@@ -175,7 +175,7 @@ describe('/article', () => {
 describe('/summary', () => {
   test('GIVEN the brief summary THEN each sentence shows the paragraphs it covers', () => {
     const embed = onlyEmbed(renderSummary(pack, 'brief'));
-    expect(embed.title).toBe(`Brief summary: ${pack.article.title}`);
+    expect(embed.title).toBe(`Brief summary: ${pack.article.shortTitle}`);
     expect(embed.description).toBe(
       "Akbar Novruz reports on Kim Jong Un's 2023 visit to Russia; US officials said the two sides were negotiating an arms deal. *(¶1, 2)* " +
         'The author argues that isolation is pushing the old allies into a closer military partnership, but predicts transport problems. *(¶4, 5, 8, 10)*',
@@ -227,7 +227,7 @@ describe('/claims list', () => {
     expect(wanted.length).toBeGreaterThan(0);
     const text = pages.map((p) => onlyEmbed(p).description ?? '').join('\n\n');
     for (const c of pack.claims) expect(text.includes(`\`${c.id}\``)).toBe(c.kind === kind);
-    expect(onlyEmbed(pages[0] ?? {}).title).toBe(`Claims in "${pack.article.title}": ${KIND_LABEL[kind]}`);
+    expect(onlyEmbed(pages[0] ?? {}).title).toBe(`Claims in "${pack.article.shortTitle}": ${KIND_LABEL[kind]}`);
   });
 
   test('GIVEN a kind with no claims THEN a sentence says so instead of an empty list', () => {
@@ -262,7 +262,7 @@ describe('/claims show', () => {
         '• Reuters via Union Leader, 13 Sep 2023\n' +
         '• EFE via pledgetimes, 17 Sep 2023',
     );
-    expect(embed.footer?.text).toBe(`visit-at-putin-invitation · checked 2026-11-27 · ${pack.article.title}`);
+    expect(embed.footer?.text).toBe(`visit-at-putin-invitation · checked 2026-11-27 · ${pack.article.shortTitle}`);
   });
 
   test('GIVEN a real claim with hedges THEN they are underlined in the quote and named below it', () => {

@@ -23,6 +23,8 @@ export const SourceSchema = z.strictObject({
 
 export const ArticleSchema = z.strictObject({
   title: text(256),
+  // Headings and footers name the article on every message: a long title would crowd them out.
+  shortTitle: text(40),
   author: text(100),
   source: z.strictObject({
     publication: text(100),

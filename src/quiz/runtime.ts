@@ -104,7 +104,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
 
   function itemAt(round: QuizControl, index: number): { item: QuizItem | undefined; title: string } {
     const { pack, items } = itemsOf(round.article);
-    return { item: items.get(round.questionIds[index] ?? ''), title: pack?.article.title ?? round.article };
+    return { item: items.get(round.questionIds[index] ?? ''), title: pack?.article.shortTitle ?? round.article };
   }
 
   async function readChunks(guildId: string, roundId: string, index: number): Promise<Answer[][]> {

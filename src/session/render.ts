@@ -80,15 +80,15 @@ export function renderOpening(pack: Pack, state: SessionState): MessageView {
   const how = [
     `• ${state.prompts.length} ${state.prompts.length === 1 ? 'prompt' : 'prompts'}, one at a time. ${where}`,
     `• **${BUTTON_LABELS.passage}** shows the part of the article a prompt draws on (only you see it).`,
-    '• The host may open a class poll on a claim. How the claim checks out is revealed in the recap, once the poll closes.',
+    '• The host may open a class poll on a claim. How the claim checks out is revealed when the host closes the poll, or in the recap. Discord polls show who voted for what.',
     '• Roundtable counts replies and who took part for the recap. It never reads what you write.',
   ];
   return {
     embeds: [
       {
-        title: truncate(`Discussion: ${article.title}`, LIMITS.embedTitle),
+        title: truncate(`Discussion: ${article.shortTitle}`, LIMITS.embedTitle),
         description: truncate(
-          `By ${escapeMarkdown(article.author)} · ${escapeMarkdown(article.source.publication)}\n\n${brief}\n\n**How this session works**\n${how.join('\n')}`,
+          `**${escapeMarkdown(article.title)}**\nBy ${escapeMarkdown(article.author)} · ${escapeMarkdown(article.source.publication)}\n\n${brief}\n\n**How this session works**\n${how.join('\n')}`,
           LIMITS.embedDescription,
         ),
         color: COLOUR,
@@ -180,7 +180,7 @@ export function renderPrompt(pack: Pack, state: SessionState, index: number, que
   const footer = [
     `${THEME_LABEL[question.theme]} · ${LEVEL_LABEL[question.level]}`,
     isLive(state, index) ? 'Second row of buttons: host only' : 'The discussion has moved on',
-    pack.article.title,
+    pack.article.shortTitle,
   ].join(' · ');
   return {
     embeds: [
@@ -223,7 +223,7 @@ export function renderPassage(pack: Pack, question: Question): MessageView {
   return {
     embeds: [
       {
-        title: truncate(`From "${pack.article.title}"`, LIMITS.embedTitle),
+        title: truncate(`From "${pack.article.shortTitle}"`, LIMITS.embedTitle),
         description: truncate(blocks.join('\n\n'), LIMITS.embedDescription),
         color: COLOUR,
         footer: { text: truncate(`For: ${question.prompt}`, LIMITS.footer) },
@@ -267,7 +267,7 @@ export function renderPollCard(pack: Pack, claim: Claim, sid: string): MessageVi
         color: COLOUR,
         footer: {
           text: truncate(
-            `The check is revealed when the host closes this poll, or in the recap. Discord polls are not anonymous: anyone can see who voted for what · ${pack.article.title}`,
+            `The check is revealed when the host closes this poll, or in the recap. Discord polls are not anonymous: anyone can see who voted for what · ${pack.article.shortTitle}`,
             LIMITS.footer,
           ),
         },

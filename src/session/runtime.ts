@@ -681,7 +681,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     if (pack) await retirePrompt(guildId, state, pack, state.current);
     const view = recapView(state, pack?.questions ?? [], pack?.claims ?? []);
     let first: string | null = null;
-    for (const part of renderRecap(view, pack?.article.title ?? state.article, pack?.claims ?? [])) {
+    for (const part of renderRecap(view, pack?.article.shortTitle ?? state.article, pack?.claims ?? [])) {
       const id = await messages.send(state.channelId, part);
       first ??= id;
     }

@@ -85,7 +85,7 @@ export function renderSummary(pack: Pack, length: SummaryLength): MessageView {
   return {
     embeds: [
       {
-        title: truncate(`${LENGTH_LABEL[length]} summary: ${pack.article.title}`, LIMITS.embedTitle),
+        title: truncate(`${LENGTH_LABEL[length]} summary: ${pack.article.shortTitle}`, LIMITS.embedTitle),
         description: truncate(body, LIMITS.embedDescription),
         color: COLOUR,
         footer: { text: '¶ numbers are the article paragraphs each part covers. Read them with /article.' },
@@ -105,7 +105,10 @@ export function renderClaimPages(pack: Pack, kind: ClaimKind | null): MessageVie
   }
   const pages: Claim[][] = [];
   for (let i = 0; i < claims.length; i += CLAIMS_PER_PAGE) pages.push(claims.slice(i, i + CLAIMS_PER_PAGE));
-  const title = truncate(`Claims in "${pack.article.title}"${kind ? `: ${KIND_LABEL[kind]}` : ''}`, LIMITS.embedTitle);
+  const title = truncate(
+    `Claims in "${pack.article.shortTitle}"${kind ? `: ${KIND_LABEL[kind]}` : ''}`,
+    LIMITS.embedTitle,
+  );
   return pages.map((page) => ({
     embeds: [
       {
@@ -173,7 +176,7 @@ export function renderClaim(pack: Pack, claim: Claim): MessageView {
         color: COLOUR,
         fields,
         footer: {
-          text: truncate(`${claim.id} · checked ${claim.check.checked} · ${pack.article.title}`, LIMITS.footer),
+          text: truncate(`${claim.id} · checked ${claim.check.checked} · ${pack.article.shortTitle}`, LIMITS.footer),
         },
       },
     ],
@@ -195,7 +198,7 @@ export function renderTerm(pack: Pack, term: Term): MessageView {
         description: truncate(escapeMarkdown(term.definition), LIMITS.embedDescription),
         color: COLOUR,
         fields,
-        footer: { text: truncate(`Glossary · ${pack.article.title}`, LIMITS.footer) },
+        footer: { text: truncate(`Glossary · ${pack.article.shortTitle}`, LIMITS.footer) },
       },
     ],
   };
@@ -206,7 +209,7 @@ export function renderGlossaryPages(pack: Pack): MessageView[] {
   return paginate(blocks, 2500, '\n').map((text) => ({
     embeds: [
       {
-        title: truncate(`Glossary: ${pack.article.title}`, LIMITS.embedTitle),
+        title: truncate(`Glossary: ${pack.article.shortTitle}`, LIMITS.embedTitle),
         description: text,
         color: COLOUR,
         footer: { text: `${pack.terms.length} terms · /glossary term: for one in full` },
@@ -254,7 +257,7 @@ export function questionEmbed(pack: Pack, question: Question): APIEmbed {
     description: truncate(`### ${escapeMarkdown(question.prompt)}`, LIMITS.embedDescription),
     color: COLOUR,
     fields,
-    footer: { text: truncate(`${question.id} · ${pack.article.title}`, LIMITS.footer) },
+    footer: { text: truncate(`${question.id} · ${pack.article.shortTitle}`, LIMITS.footer) },
   };
 }
 
