@@ -161,6 +161,10 @@ describe('a discussion session end to end', () => {
       return found.length === 2 && found;
     });
     expect(recaps[1]?.embeds.filter((e) => e.title?.startsWith('Poll: '))).toHaveLength(2);
+    // The poll still open at the end was closed with the session: its card has no live host button left.
+    const lastCard = cards()[cardsBefore + 1];
+    expect(lastCard?.embeds[0]?.title).toBe('Class poll: do you agree?');
+    await discord.waitFor(() => discord.message(lastCard?.id ?? '')?.buttons.length === 0);
     expect(discord.violations).toEqual([]);
   });
 

@@ -243,6 +243,7 @@ describe('pollClaim', () => {
         openedAt: T0 + MIN,
         results: null,
         revealNow: false,
+        cardMessageId: null,
         resultMessageId: null,
       },
     ]);
@@ -258,6 +259,7 @@ describe('pollClaim', () => {
         openedAt: T0 + MIN,
         results: null,
         revealNow: false,
+        cardMessageId: null,
         resultMessageId: null,
       },
     });
@@ -421,6 +423,7 @@ describe('end and poll results', () => {
       openedAt: T0,
       results: counts,
       revealNow: false,
+      cardMessageId: null,
       resultMessageId: null,
     });
     expect(result.effects).toEqual([]);

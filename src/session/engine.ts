@@ -188,6 +188,7 @@ export function pollClaim(state: SessionState, claimId: string, now: number): Ac
     openedAt: now,
     results: null,
     revealNow: false,
+    cardMessageId: null,
     resultMessageId: null,
   };
   return {
@@ -268,14 +269,22 @@ export function setPromptMessage(
   };
 }
 
-export function setPollMessage(state: SessionState, report: { claimId: string; messageId: string }): EventResult {
+export function setPollMessage(
+  state: SessionState,
+  report: { claimId: string; messageId: string; cardMessageId?: string },
+): EventResult {
   const index = state.polls.findIndex((p) => p.claimId === report.claimId);
   const poll = state.polls[index];
   if (poll === undefined) return ignore(state, 'unknown-poll');
   if (poll.messageId === report.messageId) return { state, effects: [] };
   // The post finished after the session ended: close it at once.
   const late = state.phase === 'ended' && poll.results === null;
-  const updated: PollState = { ...poll, messageId: report.messageId, status: late ? 'open' : poll.status };
+  const updated: PollState = {
+    ...poll,
+    messageId: report.messageId,
+    cardMessageId: report.cardMessageId ?? poll.cardMessageId,
+    status: late ? 'open' : poll.status,
+  };
   return {
     state: { ...state, polls: state.polls.map((p, i) => (i === index ? updated : p)) },
     effects: late ? [{ type: 'close-poll', claimId: poll.claimId, messageId: report.messageId }] : [],

@@ -255,7 +255,8 @@ export function renderClaimChoice(state: SessionState, claims: readonly Claim[])
 }
 
 /** The claim as the class votes on it: words, quote and paragraph, but not the check. */
-export function renderPollCard(pack: Pack, claim: Claim, sid: string): MessageView {
+/** `live`: the host's close button, until the poll is closed or the session ends. */
+export function renderPollCard(pack: Pack, claim: Claim, sid: string, live = true): MessageView {
   return {
     embeds: [
       {
@@ -273,19 +274,21 @@ export function renderPollCard(pack: Pack, claim: Claim, sid: string): MessageVi
         },
       },
     ],
-    components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [
+    components: live
+      ? [
           {
-            type: ComponentType.Button,
-            style: ButtonStyle.Secondary,
-            label: 'Close poll and show the check (host)',
-            custom_id: encodeId(SESSION_ACTIONS.closePoll, sid, claim.id),
+            type: ComponentType.ActionRow,
+            components: [
+              {
+                type: ComponentType.Button,
+                style: ButtonStyle.Secondary,
+                label: 'Close poll and show the check (host)',
+                custom_id: encodeId(SESSION_ACTIONS.closePoll, sid, claim.id),
+              },
+            ],
           },
-        ],
-      },
-    ],
+        ]
+      : [],
   };
 }
 

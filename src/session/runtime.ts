@@ -537,10 +537,10 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         // A retry and the first attempt may both be queued: post once.
         const state = await latest(guildId, snapshot);
         if (state.polls.find((p) => p.claimId === effect.claimId)?.messageId) return;
-        await messages.send(channelId, renderPollCard(pack, claim, sessionIdOf(state)));
+        const cardMessageId = await messages.send(channelId, renderPollCard(pack, claim, sessionIdOf(state)));
         const messageId = await messages.send(channelId, {}, pollRequest(claim));
         await report(guildId, snapshot, (current) =>
-          engine.setPollMessage(current, { claimId: effect.claimId, messageId }),
+          engine.setPollMessage(current, { claimId: effect.claimId, messageId, cardMessageId }),
         );
         return;
       }
@@ -647,6 +647,26 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     }
   }
 
+  /** Poll cards still showing their host button lose it: the session that would act on it is over. */
+  async function retirePollCards(guildId: string, state: SessionState, pack: Pack): Promise<void> {
+    for (const poll of state.polls) {
+      const claim = pack.claims.find((c) => c.id === poll.claimId);
+      if (poll.revealNow || poll.cardMessageId === null || !claim) continue;
+      try {
+        await messages.edit(
+          state.channelId,
+          poll.cardMessageId,
+          renderPollCard(pack, claim, sessionIdOf(state), false),
+        );
+      } catch (error) {
+        logger.warn(
+          { err: error, guildId, channelId: state.channelId, claimId: poll.claimId },
+          'poll card not updated',
+        );
+      }
+    }
+  }
+
   /**
    * Expires a poll and reads its final counts; a poll that already closed is
    * read instead. Null when Discord answered that they cannot be had (the poll
@@ -678,7 +698,10 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
       throw new Error(`the recap waits for the results of ${closing.map((p) => p.claimId).join(', ')}`);
     }
     const pack = catalogue.pack(state.article);
-    if (pack) await retirePrompt(guildId, state, pack, state.current);
+    if (pack) {
+      await retirePrompt(guildId, state, pack, state.current);
+      await retirePollCards(guildId, state, pack);
+    }
     const view = recapView(state, pack?.questions ?? [], pack?.claims ?? []);
     let first: string | null = null;
     for (const part of renderRecap(view, pack?.article.shortTitle ?? state.article, pack?.claims ?? [])) {

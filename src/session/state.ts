@@ -73,6 +73,8 @@ export const PollStateSchema = z.object({
   results: PollCountsSchema.nullable(),
   /** The host closed this poll mid-session to show its check at once, not only in the recap. */
   revealNow: z.boolean().default(false),
+  /** The card above the poll, whose host button is retired when the session ends. */
+  cardMessageId: id.nullable().default(null),
   /** Set once that mid-session result is posted, so a restart posts it once. */
   resultMessageId: id.nullable().default(null),
 });
