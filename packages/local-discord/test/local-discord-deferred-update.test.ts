@@ -25,6 +25,7 @@ import {
   textPreview,
 } from '../src/index.js';
 import { createPlaySession, type PlaySession } from '../src/play-session.js';
+import { emptyReplyView } from '../src/views.js';
 
 /**
  * A deferred update (callback 6) as Discord has it: the bot acknowledges a click and need not edit
@@ -294,26 +295,6 @@ describe('textPreview and renderForTerminal of files', () => {
 });
 
 function emptyMessage(): MessageView {
-  return {
-    id: '1',
-    channelId: '1',
-    authorId: '1',
-    fromBot: true,
-    ephemeral: false,
-    loading: false,
-    flags: 0,
-    content: '',
-    embeds: [],
-    buttons: [],
-    selects: [],
-    components: [],
-    attachments: [],
-    poll: null,
-    thread: null,
-    replyTo: null,
-    pings: { users: [], roles: [], everyone: false },
-    text: '',
-    edits: 0,
-    deleted: false,
-  };
+  const { type: _type, modal: _modal, ...view } = emptyReplyView(0, null);
+  return { ...view, id: '1', channelId: '1', authorId: '1' };
 }
