@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
+import { ApplicationCommandOptionType, PermissionFlagsBits, roleMention } from 'discord.js';
 import { choosePack } from '../src/discord/article-option.js';
 import type { CommandModule } from '../src/discord/command.js';
 import { UserError } from '../src/discord/errors.js';
@@ -65,7 +65,10 @@ export const config: CommandModule = {
       const role = interaction.options.getRole('role', true);
       await deps.store.update(guildId, settingsRecord, (s) => ({ value: { ...s, hostRoleId: role.id }, result: null }));
       await interaction.reply(
-        toReply({ content: `Done: people with <@&${role.id}> can now run quiz rounds and discussions.` }, true),
+        toReply(
+          { content: `Done: people with ${roleMention(role.id)} can now run quiz rounds and discussions.` },
+          true,
+        ),
       );
       return;
     }
@@ -73,7 +76,7 @@ export const config: CommandModule = {
     const article = settings.article ? deps.catalogue.pack(settings.article) : undefined;
     const lines = [
       `**Article:** ${article ? `${article.article.title} (\`${article.slug}\`)` : 'none set (the only article, or the one given in each command)'}`,
-      `**Host role:** ${settings.hostRoleId ? `<@&${settings.hostRoleId}>` : 'none (only Manage Server)'}`,
+      `**Host role:** ${settings.hostRoleId ? roleMention(settings.hostRoleId) : 'none (only Manage Server)'}`,
     ];
     await interaction.reply(toReply({ embeds: [embedOf('Roundtable settings', lines.join('\n'))] }, true));
   },

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, type Interaction, MessageFlags } from 'discord.js';
+import { ApplicationCommandOptionType, type Interaction, MessageFlags, subtext } from 'discord.js';
 import { z } from 'zod';
 import type { Pack } from '../src/content/schema.js';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
@@ -34,7 +34,7 @@ async function nextQuestion(
   if (!(await isHostOf(interaction, deps))) {
     const question = peekQuestion(pack, filter, deps.now());
     if (!question) throw new UserError(NO_MATCH);
-    const note = '-# Only you can see this question. Your host posts questions for the whole class.';
+    const note = subtext('Only you can see this question. Your host posts questions for the whole class.');
     return { ...questionReply(pack, question, filter, note), flags: MessageFlags.Ephemeral };
   }
   const drawn = await deps.store.update<Record<string, string[]>, DrawResult>(guildId, questionsUsedRecord, (used) => {
@@ -44,9 +44,9 @@ async function nextQuestion(
   if (!drawn.ok) throw new UserError(NO_MATCH);
   const only = matchingQuestions(pack, filter).length === 1;
   const note = only
-    ? '-# This is the only question that matches; choose another theme or level for more.'
+    ? subtext('This is the only question that matches; choose another theme or level for more.')
     : drawn.cycled
-      ? '-# Every matching question has been used once; starting a new round of them.'
+      ? subtext('Every matching question has been used once; starting a new round of them.')
       : null;
   return questionReply(pack, drawn.question, filter, note);
 }

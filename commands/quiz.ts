@@ -4,6 +4,7 @@ import {
   type ChatInputCommandInteraction,
   ComponentType,
   MessageFlags,
+  subtext,
 } from 'discord.js';
 import { z } from 'zod';
 import { DIFFICULTIES } from '../src/content/schema.js';
@@ -87,8 +88,8 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
     `${count} ${count === 1 ? 'question' : 'questions'} · ${pace} · ${settings.scoring === 'speed' ? 'speed scoring (faster correct answers earn more, up to 1,000)' : '1 point per correct answer'}${settings.difficulty ? ` · ${DIFFICULTY_LABEL[settings.difficulty]}` : ''}`,
     'Click a button to answer; only your first answer counts. Only you see that it was received, and how you did once the answer is revealed.',
   ];
-  if (!settings.hostPlays) lines.push('-# The host runs the round and does not score.');
-  if (outcome.note) lines.push(`-# ${outcome.note}`);
+  if (!settings.hostPlays) lines.push(subtext('The host runs the round and does not score.'));
+  if (outcome.note) lines.push(subtext(outcome.note));
   try {
     await interaction.reply(toReply({ content: truncate(lines.join('\n'), LIMITS.content) }, false));
   } finally {

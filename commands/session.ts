@@ -4,6 +4,7 @@ import {
   type ChatInputCommandInteraction,
   PermissionFlagsBits,
   type PermissionsBitField,
+  subtext,
 } from 'discord.js';
 import { z } from 'zod';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
@@ -107,7 +108,9 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
   ];
   if (outcome.note) {
     lines.push(
-      `-# Only ${plural(outcome.note.available, 'question matches', 'questions match')}, so the session has ${plural(outcome.note.available, 'prompt')} instead of ${outcome.note.asked}.`,
+      subtext(
+        `Only ${plural(outcome.note.available, 'question matches', 'questions match')}, so the session has ${plural(outcome.note.available, 'prompt')} instead of ${outcome.note.asked}.`,
+      ),
     );
   }
   if (noThreads.length > 0) {

@@ -1,4 +1,10 @@
-import { type Interaction, PermissionFlagsBits, type PermissionsBitField } from 'discord.js';
+import {
+  channelLink,
+  messageLink as discordMessageLink,
+  type Interaction,
+  PermissionFlagsBits,
+  type PermissionsBitField,
+} from 'discord.js';
 import { UserError } from './errors.js';
 
 /** Small readings of an interaction that several commands share. */
@@ -13,7 +19,7 @@ export function displayNameOf(interaction: Interaction): string {
 
 /** A link to a message, or to its channel while the message id is not known yet. */
 export function messageLink(guildId: string, channelId: string, messageId: string | null): string {
-  return `https://discord.com/channels/${guildId}/${channelId}${messageId ? `/${messageId}` : ''}`;
+  return messageId ? discordMessageLink(channelId, messageId, guildId) : channelLink(channelId, guildId);
 }
 
 const NEEDED = [

@@ -1,4 +1,10 @@
-import { type GuildMember, type Interaction, PermissionFlagsBits, type PermissionsBitField } from 'discord.js';
+import {
+  type GuildMember,
+  type Interaction,
+  PermissionFlagsBits,
+  type PermissionsBitField,
+  roleMention,
+} from 'discord.js';
 import { settingsRecord } from '../settings.js';
 import type { Deps } from './command.js';
 import { UserError } from './errors.js';
@@ -24,7 +30,9 @@ function isGuildMember(member: NonNullable<Interaction['member']>): member is Gu
 }
 
 export function hostRefusal(hostRoleId: string | null): string {
-  const who = hostRoleId ? `people with Manage Server or the <@&${hostRoleId}> role` : 'people with Manage Server';
+  const who = hostRoleId
+    ? `people with Manage Server or the ${roleMention(hostRoleId)} role`
+    : 'people with Manage Server';
   return `Only the host can do that: ${who}. Ask your teacher, or a server admin can set a host role with \`/config host-role\`.`;
 }
 

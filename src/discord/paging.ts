@@ -6,6 +6,7 @@ import {
   ComponentType,
   type JSONEncodable,
   MessageFlags,
+  subtext,
 } from 'discord.js';
 import { z } from 'zod';
 import { type ActionRow, encodable, messageOf, type Prepared, prepare, type ReplyOptions } from '../views/prepared.js';
@@ -52,7 +53,7 @@ function pageBody(view: MessageView, index: number, count: number): MessageView 
     : [];
   return {
     ...view,
-    ...(first ? { embeds } : { content: `${view.content ?? ''}\n\n-# Page ${index + 1} of ${count}` }),
+    ...(first ? { embeds } : { content: `${view.content ?? ''}\n\n${subtext(`Page ${index + 1} of ${count}`)}` }),
     components: [...(view.components ?? [])],
   };
 }

@@ -5,6 +5,9 @@ import {
   ButtonStyle,
   ComponentType,
   escapeMarkdown,
+  subtext,
+  TimestampStyles,
+  time,
 } from 'discord.js';
 import type { QuizItem } from '../content/schema.js';
 import { plural } from '../core/plural.js';
@@ -74,7 +77,7 @@ export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: s
   const timing =
     round.deadline === null
       ? 'No timer: the host reveals the answer.'
-      : `Closes <t:${Math.ceil(round.deadline / 1000)}:R>`;
+      : `Closes ${time(Math.ceil(round.deadline / 1000), TimestampStyles.RelativeTime)}`;
   const choices = item.choices.map((c, i) => `${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}`).join('\n');
   return {
     embeds: [
@@ -197,7 +200,7 @@ export function renderReveal(
   }
   const auto =
     round.advanceAt !== null && view.index === round.index
-      ? `\n-# ${last ? 'Final standings' : 'Next question'} <t:${Math.ceil(round.advanceAt / 1000)}:R>`
+      ? `\n${subtext(`${last ? 'Final standings' : 'Next question'} ${time(Math.ceil(round.advanceAt / 1000), TimestampStyles.RelativeTime)}`)}`
       : '';
   const revealedRound = { ...round, index: view.index };
   return {

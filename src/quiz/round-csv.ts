@@ -1,3 +1,4 @@
+import { subtext } from 'discord.js';
 import { csvFile } from '../core/csv.js';
 import { plural } from '../core/plural.js';
 import { letter } from '../views/labels.js';
@@ -113,7 +114,9 @@ export function roundReport(round: QuizRound, items: QuizItems): RoundReport {
   return {
     summary:
       `Round ${round.roundId}: ${plural(askedIn(round), 'question')} asked, ${plural(players, 'player')}, ${plural(answers, 'answer')}.\n` +
-      '-# One file has every answer to every question (a skipped one is marked "not answered"); the other has one line per student.',
+      subtext(
+        'One file has every answer to every question (a skipped one is marked "not answered"); the other has one line per student.',
+      ),
     files: [
       { name: `quiz-round-${round.roundId}-answers.csv`, text: renderRoundCsv(round, items) },
       { name: `quiz-round-${round.roundId}-students.csv`, text: renderStudentsCsv(round) },

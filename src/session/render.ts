@@ -5,7 +5,14 @@ import {
   type APIEmbedField,
   ButtonStyle,
   ComponentType,
+  channelMention,
+  embedLength,
   escapeMarkdown,
+  subtext,
+  ThreadAutoArchiveDuration,
+  TimestampStyles,
+  time,
+  userMention,
 } from 'discord.js';
 import type { Claim, Pack, Question } from '../content/schema.js';
 import { plural } from '../core/plural.js';
@@ -38,7 +45,7 @@ export const BUTTON_LABELS = {
 } as const;
 
 /** Threads stay open a day without replies; a class discussion rarely pauses longer. */
-export const THREAD_ARCHIVE_MINUTES = 1440;
+export const THREAD_ARCHIVE_MINUTES = ThreadAutoArchiveDuration.OneDay;
 const THREAD_NAME = 100;
 const CLAIM_LINE = 160;
 const RECAP_PROMPT = 150;
@@ -102,7 +109,7 @@ export function renderOpening(pack: Pack, state: SessionState): MessageView {
 
 function replyHint(state: SessionState, index: number): string {
   const prompt = state.prompts[index];
-  if (prompt?.threadId) return `💬 Reply in the thread: <#${prompt.threadId}>`;
+  if (prompt?.threadId) return `💬 Reply in the thread: ${channelMention(prompt.threadId)}`;
   if (state.threads && prompt?.messageId === null) return '💬 Reply in the thread under this message.';
   return '💬 Reply here in the channel.';
 }
@@ -262,7 +269,7 @@ export function renderPollCard(pack: Pack, claim: Claim, sid: string, live = tru
       {
         title: 'Class poll: do you agree?',
         description: truncate(
-          `**${escapeMarkdown(claim.claim)}**\n\n> ${escapeMarkdown(claim.quote)}\n-# ¶${claim.paragraph} · ${escapeMarkdown(claim.by)}`,
+          `**${escapeMarkdown(claim.claim)}**\n\n> ${escapeMarkdown(claim.quote)}\n${subtext(`¶${claim.paragraph} · ${escapeMarkdown(claim.by)}`)}`,
           LIMITS.embedDescription,
         ),
         color: COLOUR,
@@ -315,7 +322,7 @@ function pollEmbed(poll: RecapPoll, claim: Claim | undefined): APIEmbed {
       ? 'Discord did not report this poll’s results.'
       : [
           ...poll.answers.map((a) => `\`${bar(a.percent)}\` ${a.label}: **${a.count}** (${a.percent}%)`),
-          `-# ${plural(poll.votes ?? 0, 'vote', 'votes')}`,
+          subtext(plural(poll.votes ?? 0, 'vote', 'votes')),
         ].join('\n');
   const check = poll.verdict
     ? `**The check: ${VERDICT_LABEL[poll.verdict]}**\n${escapeMarkdown(poll.checkNote ?? '')}`
@@ -339,17 +346,6 @@ function pollEmbed(poll: RecapPoll, claim: Claim | undefined): APIEmbed {
 /** A poll the host closed mid-session: what the class said, then the check. */
 export function renderPollResult(poll: RecapPoll, claim: Claim | undefined): MessageView {
   return { embeds: [pollEmbed(poll, claim)] };
-}
-
-/** Characters Discord counts toward the 6,000 shared by a message's embeds. */
-export function embedLength(embed: APIEmbed): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.author?.name.length ?? 0) +
-    (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
 }
 
 /** Groups embeds into as few messages as the limits allow (10 embeds and 6,000 characters each). */
@@ -380,7 +376,7 @@ export function renderRecap(view: RecapView, articleTitle: string, claims: reado
   const claimById = new Map(claims.map((c) => [c.id, c]));
   const lines = view.prompts.map(
     (p) =>
-      `**${p.n}.** ${escapeMarkdown(truncate(p.prompt ?? p.questionId, RECAP_PROMPT))}\n-# ${plural(p.replies, 'reply', 'replies')} from ${plural(p.participants, 'person', 'people')}`,
+      `**${p.n}.** ${escapeMarkdown(truncate(p.prompt ?? p.questionId, RECAP_PROMPT))}\n${subtext(`${plural(p.replies, 'reply', 'replies')} from ${plural(p.participants, 'person', 'people')}`)}`,
   );
   const length = view.minutes === null ? '' : ` · ${plural(view.minutes, 'minute', 'minutes')}`;
   const summary = [
@@ -415,7 +411,7 @@ export function renderStatus(entries: readonly StatusEntry[]): MessageView {
   }
   const lines = entries.map(({ view, title }) => {
     const polls = view.openPolls.length > 0 ? ` · ${plural(view.openPolls.length, 'open poll', 'open polls')}` : '';
-    return `<#${view.channelId}>: **${escapeMarkdown(truncate(title, 80))}** · prompt ${view.prompt} of ${view.prompts}${polls} · started <t:${Math.floor(view.startedAt / 1000)}:R> by <@${view.hostId}>`;
+    return `${channelMention(view.channelId)}: **${escapeMarkdown(truncate(title, 80))}** · prompt ${view.prompt} of ${view.prompts}${polls} · started ${time(Math.floor(view.startedAt / 1000), TimestampStyles.RelativeTime)} by ${userMention(view.hostId)}`;
   });
   return {
     embeds: [

@@ -6,6 +6,7 @@ import {
   ButtonStyle,
   ComponentType,
   escapeMarkdown,
+  subtext,
 } from 'discord.js';
 import type { Claim, ClaimKind, Level, Pack, Question, Source, SummaryLength, Term, Theme } from '../content/schema.js';
 import { encodeId } from '../discord/custom-id.js';
@@ -61,7 +62,7 @@ export function renderArticlePages(pack: Pack): MessageView[] {
   const meta = [
     `By ${escapeMarkdown(article.author)} · ${source}`,
     dateLine(pack),
-    article.date.note ? `-# ${escapeMarkdown(article.date.note)}` : '',
+    article.date.note ? subtext(escapeMarkdown(article.date.note)) : '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -150,7 +151,7 @@ export function highlightHedges(quote: string, hedges: readonly string[]): strin
 }
 
 export function renderClaim(pack: Pack, claim: Claim): MessageView {
-  const meaning = `\n-# ${VERDICT_LABEL[claim.check.verdict]}: ${VERDICT_MEANING[claim.check.verdict]}`;
+  const meaning = `\n${subtext(`${VERDICT_LABEL[claim.check.verdict]}: ${VERDICT_MEANING[claim.check.verdict]}`)}`;
   const fields: APIEmbedField[] = [
     { name: 'Kind', value: KIND_LABEL[claim.kind], inline: true },
     { name: 'Said by', value: truncate(escapeMarkdown(claim.by), LIMITS.fieldValue), inline: true },
@@ -166,7 +167,7 @@ export function renderClaim(pack: Pack, claim: Claim): MessageView {
   }
   const hedgeNote =
     claim.hedges.length > 0
-      ? `\n-# Underlined: hedging or loaded words (${claim.hedges.map((h) => escapeMarkdown(h)).join(', ')})`
+      ? `\n${subtext(`Underlined: hedging or loaded words (${claim.hedges.map((h) => escapeMarkdown(h)).join(', ')})`)}`
       : '';
   return {
     embeds: [
