@@ -6,7 +6,6 @@ import Keyv from 'keyv';
 import pino, { type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { benchWrites } from '../src/store/bench-writes.js';
 import { defineRecord, type GuildStore, openStore, parseStoreUrl, QuarantinedRecordError } from '../src/store/index.js';
 import { captureLogger } from './support/capture-logger.js';
 
@@ -317,15 +316,5 @@ describe('errors from the database', () => {
     const { logger, lines } = captureLogger();
     await expect(openStore(`sqlite://${folder}`, logger)).rejects.toThrow(/Cannot open the SQLite store at/);
     expect(lines).toContainEqual(expect.objectContaining({ level: 50, msg: 'store error' }));
-  });
-});
-
-describe('benchWrites', () => {
-  it('measures ms per update and leaves nothing behind', async () => {
-    const store = await openTracked();
-    const bench = await benchWrites(store, { updates: 50 });
-    expect(bench.updates).toBe(50);
-    expect(bench.msPerUpdate).toBeGreaterThan(0);
-    expect(await store.listRecords('')).toEqual([]);
   });
 });

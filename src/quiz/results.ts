@@ -15,7 +15,7 @@ export interface PersonalResult {
   readonly index: number | null;
   readonly answer: Answer | undefined;
   /** The right choice's index; -1 when unknown (item left the content). */
-  readonly correctChoice: number;
+  readonly correctChoice: number | null;
   readonly points: number;
   /** 1 + players with strictly more points; null when the student has not scored or answered yet. */
   readonly rank: number | null;
@@ -50,7 +50,7 @@ export function personalResult(
   return {
     index,
     answer: index === null ? undefined : round.answers[index]?.find((a) => a.userId === userId),
-    correctChoice: item ? findCorrectChoice(item) : -1,
+    correctChoice: item ? findCorrectChoice(item) : null,
     points: line?.points ?? 0,
     rank,
     players: lines.length,
@@ -78,7 +78,7 @@ export function personalResultText(r: PersonalResult): string {
     return `Round over: you finished **${ordinal(r.rank)}** of ${r.players} with ${plural(r.points, 'point')}, ${r.correct} of ${plural(r.asked, 'question')} correct.`;
   }
   const number = r.index + 1;
-  const right = r.correctChoice >= 0 ? ` The answer was **${letter(r.correctChoice)}**.` : '';
+  const right = r.correctChoice !== null ? ` The answer was **${letter(r.correctChoice)}**.` : '';
   const head = !r.answer
     ? `**Question ${number}:** you did not answer.${right}`
     : r.answer.correct

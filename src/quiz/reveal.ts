@@ -5,7 +5,7 @@ export interface RevealView {
   readonly index: number;
   readonly questionId: string;
   /** -1 when the item's answer is not among its choices. */
-  readonly correct: number;
+  readonly correct: number | null;
   /** Answers per choice, one entry per choice of the item. */
   readonly counts: number[];
   readonly answered: number;

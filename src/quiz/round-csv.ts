@@ -51,13 +51,13 @@ export function renderRoundCsv(round: QuizRound, items: QuizItems): string {
   for (let index = 0; index < askedIn(round); index++) {
     const questionId = round.questionIds[index] ?? '';
     const item = items.get(questionId);
-    const correctChoice = item ? findCorrectChoice(item) : -1;
+    const correctChoice = item ? findCorrectChoice(item) : null;
     const question = [
       round.roundId,
       String(index + 1),
       questionId,
       item?.question ?? '',
-      correctChoice >= 0 ? choiceText(items, questionId, correctChoice) : '',
+      correctChoice !== null ? choiceText(items, questionId, correctChoice) : '',
     ];
     const answers = round.answers[index] ?? [];
     const answered = new Set(answers.map((a) => a.userId));

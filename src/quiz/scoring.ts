@@ -19,7 +19,8 @@ export function computePoints(settings: Settings, correct: boolean, elapsedMs: n
   return computeSpeedPoints(elapsedMs, settings.seconds * 1000);
 }
 
-/** Index of the right choice; -1 when the item's answer is not among its choices. */
-export function findCorrectChoice(item: QuizItem): number {
-  return item.choices.indexOf(item.answer);
+/** Index of the right choice; null when the answer is not among the choices (the loader refuses such items). */
+export function findCorrectChoice(item: QuizItem): number | null {
+  const index = item.choices.indexOf(item.answer);
+  return index >= 0 ? index : null;
 }

@@ -173,8 +173,3 @@ export function parseQuizRound(value: unknown): QuizRound | null {
   const result = QuizRoundSchema.safeParse(value);
   return result.success ? result.data : null;
 }
-
-export function parseAllTimeScores(value: unknown): AllTimeScores | null {
-  const result = AllTimeScoresSchema.safeParse(value);
-  return result.success ? result.data : null;
-}
