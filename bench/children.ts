@@ -1,24 +1,34 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The measured bots run in child processes, as in production: the bot under
- * test is `src/main.ts` (the `npm start` path) and the floor is
- * `bench/floor-bot.ts`. The local Discord and the load generator stay in the
+ * test is the bundle `npm start` runs (dist/src/main.js) and the floor is
+ * `bench/floor-bot.ts`, bundled the same way. The local Discord and the load generator stay in the
  * bench process. On this 2-core machine that gives the bot a core of its own:
  * in one process, the double's payload building, JSON and HTTP work and the
  * generator's timers would share the bot's event loop, so the bot would be
  * charged for the double's work and the schedule would slip whenever the bot
- * is busy. Both bots are started the same way (`node --import tsx`), so
- * neither pays a cost the other does not.
+ * is busy. Both bots are started the same way (`node` on an esbuild
+ * bundle), so neither pays a cost the other does not.
  */
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * Builds the bot as `npm start` does (`npm run build`, esbuild into dist/),
+ * with the floor as a second entry point, so both start the same way: plain
+ * `node` on a bundle, no TypeScript loader. Returns the build's wall time.
+ */
+export function buildBots(): number {
+  const started = performance.now();
+  const result = spawnSync('npm', ['run', '-s', 'build', '--', 'bench/floor-bot.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+  return performance.now() - started;
+}
 
 export interface ChildEnv {
   token: string;
@@ -41,16 +51,24 @@ export class BenchChild {
   readonly #exit: Promise<void>;
   readonly #waiters = new Set<() => void>();
 
+  /** `npm start` itself (npm, the build, then node), in a process group of its own so it stops as one. */
+  readonly #viaNpm: boolean;
+
   constructor(
     readonly kind: 'bot' | 'floor',
     env: ChildEnv,
+    options: { readonly viaNpmStart?: boolean } = {},
   ) {
-    const script = kind === 'bot' ? join(ROOT, 'src', 'main.ts') : join(ROOT, 'bench', 'floor-bot.ts');
-    this.process = spawn(process.execPath, ['--import', TSX_LOADER, script], {
+    this.#viaNpm = options.viaNpmStart === true && kind === 'bot';
+    const script = join(ROOT, 'dist', kind === 'bot' ? 'src/main.js' : 'bench/floor-bot.js');
+    const [command, args] = this.#viaNpm ? ['npm', ['start']] : [process.execPath, ['--enable-source-maps', script]];
+    this.process = spawn(command, args, {
+      detached: this.#viaNpm,
       cwd: ROOT,
       // Every setting config.ts reads is given, so a .env in the project cannot change the run.
       env: {
         PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
         DISCORD_TOKEN: env.token,
         DISCORD_API_URL: env.apiUrl,
         DISCORD_APPLICATION_ID: '',
@@ -128,14 +146,26 @@ export class BenchChild {
   async stop(graceMs = 5000): Promise<void> {
     if (this.#exited) return;
     if (graceMs === 0) {
-      this.process.kill('SIGKILL');
+      this.#signal('SIGKILL');
     } else {
-      this.process.kill('SIGTERM');
-      const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
+      this.#signal('SIGTERM');
+      const timer = setTimeout(() => this.#signal('SIGKILL'), graceMs);
       await this.#exit;
       clearTimeout(timer);
     }
     await this.#exit;
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    if (this.#viaNpm) {
+      try {
+        process.kill(-this.pid, signal);
+      } catch {
+        // The group is gone already.
+      }
+    } else {
+      this.process.kill(signal);
+    }
   }
 
   #onStdout(chunk: string): void {
@@ -169,8 +199,13 @@ export class BenchChild {
   }
 }
 
-export async function startChild(kind: 'bot' | 'floor', env: ChildEnv, timeoutMs = 60_000): Promise<BenchChild> {
-  const child = new BenchChild(kind, env);
+export async function startChild(
+  kind: 'bot' | 'floor',
+  env: ChildEnv,
+  timeoutMs = 60_000,
+  options: { readonly viaNpmStart?: boolean } = {},
+): Promise<BenchChild> {
+  const child = new BenchChild(kind, env, options);
   try {
     await child.waitReady(timeoutMs);
   } catch (error) {
