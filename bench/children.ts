@@ -37,6 +37,13 @@ export interface ChildEnv {
   storeUrl?: string;
 }
 
+let profileDir: string | null = null;
+
+/** `npm run bench -- --profile DIR`: every bot child writes a V8 CPU profile into DIR when it exits. */
+export function profileBotsInto(dir: string): void {
+  profileDir = dir;
+}
+
 export class BenchChild {
   readonly process: ChildProcess;
   readonly startedAt = performance.now();
@@ -61,7 +68,10 @@ export class BenchChild {
   ) {
     this.#viaNpm = options.viaNpmStart === true && kind === 'bot';
     const script = join(ROOT, 'dist', kind === 'bot' ? 'src/main.js' : 'bench/floor-bot.js');
-    const [command, args] = this.#viaNpm ? ['npm', ['start']] : [process.execPath, ['--enable-source-maps', script]];
+    const profile = profileDir && kind === 'bot' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const [command, args] = this.#viaNpm
+      ? ['npm', ['start']]
+      : [process.execPath, [...profile, '--enable-source-maps', script]];
     this.process = spawn(command, args, {
       detached: this.#viaNpm,
       cwd: ROOT,
@@ -142,14 +152,15 @@ export class BenchChild {
     });
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs` (0: SIGKILL at once). */
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs` (0: SIGKILL at once, unless profiling). */
   async stop(graceMs = 5000): Promise<void> {
     if (this.#exited) return;
-    if (graceMs === 0) {
+    // A killed process writes no profile.
+    if (graceMs === 0 && !(profileDir && this.kind === 'bot')) {
       this.#signal('SIGKILL');
     } else {
       this.#signal('SIGTERM');
-      const timer = setTimeout(() => this.#signal('SIGKILL'), graceMs);
+      const timer = setTimeout(() => this.#signal('SIGKILL'), graceMs || 30_000);
       await this.#exit;
       clearTimeout(timer);
     }

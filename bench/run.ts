@@ -14,7 +14,7 @@ import {
 } from '@roundtable/local-discord';
 import { commands } from '../commands/index.js';
 import { loadCatalogue } from '../src/content/load.js';
-import { type BenchChild, buildBots, ROOT, startChild } from './children.js';
+import { type BenchChild, buildBots, profileBotsInto, ROOT, startChild } from './children.js';
 import { AckTracker, type Busy, fireEvenly, type LatencyStats, meter, stats } from './load.js';
 import {
   addStudents,
@@ -50,7 +50,8 @@ import {
  * `npm run bench`: the figures of issue 8, each next to a floor bot measured
  * in the same run, on the local Discord (127.0.0.1). Prints the table and
  * writes bench/RESULTS.md. `npm run bench -- --only rates,round` runs some
- * phases and prints them without writing the file.
+ * phases and prints them without writing the file; `--profile DIR` has every
+ * bot child write a CPU profile there (`node --cpu-prof`).
  *
  * Every measured run gets a fresh local Discord, a fresh store file and a
  * fresh bot process (see children.ts for why the bots are child processes),
@@ -73,7 +74,9 @@ const CPU_HEADERS = [
 const PHASES = ['start', 'bursts', 'round', 'rates', 'servers'] as const;
 type Phase = (typeof PHASES)[number];
 
-const args = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } }).values;
+const args = parseArgs({
+  options: { only: { type: 'string' }, quick: { type: 'boolean' }, profile: { type: 'string' } },
+}).values;
 /** `--quick`: every size scaled down, to check the bench itself works (never written to RESULTS.md). */
 const QUICK = args.quick === true;
 
@@ -695,6 +698,7 @@ async function main(): Promise<void> {
   const claimId = loaded.catalogue.packs[0]?.claims[0]?.id;
   if (!claimId) throw new Error('the content has no claim');
 
+  if (args.profile) profileBotsInto(args.profile);
   const buildMs = buildBots();
   note(`npm run build (esbuild, bot and floor bundles) took ${ms(buildMs)}`);
   dir = await mkdtemp(join(tmpdir(), 'roundtable-bench-'));
