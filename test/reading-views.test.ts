@@ -376,6 +376,19 @@ describe('/question', () => {
     ]);
   });
 
+  test("GIVEN real questions with a teacher note THEN no part of the note reaches the students' view", () => {
+    const noted = pack.questions.filter((q) => q.teacherNote !== undefined);
+    expect(noted.length).toBeGreaterThan(0);
+    for (const question of noted) {
+      const shown = JSON.stringify(renderQuestion(pack, question, { theme: null, level: null }, null));
+      // Any run of eight words from the note would mean it leaked into the public message.
+      const words = (question.teacherNote ?? '').split(/\s+/);
+      for (let i = 0; i + 8 <= words.length; i += 4) {
+        expect(shown, question.id).not.toContain(words.slice(i, i + 8).join(' '));
+      }
+    }
+  });
+
   test('GIVEN a note THEN it is shown above the question', () => {
     const question = pack.questions[0];
     if (!question) throw new Error('the real pack has no questions');
