@@ -121,6 +121,14 @@ describe('one broken line gives one located error', () => {
       errors: ['harbour-vote/quiz.yaml:14:5 quiz[1].sources: a context item must name at least one source'],
     },
     {
+      // With "about" the one longest choice here, the answer is the longest in 2 of the 3 items.
+      name: 'answers that are the longest choice in more than 35% of the items',
+      edit: ['quiz.yaml', 16, '    choices: [about, costs, year]', '    choices: [about, cost, year]'],
+      errors: [
+        'harbour-vote/quiz.yaml:1:1 quiz: the answer is the longest choice in 2 of 3 quiz items (67%), more than 35%: a student could score by always picking the longest; lengthen a distractor or shorten the answer',
+      ],
+    },
+    {
       name: 'a choice too long for a button',
       edit: ['quiz.yaml', 27, '      - Lighthouses only', `      - ${LONG_CHOICE}`],
       errors: ['harbour-vote/quiz.yaml:27:9 quiz[2].choices[1]: must be at most 80 characters'],

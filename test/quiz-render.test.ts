@@ -26,11 +26,23 @@ const AWKWARD_NAME = '*_~`|'.repeat(6).slice(0, 32);
 let pack: Pack;
 let items: QuizItems;
 let title: string;
+/** The choices of the real item most tests ask; its wording is editorial, so it is read from the pack. */
+let invited: readonly string[];
 beforeAll(async () => {
   pack = await loadRealPack();
   items = new Map(pack.quiz.map((item) => [item.id, item]));
   title = pack.article.shortTitle;
+  const who = item('who-invited-kim');
+  invited = who.choices;
+  // The clicks below pick choice 1 as the right answer and choice 3 as a wrong one.
+  if (invited.length !== 4 || who.choices.indexOf(who.answer) !== 1) {
+    throw new Error('these tests expect who-invited-kim to have four choices, the second one right');
+  }
 });
+
+function choice(i: number): string {
+  return invited[i] ?? '';
+}
 
 function item(id: string): QuizItem {
   const found = items.get(id);
@@ -100,7 +112,7 @@ describe('renderQuestion', () => {
     expect(embed.title).toBe('Question 1 of 1');
     expect(embed.description).toBe(
       '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
-        '🇦 The Chinese government\n🇧 Vladimir Putin\n🇨 US officials\n🇩 The United Nations',
+        `🇦 ${choice(0)}\n🇧 ${choice(1)}\n🇨 ${choice(2)}\n🇩 ${choice(3)}`,
     );
     expect(embed.fields).toEqual([
       { name: 'Time', value: `Closes <t:${(T0 + 20_000) / 1000}:R>`, inline: true },
@@ -108,20 +120,12 @@ describe('renderQuestion', () => {
     ]);
     expect(embed.footer?.text).toBe(`Easy · ${title} · round ${ROUND}`);
     expect(buttonsOf(view)).toEqual([
-      {
-        label: 'The Chinese government',
-        customId: `quiz-answer:${ROUND}:0:0`,
+      ...invited.map((label, i) => ({
+        label,
+        customId: `quiz-answer:${ROUND}:0:${i}`,
         disabled: false,
         style: ButtonStyle.Primary,
-      },
-      { label: 'Vladimir Putin', customId: `quiz-answer:${ROUND}:0:1`, disabled: false, style: ButtonStyle.Primary },
-      { label: 'US officials', customId: `quiz-answer:${ROUND}:0:2`, disabled: false, style: ButtonStyle.Primary },
-      {
-        label: 'The United Nations',
-        customId: `quiz-answer:${ROUND}:0:3`,
-        disabled: false,
-        style: ButtonStyle.Primary,
-      },
+      })),
       { label: 'Reveal (host)', customId: `quiz-reveal:${ROUND}:0`, disabled: false, style: ButtonStyle.Secondary },
       { label: 'End round (host)', customId: `quiz-stop:${ROUND}`, disabled: false, style: ButtonStyle.Danger },
     ]);
@@ -180,20 +184,24 @@ describe('renderReveal', () => {
     expect(embed.title).toBe('Question 1 of 2: the answer');
     expect(embed.description).toBe(
       '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
-        '▫️ 🇦 The Chinese government\n`░░░░░░░░░░░░` 0 (0%)\n' +
-        '✅ 🇧 Vladimir Putin\n`████████░░░░` 2 (67%)\n' +
-        '▫️ 🇨 US officials\n`░░░░░░░░░░░░` 0 (0%)\n' +
-        '▫️ 🇩 The United Nations\n`████░░░░░░░░` 1 (33%)',
+        `▫️ 🇦 ${choice(0)}\n\`░░░░░░░░░░░░\` 0 (0%)\n` +
+        `✅ 🇧 ${choice(1)}\n\`████████░░░░\` 2 (67%)\n` +
+        `▫️ 🇨 ${choice(2)}\n\`░░░░░░░░░░░░\` 0 (0%)\n` +
+        `▫️ 🇩 ${choice(3)}\n\`████░░░░░░░░\` 1 (33%)`,
     );
   });
 
-  test('GIVEN a reveal THEN the explanation, the quote with its paragraph and the fastest right answers', () => {
+  test('GIVEN a reveal THEN the explanation, the quote with its paragraph, the sources and the fastest right answers', () => {
     const { state, view } = revealed();
     const quizItem = currentItem(state);
     const embed = onlyEmbed(renderReveal(state, quizItem, view, title));
+    const [source] = quizItem.sources;
+    if (quizItem.sources.length !== 1 || !source?.url)
+      throw new Error('who-invited-kim should cite one source with an address');
     expect(embed.fields).toEqual([
       { name: 'Why', value: quizItem.explanation },
       { name: 'From the article (¶1)', value: `> ${quizItem.quote}` },
+      { name: 'Sources', value: `• [${source.title}](${source.url})` },
       { name: 'Answered', value: '3 answered, 2 correct · fastest: Ann (+1000), Bo (+750)' },
     ]);
   });
@@ -202,10 +210,10 @@ describe('renderReveal', () => {
     const { state, view } = revealed();
     const buttons = buttonsOf(renderReveal(state, currentItem(state), view, title));
     expect(buttons.slice(0, 4).map((b) => [b.label, b.disabled, b.style])).toEqual([
-      ['The Chinese government', true, ButtonStyle.Secondary],
-      ['Vladimir Putin', true, ButtonStyle.Success],
-      ['US officials', true, ButtonStyle.Secondary],
-      ['The United Nations', true, ButtonStyle.Secondary],
+      [choice(0), true, ButtonStyle.Secondary],
+      [choice(1), true, ButtonStyle.Success],
+      [choice(2), true, ButtonStyle.Secondary],
+      [choice(3), true, ButtonStyle.Secondary],
     ]);
   });
 
@@ -251,13 +259,7 @@ describe('renderReveal', () => {
     const earlier = revealView(later, 0, items);
     if (!earlier) throw new Error('no reveal view');
     const view = renderReveal(later, item('who-invited-kim'), earlier, title);
-    expect(buttonsOf(view).map((b) => b.label)).toEqual([
-      'The Chinese government',
-      'Vladimir Putin',
-      'US officials',
-      'The United Nations',
-      'My result',
-    ]);
+    expect(buttonsOf(view).map((b) => b.label)).toEqual([...invited, 'My result']);
     expect(onlyEmbed(view).title).toBe('Question 1 of 2: the answer');
   });
 

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { parseBaseConfig, readEnvironment } from '../config.js';
 import { formatContentError } from './errors.js';
 import { loadCatalogue } from './load.js';
+import { describeLongestAnswerShare, longestAnswerShare } from './rules.js';
 
 /** Checks the content folder; prints one line per error, or one summary line per pack. Returns the exit code. */
 export async function runCheck(contentDir: string, out: (line: string) => void): Promise<number> {
@@ -17,7 +18,7 @@ export async function runCheck(contentDir: string, out: (line: string) => void):
       count(pack.quiz.length, 'quiz item', 'quiz items'),
       count(pack.terms.length, 'term', 'terms'),
     ];
-    out(`${pack.slug}: ${counts.join(', ')}`);
+    out(`${pack.slug}: ${counts.join(', ')}; ${describeLongestAnswerShare(longestAnswerShare(pack.quiz))}`);
   }
   return 0;
 }

@@ -52,7 +52,13 @@ export function checkPackRules(draft: PackDraft): RuleIssue[] {
   const article = numbering.length === 0 ? draft.article : undefined;
   if (draft.claims) issues.push(...checkUniqueIds('claims', 'claims', draft.claims));
   if (draft.questions) issues.push(...checkUniqueIds('questions', 'questions', draft.questions));
-  if (draft.quiz) issues.push(...checkUniqueIds('quiz', 'quiz', draft.quiz), ...checkQuizChoices(draft.quiz));
+  if (draft.quiz) {
+    issues.push(
+      ...checkUniqueIds('quiz', 'quiz', draft.quiz),
+      ...checkQuizChoices(draft.quiz),
+      ...checkLongestAnswerShare(draft.quiz),
+    );
+  }
   if (draft.terms) issues.push(...checkUniqueIds('glossary', 'terms', draft.terms));
   if (draft.summaries) issues.push(...checkSummaryLengths(draft.summaries));
   if (draft.claims) issues.push(...checkHedges(draft.claims));
@@ -241,6 +247,40 @@ function checkQuizChoices(quiz: NonNullable<PackDraft['quiz']>): RuleIssue[] {
     }
   });
   return issues;
+}
+
+/** Above this share of items, "pick the longest choice" would pass the quiz (chance with 3-4 choices: 25-33%). */
+export const MAX_LONGEST_ANSWER_SHARE = 0.35;
+
+export interface LongestAnswerShare {
+  readonly longest: number;
+  readonly items: number;
+}
+
+/** How many items have the right answer as their one longest choice. */
+export function longestAnswerShare(quiz: readonly { readonly choices: readonly string[]; readonly answer: string }[]) {
+  const longest = quiz.filter((item) => {
+    const lengths = item.choices.map((c) => normaliseWhitespace(c).length);
+    const max = Math.max(...lengths);
+    return normaliseWhitespace(item.answer).length === max && lengths.filter((l) => l === max).length === 1;
+  }).length;
+  return { longest, items: quiz.length } satisfies LongestAnswerShare;
+}
+
+export function describeLongestAnswerShare({ longest, items }: LongestAnswerShare): string {
+  return `the answer is the longest choice in ${longest} of ${items} quiz items (${Math.round((100 * longest) / Math.max(items, 1))}%)`;
+}
+
+function checkLongestAnswerShare(quiz: NonNullable<PackDraft['quiz']>): RuleIssue[] {
+  const share = longestAnswerShare(quiz);
+  if (share.longest <= MAX_LONGEST_ANSWER_SHARE * share.items) return [];
+  return [
+    issue(
+      'quiz',
+      ['quiz'],
+      `${describeLongestAnswerShare(share)}, more than ${MAX_LONGEST_ANSWER_SHARE * 100}%: a student could score by always picking the longest; lengthen a distractor or shorten the answer`,
+    ),
+  ];
 }
 
 function listNumbers(ns: readonly number[]): string {

@@ -88,6 +88,8 @@ export const ClaimSchema = z.strictObject({
     checked: isoDate,
     sources: z.array(SourceSchema).default([]),
   }),
+  // For the host only, as on questions.
+  teacherNote: text(700).optional(),
 });
 
 export const ClaimsSchema = z.strictObject({
@@ -112,6 +114,8 @@ export const QuestionSchema = z.strictObject({
   followUps: z.array(text(300)).min(1).max(2, 'must have one or two follow-ups'),
   claims: z.array(kebabId).default([]),
   paragraphs: z.array(paragraphNumber).default([]),
+  // For the host only (the misconception to watch for, the fact that settles a dispute); never shown to students.
+  teacherNote: text(700).optional(),
 });
 
 export const QuestionsSchema = z.strictObject({
