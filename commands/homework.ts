@@ -64,7 +64,8 @@ function current(loaded: Loaded, progress: Progress, at: number, note: string | 
   const position = nextPosition(progress);
   const item = position === null ? undefined : items.get(progress.order[position] ?? '');
   if (position === null || !item || !acceptsWork(assignment, at)) {
-    return renderScore(assignment, progress, studentResult(progress, items), title);
+    const score = renderScore(assignment, progress, studentResult(progress, items), title);
+    return note ? { ...score, content: note } : score;
   }
   return renderHomeworkQuestion(assignment, progress, position, item, title, note);
 }
@@ -279,11 +280,13 @@ export const homework: CommandModule = {
       if (!outcome.progress) throw new UserError(CLOSED);
       const position = nextPosition(outcome.progress);
       const note =
-        outcome.kind === 'started'
-          ? `Your own questions, in your own order; only you see them.${outcome.progress.late ? ' The due time has passed, so your work is marked late.' : ''}`
-          : position === null
-            ? null
-            : `Welcome back: you answered ${outcome.progress.answers.length} of ${outcome.progress.order.length}. Here is question ${position + 1}.`;
+        outcome.kind === 'closed'
+          ? CLOSED
+          : outcome.kind === 'started'
+            ? `Your own questions, in your own order; only you see them.${outcome.progress.late ? ' The due time has passed, so your work is marked late.' : ''}`
+            : position === null
+              ? null
+              : `Welcome back: you answered ${outcome.progress.answers.length} of ${outcome.progress.order.length}. Here is question ${position + 1}.`;
       await interaction.reply(toReply(current(found, outcome.progress, at, note), true));
     },
     async [HOMEWORK_ACTIONS.answer](interaction, args, deps) {
@@ -304,7 +307,7 @@ export const homework: CommandModule = {
             : null;
         view = renderVerdict(assignment, progress, position, item, outcome.answer, title, note);
       } else if (outcome.kind === 'closed') {
-        view = { ...current(found, progress, at), content: CLOSED };
+        view = current(found, progress, at, CLOSED);
       } else {
         view = current(found, progress, at, 'Answer this question first.');
       }

@@ -202,6 +202,7 @@ describe('the due time', () => {
       .click('student1', closed, buttonId(closed, 'My result'), { createdAt: clock() })
       .reply();
     expect(title(mine)).toBe('Homework so far: 1 of 3 questions correct');
+    expect(mine.content).toBe('This homework is closed: answers are no longer taken.');
 
     // With late:true a late start is taken and marked late; the card says late work is accepted.
     const lateStart = await h.discord
@@ -224,6 +225,20 @@ describe('the due time', () => {
     await h.stopBot();
     offset += 2 * HOUR;
     await h.restartBot();
+    const closed = await cardNow(channelId, id, /^Homework \(closed\)/);
+    expect(closed.id).toBe(open.id);
+  });
+
+  test('GIVEN the due time comes while the bot runs THEN its timer closes the card, with nobody clicking', async () => {
+    const channelId = h.discord.addChannel('homework-timer');
+    const id = await assign(channelId, { questions: 2, due: '10m' });
+    const open = await card(channelId, id);
+    // The timer is armed from the stored due time when the bot starts: start it 2 s before the due time.
+    await h.stopBot();
+    offset += 10 * 60_000 - 2000;
+    await h.restartBot();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(title(h.discord.message(open.id))).toBe(`Homework: ${h.pack.article.shortTitle}`);
     const closed = await cardNow(channelId, id, /^Homework \(closed\)/);
     expect(closed.id).toBe(open.id);
   });

@@ -11,7 +11,7 @@ import * as engine from './engine.js';
 import { type AnswerResult, createProgressStore } from './progress-store.js';
 import { ASSIGNMENT_PREFIX, homeworkAssignmentRecord, homeworkIndexRecord } from './records.js';
 import { renderCard } from './render.js';
-import { type Assignment, INDEX_SIZE, type IndexEntry, type Progress, type QuizItems } from './state.js';
+import { ASSIGNMENT_ID, type Assignment, INDEX_SIZE, type IndexEntry, type Progress, type QuizItems } from './state.js';
 
 /**
  * Runs homework: the pure engine over the store (progress-store.ts), plus the
@@ -273,7 +273,10 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
 
     /** The assignment asked for, else the newest one in this channel, else the newest on the server. */
     async find(guildId: string, wanted: string | null, channelId: string): Promise<Assignment | null> {
-      if (wanted) return store.read(guildId, homeworkAssignmentRecord(wanted.trim().toLowerCase()));
+      if (wanted) {
+        const id = wanted.trim().toLowerCase();
+        return ASSIGNMENT_ID.test(id) ? store.read(guildId, homeworkAssignmentRecord(id)) : null;
+      }
       const index = await store.read(guildId, homeworkIndexRecord);
       const entry = index.find((e) => e.channelId === channelId) ?? index[0];
       return entry ? store.read(guildId, homeworkAssignmentRecord(entry.id)) : null;
