@@ -18,14 +18,15 @@ import { requireHost } from '../src/discord/host.js';
 import { LIMITS, truncate } from '../src/discord/limits.js';
 import { enumOption } from '../src/discord/options.js';
 import { type MessageView, toMessage, toReply } from '../src/discord/reply.js';
-import { acceptsWork, cardState, classStatus, nextPosition, parseDue, studentResult } from '../src/homework/engine.js';
+import { cardState, classStatus, parseDue, studentResult } from '../src/homework/engine.js';
 import {
   HOMEWORK_ACTIONS,
-  renderHomeworkQuestion,
   renderReview,
+  renderRun,
   renderScore,
   renderStatus,
   renderVerdict,
+  startNote,
 } from '../src/homework/render.js';
 import { homeworkReport } from '../src/homework/report.js';
 import type { Loaded } from '../src/homework/runtime.js';
@@ -57,17 +58,8 @@ async function show(interaction: ButtonInteraction, view: MessageView, deps: Dep
   }
 }
 
-/** Where a student stands: the next question, or their score when there is none (or it closed). */
 function current(loaded: Loaded, progress: Progress, at: number, note: string | null = null): MessageView {
-  const { assignment, pack, items } = loaded;
-  const title = pack.article.shortTitle;
-  const position = nextPosition(progress);
-  const item = position === null ? undefined : items.get(progress.order[position] ?? '');
-  if (position === null || !item || !acceptsWork(assignment, at)) {
-    const score = renderScore(assignment, progress, studentResult(progress, items), title);
-    return note ? { ...score, content: note } : score;
-  }
-  return renderHomeworkQuestion(assignment, progress, position, item, title, note);
+  return renderRun(loaded.assignment, loaded.pack, loaded.items, progress, at, note);
 }
 
 async function which(interaction: ChatInputCommandInteraction, deps: Deps) {
@@ -278,15 +270,7 @@ export const homework: CommandModule = {
       if (!found) throw new UserError(GONE);
       const { outcome } = found;
       if (!outcome.progress) throw new UserError(CLOSED);
-      const position = nextPosition(outcome.progress);
-      const note =
-        outcome.kind === 'closed'
-          ? CLOSED
-          : outcome.kind === 'started'
-            ? `Your own questions, in your own order; only you see them.${outcome.progress.late ? ' The due time has passed, so your work is marked late.' : ''}`
-            : position === null
-              ? null
-              : `Welcome back: you answered ${outcome.progress.answers.length} of ${outcome.progress.order.length}. Here is question ${position + 1}.`;
+      const note = outcome.kind === 'closed' ? CLOSED : startNote(outcome.kind, outcome.progress);
       await interaction.reply(toReply(current(found, outcome.progress, at, note), true));
     },
     async [HOMEWORK_ACTIONS.answer](interaction, args, deps) {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
+import { homework } from '../commands/homework.js';
 import type { Pack } from '../src/content/schema.js';
 import { decodeId } from '../src/discord/custom-id.js';
 import {
@@ -100,5 +101,6 @@ describe('homework views', () => {
     for (const view of views) expect(limitProblems(view)).toEqual([]);
     const actions = new Set(views.flatMap((v) => buttonsOf(v).map((b) => decodeId(b.customId)?.action)));
     expect([...actions].sort()).toEqual(['hw-answer', 'hw-next', 'hw-review', 'hw-score', 'hw-start']);
+    expect(Object.keys(homework.components ?? {}).sort()).toEqual([...actions].sort());
   });
 });

@@ -16,8 +16,15 @@ import type { MessageView } from '../discord/reply.js';
 import { choiceLines, emojiFor, explanationFields } from '../quiz/render.js';
 import { DIFFICULTY_LABEL, letter } from '../views/labels.js';
 import { COLOUR } from '../views/reading.js';
-import type { ClassStatus, Missed, StudentResult } from './engine.js';
-import type { Assignment, CardState, HomeworkAnswer, Progress } from './state.js';
+import {
+  acceptsWork,
+  type ClassStatus,
+  type Missed,
+  nextPosition,
+  type StudentResult,
+  studentResult,
+} from './engine.js';
+import type { Assignment, CardState, HomeworkAnswer, Progress, QuizItems } from './state.js';
 
 /** Homework to Discord messages: pure, so what a student or teacher sees is tested without Discord. */
 
@@ -268,6 +275,35 @@ export function renderReview(
       ]),
     ],
   };
+}
+
+/** Where a student stands at `at`: their next question, or their score when none is left or it closed. */
+export function renderRun(
+  assignment: Assignment,
+  pack: Pack,
+  items: QuizItems,
+  progress: Progress,
+  at: number,
+  note: string | null = null,
+): MessageView {
+  const title = pack.article.shortTitle;
+  const position = nextPosition(progress);
+  const item = position === null ? undefined : items.get(progress.order[position] ?? '');
+  if (position === null || !item || !acceptsWork(assignment, at)) {
+    const score = renderScore(assignment, progress, studentResult(progress, items), title);
+    return note ? { ...score, content: note } : score;
+  }
+  return renderHomeworkQuestion(assignment, progress, position, item, title, note);
+}
+
+/** What a student reads above their first question, or when they come back. */
+export function startNote(kind: 'started' | 'resumed', progress: Progress): string | null {
+  if (kind === 'started') {
+    return `Your own questions, in your own order; only you see them.${progress.late ? ' The due time has passed, so your work is marked late.' : ''}`;
+  }
+  const position = nextPosition(progress);
+  if (position === null) return null;
+  return `Welcome back: you answered ${progress.answers.length} of ${progress.order.length}. Here is question ${position + 1}.`;
 }
 
 const STATE_WORDS: Record<CardState, string> = {
