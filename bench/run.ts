@@ -14,7 +14,9 @@ import {
 } from '@roundtable/local-discord';
 import { commands } from '../commands/index.js';
 import { loadCatalogue } from '../src/content/load.js';
+import type { Pack } from '../src/content/schema.js';
 import { type BenchChild, buildBots, profileBotsInto, ROOT, startChild } from './children.js';
+import { progressBytes, seedHomework } from './homework.js';
 import { AckTracker, type Busy, fireEvenly, type LatencyStats, meter, stats } from './load.js';
 import {
   addStudents,
@@ -71,7 +73,7 @@ const CPU_HEADERS = [
   'other processes',
 ];
 
-const PHASES = ['start', 'bursts', 'round', 'rates', 'servers'] as const;
+const PHASES = ['start', 'bursts', 'round', 'rates', 'servers', 'homework'] as const;
 type Phase = (typeof PHASES)[number];
 
 const args = parseArgs({
@@ -97,6 +99,11 @@ const SERVERS = QUICK ? 200 : 10_000;
 const SERVER_PLAYERS = 25;
 const SERVER_QUESTIONS = 10;
 const RUNS_TO_READY = QUICK ? 1 : 3;
+/** Homework: students' progress stored in the server besides the measured students' own. */
+const HOMEWORK_CLASSES = QUICK ? [30, 300] : [30, 5000];
+const HOMEWORK_STUDENTS = 30;
+const HOMEWORK_ANSWERS = QUICK ? 3 : 10;
+const HOMEWORK_SPREAD_MS = 300;
 
 interface BotRun {
   readonly discord: LocalDiscord;
@@ -667,6 +674,110 @@ async function phaseServers(rows: Row[]): Promise<void> {
   );
 }
 
+interface HomeworkRun {
+  readonly answers: LatencyStats;
+  /** Bytes of the record one answer rewrote, for a measured student. */
+  readonly bytes: number;
+}
+
+/**
+ * `stored` students' progress in the server, then 30 students working through
+ * a 30-question homework: each presses Start, then answers and presses Next,
+ * `HOMEWORK_ANSWERS` times; the 30 answers of each step come within 300 ms.
+ * The homework is assigned by the bot, the others' progress written into its
+ * store while it is stopped, and the bot started again on it, as after a restart.
+ */
+async function botHomework(stored: number, pack: Pack): Promise<HomeworkRun> {
+  const url = storeUrl();
+  return withDiscord(async (discord) => {
+    const students = addStudents(discord, HOMEWORK_STUDENTS, 'hw');
+    const env = { token: discord.token, apiUrl: discord.apiUrl, storeUrl: url };
+    let bot = await startChild('bot', env);
+    let assignmentId = '';
+    try {
+      const reply = await discord
+        .slash('teacher', 'homework', { questions: 30, due: '3d' }, { subcommand: 'assign' })
+        .reply(10_000);
+      assignmentId = /^Homework \*\*([a-z0-9]+)\*\*/.exec(reply.content)?.[1] ?? '';
+    } finally {
+      await stopChild(discord, bot, 10_000);
+    }
+    if (!assignmentId) throw new Error('/homework assign gave no id');
+    await seedHomework(url, discord.guild.id, assignmentId, pack, Math.max(0, stored - HOMEWORK_STUDENTS), 10);
+    bot = await startChild('bot', env);
+    measured = bot;
+    let answers: LatencyStats;
+    try {
+      answers = await workThrough(discord, students, assignmentId);
+    } finally {
+      measured = null;
+      if (bot.errorCount > 0) note(`the bot logged ${bot.errorCount} errors; last: ${bot.errors.at(-1) ?? ''}`);
+      await stopChild(discord, bot, 10_000);
+    }
+    const bytes = await progressBytes(url, discord.guild.id, assignmentId, students[0]?.id ?? '');
+    return { answers, bytes };
+  });
+}
+
+/** The measured students press Start, then answer and press Next, step by step; the answers' ack latencies. */
+async function workThrough(
+  discord: LocalDiscord,
+  students: readonly LocalUser[],
+  assignmentId: string,
+): Promise<LatencyStats> {
+  const card = await poll(
+    () => discord.channelMessages().find((m) => m.embeds[0]?.footer?.startsWith(`Homework ${assignmentId} ·`)),
+    10_000,
+  );
+  const start = card?.buttons.find((b) => b.label === 'Start')?.customId;
+  if (!card || !start) throw new Error('no homework card with Start');
+  let views = await Promise.all(students.map((s) => discord.click(s, card, start).reply(10_000)));
+  const tracker = new AckTracker();
+  for (let step = 0; step < HOMEWORK_ANSWERS; step++) {
+    const clicks: InteractionHandle[] = [];
+    await fireEvenly(students.length, HOMEWORK_SPREAD_MS, (i) => {
+      const view = views[i];
+      const choice = view?.buttons[i % 2]?.customId;
+      if (!view || !choice) throw new Error(`student ${i} has no question to answer`);
+      clicks.push(tracker.add(discord.click(students[i] ?? 'student1', view, choice)).handle);
+    });
+    const verdicts = await Promise.all(clicks.map((c) => c.reply(10_000)));
+    views = await Promise.all(
+      verdicts.map((v, i) => discord.click(students[i] ?? 'student1', v, v.buttons[0]?.customId ?? '').reply(10_000)),
+    );
+  }
+  await tracker.settle();
+  return stats(tracker.samples);
+}
+
+async function phaseHomework(rows: Row[], pack: Pack): Promise<void> {
+  const floor = await floorClicks(HOMEWORK_STUDENTS, HOMEWORK_SPREAD_MS);
+  const runs: { stored: number; run: HomeworkRun }[] = [];
+  for (const stored of HOMEWORK_CLASSES) runs.push({ stored, run: await botHomework(stored, pack) });
+  const base = runs[0]?.run.answers;
+  for (const { stored, run } of runs) {
+    const { answers } = run;
+    const first = stored === HOMEWORK_CLASSES[0];
+    rows.push(
+      row(
+        `homework, ${stored.toLocaleString('en')} students' progress stored: answer click ack p50 (${answers.acked}/${answers.count} acked; floor: one burst of ${HOMEWORK_STUDENTS} in ${HOMEWORK_SPREAD_MS} ms)`,
+        ms(answers.p50),
+        ms(floor.p50),
+        versus(answers.p50, floor.p50),
+        first || !base
+          ? ''
+          : `≤ 1.5× the ${HOMEWORK_CLASSES[0]}-student figure (${times(ratio(answers.p50, base.p50))})`,
+        first || !base ? '' : within(answers.p50, base.p50, 1.5),
+      ),
+      row('  ack p99', ms(answers.p99), ms(floor.p99), versus(answers.p99, floor.p99)),
+      row(
+        "  bytes one answer rewrites (that student's own record)",
+        Number.isFinite(run.bytes) ? `${run.bytes} B` : 'n/a',
+      ),
+    );
+  }
+}
+
 // ---- the run ----
 
 function description(): string[] {
@@ -678,6 +789,7 @@ function description(): string[] {
     `- Round: host-paced (${ROUND_QUESTIONS} questions, seconds 0); per question ${ROUND_STUDENTS} students click within ${ROUND_CLICK_SPREAD_MS} ms, then the host clicks Reveal and Next. Budget ${ROUND_BUDGET_MS / 1000} s. Floor: one burst of ${ROUND_STUDENTS} clicks in ${ROUND_CLICK_SPREAD_MS} ms (it keeps no state, so every question is the same to it).`,
     `- Rates: open loop, interactions on a fixed schedule for ${RATE_SECONDS} s by different users, after a warm-up of ${WARM_UP} at 100/s. Answer clicks are distinct students on one host-paced question. The floor's slash figure rotates through the same three commands with the same options; its click figure is a button.`,
     `- Start to ready: spawn to the 'ready' log line on stdout (for \`npm start\`: spawning npm, which builds, then starts node). RSS: /proc/<pid>/status VmRSS. ${SERVERS.toLocaleString('en')} servers: a ${SERVER_QUESTIONS}-question round with ${SERVER_PLAYERS} players played by the bot, its archive and totals read back and written for every server through openStore and the quiz records; the servers also exist in the local Discord (addGuild), so the bot and the floor receive them at start-up.`,
+    `- Homework: a 30-question homework assigned through the bot; ${HOMEWORK_CLASSES.map((n) => n.toLocaleString('en')).join(' or ')} students' progress in the store (the others' written with 10 answers each through the homework records while the bot is stopped, then the bot started on it); ${HOMEWORK_STUDENTS} students press Start, then ${HOMEWORK_ANSWERS} times answer (${HOMEWORK_STUDENTS} clicks within ${HOMEWORK_SPREAD_MS} ms) and press Next. The figure is the answer clicks' ack latency; an answer rewrites only that student's record, whose size is shown. Floor: one burst of ${HOMEWORK_STUDENTS} clicks in ${HOMEWORK_SPREAD_MS} ms.`,
   ];
 }
 
@@ -695,8 +807,9 @@ async function main(): Promise<void> {
 
   const loaded = await loadCatalogue(join(ROOT, 'content'));
   if (!loaded.ok) throw new Error('the content has errors: run npm run content:check');
-  const claimId = loaded.catalogue.packs[0]?.claims[0]?.id;
-  if (!claimId) throw new Error('the content has no claim');
+  const pack = loaded.catalogue.packs[0];
+  const claimId = pack?.claims[0]?.id;
+  if (!pack || !claimId) throw new Error('the content has no claim');
 
   if (args.profile) profileBotsInto(args.profile);
   const buildMs = buildBots();
@@ -710,6 +823,7 @@ async function main(): Promise<void> {
     round: () => phaseRound(rows),
     rates: () => phaseRates(rows, claimId),
     servers: () => phaseServers(rows),
+    homework: () => phaseHomework(rows, pack),
   };
   try {
     for (const phase of phases) {

@@ -28,6 +28,11 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
             value:
               'The check stays hidden while the class votes. The host reveals it with **Close poll and show the check** on the poll, or it comes in the recap when the session ends. Discord polls are not anonymous: everyone can see who voted for what.',
           },
+          {
+            name: 'Homework',
+            value:
+              'Each student presses **Start** on the card and answers privately, in their own order, at their own pace; progress is saved after every answer, so **Start** again continues. Only the first answer to a question counts. At the end: the score, what to reread, and **Review**. After the due time the card closes (or, with `late:true`, late work is marked late).',
+          },
         ],
         footer: { text: 'Most commands take an optional article; with one article it can be left out.' },
       },

@@ -4,6 +4,7 @@ import { claims } from './claims.js';
 import { config } from './config.js';
 import { glossary } from './glossary.js';
 import { help } from './help.js';
+import { homework } from './homework.js';
 import { question } from './question.js';
 import { quiz } from './quiz.js';
 import { session } from './session.js';
@@ -18,6 +19,7 @@ export const commands: readonly CommandModule[] = [
   glossary,
   quiz,
   session,
+  homework,
   help,
   config,
 ];

@@ -11,7 +11,7 @@ import { DIFFICULTIES } from '../src/content/schema.js';
 import { plural } from '../src/core/plural.js';
 import { articleOption, resolvePack } from '../src/discord/article-option.js';
 import type { CommandModule, Deps } from '../src/discord/command.js';
-import { displayNameOf, messageLink, requireChannelPermissions } from '../src/discord/context.js';
+import { clickedAt, displayNameOf, messageLink, requireChannelPermissions } from '../src/discord/context.js';
 import { encodeId, parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import { requireHost } from '../src/discord/host.js';
@@ -225,15 +225,6 @@ const ResetArgs = z.tuple([
     .transform(Number),
 ]);
 
-/**
- * When the student clicked: the interaction's snowflake time, clamped to when it
- * reached us (a clock ahead of ours must not buy extra time). Called before the
- * handler's first await, so `now` is the arrival, not the end of a queue.
- */
-function clickedAt(interaction: { createdTimestamp: number }, deps: Deps): number {
-  return Math.min(interaction.createdTimestamp, deps.now());
-}
-
 const ROUND_OVER = 'This round has ended. A host can start a new one with /quiz start.';
 
 export const quiz: CommandModule = {
@@ -362,7 +353,7 @@ export const quiz: CommandModule = {
         guildId,
         channelId,
         { roundId, index, choice, userId: interaction.user.id, displayName: displayNameOf(interaction) },
-        clickedAt(interaction, deps),
+        clickedAt(interaction, deps.now()),
         { applicationId: interaction.applicationId, token: interaction.token },
       );
       await interaction.reply({

@@ -4,6 +4,7 @@ import { createChannelMessages } from './discord/channel-messages.js';
 import type { CommandModule, Deps } from './discord/command.js';
 import { syncCommands } from './discord/command-sync.js';
 import { createRouter } from './discord/router.js';
+import { createHomeworkRuntime } from './homework/runtime.js';
 import type { Logger } from './logger.js';
 import { createQuizRuntime } from './quiz/runtime.js';
 import { createSessionDiscord, createSessionRuntime } from './session/runtime.js';
@@ -56,6 +57,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     logger,
     now,
   });
+  const homework = createHomeworkRuntime({ store: options.store, catalogue: options.catalogue, messages, logger, now });
   const deps: Deps = {
     catalogue: options.catalogue,
     store: options.store,
@@ -64,6 +66,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     now,
     quiz,
     sessions,
+    homework,
   };
   const router = createRouter(options.commands, deps);
   readyClient.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
@@ -88,7 +91,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const rounds = await quiz.resume(owns);
   let discussions = 0;
   for (const guildId of readyClient.guilds.cache.keys()) discussions += await sessions.resumeGuild(guildId);
-  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, rounds, discussions }, 'ready');
+  const assignments = await homework.resume(owns);
+  logger.info(
+    { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, rounds, discussions, assignments },
+    'ready',
+  );
 
   return {
     client: readyClient,
@@ -96,6 +103,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await router.drain();
       await quiz.shutdown();
       await sessions.shutdown();
+      await homework.shutdown();
       await readyClient.destroy();
     },
   };

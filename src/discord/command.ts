@@ -6,6 +6,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Catalogue } from '../content/catalogue.js';
+import type { HomeworkRuntime } from '../homework/runtime.js';
 import type { Logger } from '../logger.js';
 import type { QuizRuntime } from '../quiz/runtime.js';
 import type { SessionRuntime } from '../session/runtime.js';
@@ -20,6 +21,7 @@ export interface Deps {
   readonly now: () => number;
   readonly quiz: QuizRuntime;
   readonly sessions: SessionRuntime;
+  readonly homework: HomeworkRuntime;
 }
 
 export type ComponentHandler = (interaction: ButtonInteraction, args: readonly string[], deps: Deps) => Promise<void>;

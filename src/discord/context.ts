@@ -17,6 +17,15 @@ export function displayNameOf(interaction: Interaction): string {
   return interaction.user.globalName ?? interaction.user.username;
 }
 
+/**
+ * When the user clicked: the interaction's snowflake time, clamped to when it
+ * reached us (a clock ahead of ours must not buy extra time). Take `now` before
+ * the handler's first await, so it is the arrival, not the end of a queue.
+ */
+export function clickedAt(interaction: { createdTimestamp: number }, now: number): number {
+  return Math.min(interaction.createdTimestamp, now);
+}
+
 /** A link to a message, or to its channel while the message id is not known yet. */
 export function messageLink(guildId: string, channelId: string, messageId: string | null): string {
   return messageId ? discordMessageLink(channelId, messageId, guildId) : channelLink(channelId, guildId);

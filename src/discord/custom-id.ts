@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UserError } from './errors.js';
 import { LIMITS } from './limits.js';
 
@@ -39,4 +39,9 @@ export function parseArgs<T>(schema: z.ZodType<T>, args: readonly string[]): T {
   const parsed = schema.safeParse(args);
   if (!parsed.success) throw new UserError(MALFORMED_BUTTON);
   return parsed.data;
+}
+
+/** A number carried in a custom id: checked as text against `pattern` first, since ids can be forged. */
+export function numberArg(pattern: RegExp) {
+  return z.string().regex(pattern).transform(Number);
 }

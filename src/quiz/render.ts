@@ -45,7 +45,8 @@ function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonC
   return { type: ComponentType.ActionRow, components };
 }
 
-function emojiFor(index: number): { name: string } | undefined {
+/** The letter emoji of choice `index`, for its button. */
+export function emojiFor(index: number): { name: string } | undefined {
   const name = LETTER_EMOJI[index];
   return name ? { name } : undefined;
 }
@@ -72,13 +73,36 @@ function footer(round: QuizRound, item: QuizItem, articleTitle: string): string 
   return truncate(`${DIFFICULTY_LABEL[item.difficulty]} · ${articleTitle} · round ${round.roundId}`, LIMITS.footer);
 }
 
+/** The choices as a question shows them: one line each, with its letter. */
+export function choiceLines(item: QuizItem): string {
+  return item.choices.map((c, i) => `${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}`).join('\n');
+}
+
+/** What a revealed answer explains: why, the quote from the article with its paragraph, and any sources. */
+export function explanationFields(item: QuizItem): APIEmbedField[] {
+  const fields: APIEmbedField[] = [
+    { name: 'Why', value: truncate(escapeMarkdown(item.explanation), LIMITS.fieldValue) },
+    {
+      name: `From the article (¶${item.paragraph})`,
+      value: truncate(`> ${escapeMarkdown(item.quote)}`, LIMITS.fieldValue),
+    },
+  ];
+  if (item.sources.length > 0) {
+    fields.push({
+      name: 'Sources',
+      value: truncate(item.sources.map((s) => `• ${sourceLink(s)}`).join('\n'), LIMITS.fieldValue),
+    });
+  }
+  return fields;
+}
+
 export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: string): MessageView {
   const answered = round.answers[round.index]?.length ?? 0;
   const timing =
     round.deadline === null
       ? 'No timer: the host reveals the answer.'
       : `Closes ${time(Math.ceil(round.deadline / 1000), TimestampStyles.RelativeTime)}`;
-  const choices = item.choices.map((c, i) => `${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}`).join('\n');
+  const choices = choiceLines(item);
   return {
     embeds: [
       {
@@ -156,19 +180,7 @@ export function renderReveal(
     const mark = i === view.correct ? '✅' : '▫️';
     return `${mark} ${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}\n\`${bar(count, view.answered)}\` ${count} (${percent}%)`;
   });
-  const fields: APIEmbedField[] = [
-    { name: 'Why', value: truncate(escapeMarkdown(item.explanation), LIMITS.fieldValue) },
-    {
-      name: `From the article (¶${item.paragraph})`,
-      value: truncate(`> ${escapeMarkdown(item.quote)}`, LIMITS.fieldValue),
-    },
-  ];
-  if (item.sources.length > 0) {
-    fields.push({
-      name: 'Sources',
-      value: truncate(item.sources.map((s) => `• ${sourceLink(s)}`).join('\n'), LIMITS.fieldValue),
-    });
-  }
+  const fields = explanationFields(item);
   const fastest = view.winners.slice(0, 3).map((w) => `${escapeMarkdown(w.displayName)} (+${w.points})`);
   fields.push({
     name: 'Answered',

@@ -39,7 +39,8 @@ export const STUDENTS_HEADER = [
   'percent correct',
 ] as const;
 
-function choiceText(items: QuizItems, questionId: string, choice: number): string {
+/** A choice as a report shows it: "B. its text" (the letter alone when the item left the content). */
+export function choiceText(items: QuizItems, questionId: string, choice: number): string {
   const text = items.get(questionId)?.choices[choice];
   return text === undefined ? letter(choice) : `${letter(choice)}. ${text}`;
 }

@@ -34,7 +34,8 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { contentDir?: string; discord?: LocalDiscordOptions } = {},
+  /** `now`: the bot's clock, for tests that move time on (a due time passing) instead of waiting. */
+  options: { contentDir?: string; discord?: LocalDiscordOptions; now?: () => number } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'roundtable-e2e-'));
   const storeUrl = `sqlite://${join(dir, 'store.sqlite')}`;
@@ -55,6 +56,7 @@ export async function startHarness(
       catalogue,
       store,
       logger,
+      ...(options.now ? { now: options.now } : {}),
     });
     return { bot, store };
   }
