@@ -71,6 +71,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     quiz,
     sessions,
   };
+  // Rounds and sessions whose step failed while the store was down go on as soon as it is back.
+  options.store.onAvailable(() => {
+    quiz.retryNow();
+    sessions.retryNow();
+  });
   const router = createRouter(options.commands, deps);
   readyClient.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
   // Counted by author only: the content is never read (no MessageContent intent).

@@ -120,12 +120,22 @@ async function openSqlite(file: string, logger: Logger): Promise<StoreBackend> {
 // An acknowledged write is as durable as the Redis server's persistence makes it:
 // run it with appendonly yes (appendfsync everysec or always).
 async function openRedis(url: string, logger: Logger): Promise<StoreBackend> {
-  const adapter = new KeyvRedis(url, {
-    namespace: NAMESPACE,
-    throwOnErrors: true,
-    throwOnConnectError: true,
-    connectionTimeout: 10_000,
-  });
+  const adapter = new KeyvRedis(
+    {
+      url,
+      // Refused at once while disconnected, instead of queued until Redis is back: a click must
+      // hear "try again" within Discord's 3 s, not be answered after its deadline.
+      disableOfflineQueue: true,
+      // Reconnects by itself, forever, at most a second apart.
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 1000) },
+    },
+    {
+      namespace: NAMESPACE,
+      throwOnErrors: true,
+      throwOnConnectError: true,
+      connectionTimeout: 10_000,
+    },
+  );
   // The adapter prefixes keys itself, so Keyv must not add its own prefix.
   const keyv = wrapAdapter(adapter, logger, { useKeyPrefix: false });
   let client: Awaited<ReturnType<typeof adapter.getClient>>;
