@@ -75,8 +75,9 @@ export function shardRole(config: Pick<Config, 'SHARD_COUNT' | 'SHARDS'>): Shard
 
 /**
  * discord.js's Client reads SHARDS and SHARD_COUNT from the environment when its
- * options leave them at their defaults; a process that runs every shard itself
- * hides them (SHARD_COUNT=auto resolved to 1 would otherwise become NaN shards).
+ * options leave them at their defaults (`SHARD_COUNT=auto` would become NaN
+ * shards there): the one-process path hides them, so the client runs what this
+ * config decided and nothing else.
  */
 export function hideShardingFromClient(): void {
   delete process.env.SHARDS;
