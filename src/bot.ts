@@ -18,6 +18,10 @@ export interface BotOptions {
   store: GuildStore;
   logger: Logger;
   now?: () => number;
+  /** The one shard this process runs, with the total; unset: every shard discord.js is told of (one by default). */
+  shard?: { readonly id: number; readonly count: number };
+  /** False where the command list is registered once for all shards (by the shard manager or `npm run deploy`). */
+  registerCommands?: boolean;
 }
 
 export interface Bot {
@@ -34,6 +38,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const client = new Client({
     intents: INTENTS,
     rest: { api: options.apiUrl },
+    // Given explicitly, so the client never falls back on SHARDS/SHARD_COUNT of its environment.
+    ...(options.shard ? { shards: [options.shard.id], shardCount: options.shard.count } : {}),
     // Nothing reads cached messages (sessions count messages from the event itself), and caching
     // every public reply the bot sees cost more than answering the interaction at 1,000/s.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
@@ -68,6 +74,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     sessions,
     homework,
   };
+  // Rounds and sessions whose step failed while the store was down go on as soon as it is back.
+  options.store.onAvailable(() => {
+    quiz.retryNow();
+    sessions.retryNow();
+  });
   const router = createRouter(options.commands, deps);
   readyClient.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
   // Counted by author only: the content is never read (no MessageContent intent).
@@ -81,12 +92,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       isBot: message.author.bot || message.system,
     });
   });
-  await syncCommands(
-    readyClient.rest,
-    readyClient.application.id,
-    options.commands.map((c) => c.data),
-    logger,
-  );
+  if (options.registerCommands ?? true) {
+    await syncCommands(
+      readyClient.rest,
+      readyClient.application.id,
+      options.commands.map((c) => c.data),
+      logger,
+    );
+  }
+  // The servers of this process's shards: Discord announced each of them (GUILD_CREATE) before ready.
   const owns = (guildId: string) => readyClient.guilds.cache.has(guildId);
   const rounds = await quiz.resume(owns);
   let discussions = 0;

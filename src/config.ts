@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const EnvSchema = z.object({
+const Fields = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'is not set' })
     .trim()
@@ -25,12 +25,67 @@ const EnvSchema = z.object({
     .default('sqlite://data/roundtable.sqlite'),
   CONTENT_DIR: z.string().min(1).default('content'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** `auto` (Discord's recommendation) or a number; more than one runs discord.js's ShardingManager. */
+  SHARD_COUNT: z
+    .string()
+    .regex(/^(auto|[1-9]\d*)$/, 'must be auto or a whole number of shards such as 2')
+    .transform((value): number | 'auto' => (value === 'auto' ? 'auto' : Number(value)))
+    .default(1),
+  /** Set by the ShardingManager in each shard's process (its shard id), never by hand. */
+  SHARDS: z
+    .string()
+    .regex(/^\d+$/, 'is set by the shard manager to one shard id; leave it unset')
+    .transform(Number)
+    .optional(),
+});
+
+const EnvSchema = Fields.superRefine((env, context) => {
+  const sharded = env.SHARD_COUNT === 'auto' || env.SHARD_COUNT > 1;
+  if (sharded && !/^rediss?:/.test(env.STORE_URL)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['SHARD_COUNT'],
+      message:
+        'needs a Redis store: every shard shares it, and a SQLite file cannot be shared safely; set STORE_URL=redis://host:6379 (see "Running at scale" in README.md)',
+    });
+  }
+  if (env.SHARDS !== undefined && (env.SHARD_COUNT === 'auto' || env.SHARDS >= env.SHARD_COUNT)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['SHARDS'],
+      message: 'must be a shard id below a numeric SHARD_COUNT (both are set by the shard manager)',
+    });
+  }
 });
 
 export type Config = z.infer<typeof EnvSchema>;
 
+/** Which shards this process runs: all of them in one process, a manager of child processes, or one child. */
+export type ShardRole =
+  | { readonly kind: 'single' }
+  | { readonly kind: 'manager'; readonly count: number | 'auto' }
+  | { readonly kind: 'shard'; readonly id: number; readonly count: number };
+
+export function shardRole(config: Pick<Config, 'SHARD_COUNT' | 'SHARDS'>): ShardRole {
+  const count = config.SHARD_COUNT;
+  // parseConfig has checked that a child's count is a number above its id.
+  if (config.SHARDS !== undefined && count !== 'auto') return { kind: 'shard', id: config.SHARDS, count };
+  return count === 'auto' || count > 1 ? { kind: 'manager', count } : { kind: 'single' };
+}
+
+/**
+ * discord.js's Client reads SHARDS and SHARD_COUNT from the environment when its
+ * options leave them at their defaults (`SHARD_COUNT=auto` would become NaN
+ * shards there): the one-process path hides them, so the client runs what this
+ * config decided and nothing else.
+ */
+export function hideShardingFromClient(): void {
+  delete process.env.SHARDS;
+  delete process.env.SHARD_COUNT;
+}
+
 /** Settings that do not need a token (content check, play, deploy dry runs). */
-const BaseEnvSchema = EnvSchema.omit({ DISCORD_TOKEN: true });
+const BaseEnvSchema = Fields.omit({ DISCORD_TOKEN: true, SHARD_COUNT: true, SHARDS: true });
 export type BaseConfig = z.infer<typeof BaseEnvSchema>;
 
 export type ConfigResult<T> = { ok: true; config: T } | { ok: false; problems: string[] };

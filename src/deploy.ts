@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
-import { z } from 'zod';
 import { commands } from '../commands/index.js';
 import { parseConfig, readEnvironment } from './config.js';
+import { readApplicationId } from './discord/command-sync.js';
 
 /**
  * `npm run deploy [-- --guild <id>]`: registers the command list, in one server
  * (instant, for trying changes) or globally. The bot also does this by itself
- * at start-up when the list changed.
+ * at start-up when the list changed (the shard manager, once for every shard).
  */
 async function deploy(): Promise<number> {
   const { values } = parseArgs({ options: { guild: { type: 'string' } } });
@@ -30,10 +30,6 @@ async function deploy(): Promise<number> {
     `Registered ${body.length} commands ${values.guild ? `in server ${values.guild}` : 'globally (may take up to an hour to appear)'}.`,
   );
   return 0;
-}
-
-async function readApplicationId(rest: REST): Promise<string> {
-  return z.object({ id: z.string() }).parse(await rest.get(Routes.currentApplication())).id;
 }
 
 try {

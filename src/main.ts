@@ -1,10 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { commands } from '../commands/index.js';
 import { startBot } from './bot.js';
-import { parseConfig, readEnvironment } from './config.js';
+import { hideShardingFromClient, parseConfig, readEnvironment, shardRole } from './config.js';
 import { createLogger } from './logger.js';
-import { loadContentAndStore } from './startup.js';
+import { startShardManager } from './shards.js';
+import { leaseName, loadContentAndStore } from './startup.js';
 
-/** Entry point: config -> content -> store -> client -> ready. */
+/**
+ * Entry point: config -> content -> store -> client -> ready. With more than one
+ * shard it starts the shard manager instead, which runs this same file once per
+ * shard (SHARDS and SHARD_COUNT set in each child's environment).
+ */
 async function main(): Promise<number> {
   const parsed = parseConfig(readEnvironment());
   if (!parsed.ok) {
@@ -15,9 +21,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = parsed.config;
-  const logger = createLogger(config.LOG_LEVEL);
+  const role = shardRole(config);
+  if (role.kind === 'manager') return manage(config, role.count);
+  const shard = role.kind === 'shard' ? { id: role.id, count: role.count } : null;
+  if (!shard) hideShardingFromClient();
+  const base = createLogger(config.LOG_LEVEL);
+  // Shards log into one stream (the manager's): the pid tells a respawned process from the one before.
+  const logger = shard ? base.child({ shard: shard.id, pid: process.pid }) : base;
 
-  const prepared = await loadContentAndStore(config, logger);
+  const prepared = await loadContentAndStore(config, logger, leaseName(shard));
   if (!prepared) return 1;
   const { catalogue, store, lease } = prepared;
   let bot: Awaited<ReturnType<typeof startBot>>;
@@ -29,6 +41,7 @@ async function main(): Promise<number> {
       catalogue,
       store,
       logger,
+      ...(shard ? { shard, registerCommands: false } : {}),
     });
   } catch (error) {
     await prepared.close();
@@ -65,6 +78,26 @@ async function main(): Promise<number> {
       logger.error({ err: error }, 'could not stop cleanly');
       process.exit(1);
     }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A shard whose manager is gone (killed) stops too, rather than run on unmanaged.
+  if (shard) process.once('disconnect', () => void shutdown('manager gone'));
+  return 0;
+}
+
+async function manage(config: Parameters<typeof startShardManager>[0], count: number | 'auto'): Promise<number> {
+  const logger = createLogger(config.LOG_LEVEL).child({ shard: 'manager' });
+  const manager = await startShardManager(config, count, logger, fileURLToPath(import.meta.url));
+  if (!manager) return 1;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping every shard');
+    await manager.stop();
+    logger.info('stopped');
+    process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,8 +7,18 @@ import { createGuildStore, type GuildStore } from './store/index.js';
 import { createHolderId, type HeldLease, holdLease, type LeaseBackend, type LeaseState } from './store/lease.js';
 import { openBackend } from './store/open-keyv.js';
 
-/** One process owns the store at a time; with shards (later) each shard gets its own name. */
+/** One process owns the store at a time when it runs every shard; each shard process owns its own lease. */
 export const STORE_LEASE = 'store';
+
+/**
+ * The lease of one shard: shards of one count own disjoint servers, so they run
+ * side by side on one Redis, while two processes of the same shard (a respawn, a
+ * rolling restart) hand over as one process does. The count is part of the name:
+ * stop every shard before changing SHARD_COUNT.
+ */
+export function leaseName(shard: { readonly id: number; readonly count: number } | null): string {
+  return shard ? `store:shard-${shard.id}-of-${shard.count}` : STORE_LEASE;
+}
 
 export interface Prepared {
   catalogue: Catalogue;
@@ -31,6 +41,7 @@ export interface Prepared {
 export async function loadContentAndStore(
   settings: { CONTENT_DIR: string; STORE_URL: string },
   logger: Logger,
+  lease: string = STORE_LEASE,
 ): Promise<Prepared | null> {
   const loaded = await loadCatalogue(settings.CONTENT_DIR);
   if (!loaded.ok) {
@@ -48,24 +59,24 @@ export async function loadContentAndStore(
     return null;
   }
   const { keyv, leases, listKeys } = backend;
-  const lease = await holdLease(leases, {
-    name: STORE_LEASE,
+  const held = await holdLease(leases, {
+    name: lease,
     holder: createHolderId(),
     logger,
     onWaiting: (current) => {
       console.error(
         `Another Roundtable process (${current.holder}) is using this store; waiting for it to stop before starting.`,
       );
-      void takeOverFromDeadProcess(leases, current, logger);
+      void takeOverFromDeadProcess(leases, lease, current, logger);
     },
   });
   const store = createGuildStore(keyv, logger, { listKeys });
   return {
     catalogue: loaded.catalogue,
     store,
-    lease,
+    lease: held,
     async close() {
-      await lease.release();
+      await held.release();
       await store.close();
     },
   };
@@ -75,12 +86,17 @@ export async function loadContentAndStore(
  * A holder on this machine whose process is gone (killed with -9) would block
  * us until its lease expires; its pid says at once that it will never renew.
  */
-async function takeOverFromDeadProcess(leases: LeaseBackend, current: LeaseState, logger: Logger): Promise<void> {
+async function takeOverFromDeadProcess(
+  leases: LeaseBackend,
+  name: string,
+  current: LeaseState,
+  logger: Logger,
+): Promise<void> {
   const [host, pid] = current.holder.split(':');
   if (host !== hostname() || !pid || !/^\d+$/.test(pid) || isAlive(Number(pid))) return;
   logger.warn({ holder: current.holder }, 'the process holding the store is gone; taking over');
   try {
-    await leases.release(STORE_LEASE, current.holder);
+    await leases.release(name, current.holder);
   } catch (error) {
     logger.warn({ err: error }, 'could not take over the lease early; waiting for it to expire');
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseBaseConfig, parseConfig } from '../src/config.js';
+import { parseBaseConfig, parseConfig, shardRole } from '../src/config.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-part_XYZ';
 
@@ -17,6 +17,7 @@ describe('parseConfig', () => {
         STORE_URL: 'sqlite://data/roundtable.sqlite',
         CONTENT_DIR: 'content',
         LOG_LEVEL: 'info',
+        SHARD_COUNT: 1,
       },
     });
   });
@@ -29,6 +30,7 @@ describe('parseConfig', () => {
       STORE_URL: 'redis://cache:6379',
       CONTENT_DIR: 'packs',
       LOG_LEVEL: 'debug',
+      SHARD_COUNT: '4',
       UNRELATED: 'ignored',
     });
     expect(result).toEqual({
@@ -40,6 +42,7 @@ describe('parseConfig', () => {
         STORE_URL: 'redis://cache:6379',
         CONTENT_DIR: 'packs',
         LOG_LEVEL: 'debug',
+        SHARD_COUNT: 4,
       },
     });
   });
@@ -163,5 +166,65 @@ describe('parseBaseConfig', () => {
       ok: false,
       problems: ['STORE_URL must look like sqlite://data/roundtable.sqlite or redis://host:6379'],
     });
+  });
+});
+
+describe('SHARD_COUNT', () => {
+  const REDIS = 'redis://127.0.0.1:6379';
+
+  test.each([
+    ['unset', {}, { kind: 'single' }],
+    ['1', { SHARD_COUNT: '1' }, { kind: 'single' }],
+    ['4 on Redis', { SHARD_COUNT: '4', STORE_URL: REDIS }, { kind: 'manager', count: 4 }],
+    ['auto on Redis', { SHARD_COUNT: 'auto', STORE_URL: REDIS }, { kind: 'manager', count: 'auto' }],
+    [
+      'a shard child (SHARDS and SHARD_COUNT as the manager sets them)',
+      { SHARDS: '1', SHARD_COUNT: '3', STORE_URL: REDIS },
+      { kind: 'shard', id: 1, count: 3 },
+    ],
+    ['a lone child of one shard', { SHARDS: '0', SHARD_COUNT: '1' }, { kind: 'shard', id: 0, count: 1 }],
+  ])('GIVEN %s THEN this process runs as %o', (_, env, role) => {
+    const result = parseConfig({ DISCORD_TOKEN: TOKEN, ...env });
+    if (!result.ok) throw new Error(result.problems.join('; '));
+    expect(shardRole(result.config)).toEqual(role);
+  });
+
+  test.each([
+    ['0', { SHARD_COUNT: '0', STORE_URL: REDIS }, 'SHARD_COUNT must be auto or a whole number of shards such as 2'],
+    ['two', { SHARD_COUNT: 'two', STORE_URL: REDIS }, 'SHARD_COUNT must be auto or a whole number of shards such as 2'],
+    [
+      'AUTO',
+      { SHARD_COUNT: 'AUTO', STORE_URL: REDIS },
+      'SHARD_COUNT must be auto or a whole number of shards such as 2',
+    ],
+    [
+      'a shard id past the count',
+      { SHARDS: '2', SHARD_COUNT: '2', STORE_URL: REDIS },
+      'SHARDS must be a shard id below a numeric SHARD_COUNT (both are set by the shard manager)',
+    ],
+    [
+      'a list of shard ids',
+      { SHARDS: '[0,1]', SHARD_COUNT: '2', STORE_URL: REDIS },
+      'SHARDS is set by the shard manager to one shard id; leave it unset',
+    ],
+  ])('GIVEN SHARD_COUNT or SHARDS %s THEN the problem says what is expected', (_, env, problem) => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, ...env })).toEqual({ ok: false, problems: [problem] });
+  });
+
+  test.each([
+    ['2 on the default SQLite store', { SHARD_COUNT: '2' }],
+    ['auto on a SQLite file', { SHARD_COUNT: 'auto', STORE_URL: 'sqlite://data/x.sqlite' }],
+  ])('GIVEN %s THEN start-up is refused with a message that says to use Redis', (_, env) => {
+    const problems = problemsOf(parseConfig({ DISCORD_TOKEN: TOKEN, ...env }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SHARD_COUNT needs a Redis store: .*set STORE_URL=redis:\/\/host:6379/);
+  });
+
+  test('GIVEN rediss:// with shards THEN it is accepted', () => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2', STORE_URL: 'rediss://cache:6380' }).ok).toBe(true);
+  });
+
+  test('GIVEN SHARD_COUNT for the content check or play THEN it is ignored there', () => {
+    expect(parseBaseConfig({ SHARD_COUNT: 'auto' }).ok).toBe(true);
   });
 });

@@ -128,6 +128,16 @@ describe.concurrent('start-up refused', { timeout: SLOW_MS }, () => {
     expect(run.output).not.toMatch(STACK_FRAME);
   });
 
+  test('GIVEN SHARD_COUNT=2 on a SQLite store THEN npm start refuses and says to use Redis, exit 1', async () => {
+    const run = await runChild('main', {
+      env: { ...botEnv('http://127.0.0.1:9/api', `sqlite://${join(await tempDir(), 's.sqlite')}`), SHARD_COUNT: '2' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ {2}- SHARD_COUNT needs a Redis store: .*STORE_URL=redis:\/\/host:6379/m);
+    expect(run.output).not.toContain(TOKEN);
+    expect(run.output).not.toMatch(STACK_FRAME);
+  });
+
   test('GIVEN a token Discord refuses THEN a clear message, never the token, exit 1', async () => {
     const discord = await startLocalDiscord({ token: 'the-token-the-double-accepts' });
     try {

@@ -242,7 +242,7 @@ for (const { kind, enabled, url } of KINDS) {
       expect((await b.current(name))?.holder).toBe('successor');
     });
 
-    it('GIVEN the store unreachable for a while THEN renewal retries without throwing, and the lease is lost only once expired', async () => {
+    it('GIVEN the store unreachable for a while THEN renewal retries without throwing, and a lease that lapsed meanwhile is taken back', async () => {
       const a = await connect();
       const name = leaseName();
       const { backend, control } = controllable(a);
@@ -263,13 +263,40 @@ for (const { kind, enabled, url } of KINDS) {
       expect(lease.held).toBe(true);
       expect(lost).toBe(false);
 
-      // Unreachable until past the lease's end (by this holder's clock): now it is lost.
+      // Unreachable until past the lease's end (by this holder's clock): it lapses, and is not lost.
       control.failing = true;
       const failures = control.failures;
       await until(() => control.failures > failures, 'a renewal to fail');
       clock += 10_000;
-      await within(lease.lost, 'the expired lease to count as lost');
+      await until(() => control.failures > failures + 2, 'renewals to go on failing past the end');
       expect(lease.held).toBe(false);
+      expect(lost).toBe(false);
+
+      // The store answers again and nobody took the lease: it is held again.
+      control.failing = false;
+      const before = control.renewals;
+      await until(() => control.renewals > before, 'the lapsed lease to be taken back');
+      expect(lease.held).toBe(true);
+      expect(lost).toBe(false);
+      expect((await a.current(name))?.holder).toBe('patient');
+    });
+
+    it('GIVEN a lease that lapsed while the store was unreachable WHEN another process took it THEN `lost` fires once the store answers', async () => {
+      const a = await connect();
+      const b = await connect();
+      const name = leaseName();
+      const { backend, control } = controllable(a);
+      let clock = Date.now();
+      const lease = await hold(backend, { name, holder: 'cut-off', ttlMs: 600, now: () => clock });
+      control.failing = true;
+      await until(() => control.failures >= 1, 'a renewal to fail');
+      clock += 10_000;
+      // Meanwhile the lease expires in the store too, and another process takes it.
+      await until(() => b.tryAcquire(name, 'successor', 60_000), 'the successor to get the lease');
+      control.failing = false;
+      await within(lease.lost, 'the cut-off holder to find its lease taken');
+      expect(lease.held).toBe(false);
+      expect((await b.current(name))?.holder).toBe('successor');
     });
 
     it('GIVEN a waiting process WHEN its signal aborts THEN it stops waiting and takes nothing', async () => {

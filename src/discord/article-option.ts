@@ -54,8 +54,9 @@ export async function resolvePack(
   deps: Deps,
 ): Promise<Pack> {
   const requested = interaction.options.getString('article');
-  // With one article, the server's default cannot change the answer: no store read.
-  if (!requested && deps.catalogue.packs.length === 1) return choosePack(deps.catalogue, null, null);
+  // A named article, or the only one there is: the server's default cannot change the answer, so no
+  // store read (reading commands keep working while the store is down).
+  if (requested || deps.catalogue.packs.length === 1) return choosePack(deps.catalogue, requested, null);
   const settings = interaction.guildId ? await deps.store.read(interaction.guildId, settingsRecord) : null;
   return choosePack(deps.catalogue, requested, settings?.article ?? null);
 }

@@ -49,6 +49,11 @@ export function sameCommands(registered: unknown, definitions: readonly unknown[
   return key(parsed.data) === key(local);
 }
 
+/** The application's id, for a REST client outside a logged-in Client (deploy script, shard manager). */
+export async function readApplicationId(rest: { get(route: `/${string}`): Promise<unknown> }): Promise<string> {
+  return z.object({ id: z.string() }).parse(await rest.get(Routes.currentApplication())).id;
+}
+
 /** Registers the command list only when it differs from what Discord has, so restarts cost nothing. */
 export async function syncCommands(
   rest: {

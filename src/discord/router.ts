@@ -1,5 +1,5 @@
 import { type Interaction, MessageFlags } from 'discord.js';
-import { QuarantinedRecordError } from '../store/index.js';
+import { QuarantinedRecordError, StoreUnavailableError } from '../store/index.js';
 import { articleOption, suggestArticles } from './article-option.js';
 import type { CommandModule, ComponentHandler, Deps } from './command.js';
 import { decodeId, MALFORMED_BUTTON } from './custom-id.js';
@@ -89,12 +89,16 @@ export function createRouter(commands: readonly CommandModule[], deps: Deps): Ro
     try {
       outcome = await dispatch(interaction);
     } catch (error) {
-      // A record set aside for the operator is theirs to fix; the user is told plainly what happened.
-      const userFacing = error instanceof UserError || error instanceof QuarantinedRecordError;
+      // A record set aside for the operator is theirs to fix, a store that is down comes back by itself:
+      // either way the user is told plainly what happened.
+      const userFacing =
+        error instanceof UserError || error instanceof QuarantinedRecordError || error instanceof StoreUnavailableError;
       outcome = userFacing ? 'user-error' : 'failed';
       if (!userFacing) deps.logger.error({ ...context, err: error }, 'interaction failed');
       else if (error instanceof QuarantinedRecordError) {
         deps.logger.warn({ ...context, key: error.key }, 'refused: the record is set aside');
+      } else if (error instanceof StoreUnavailableError) {
+        deps.logger.warn({ ...context }, 'refused: the store is unavailable');
       }
       try {
         await reject(interaction, userFacing ? error.message : GENERIC_FAILURE);

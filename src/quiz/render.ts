@@ -298,7 +298,7 @@ export function historyLabel(entry: HistoryEntry): string {
 }
 
 /** Said when an answer could not be saved: nothing was recorded, so the student can click again. */
-export const STORE_UNAVAILABLE =
+export const ANSWER_NOT_SAVED =
   "The bot's storage is unavailable right now; your answer was not saved. Try again in a moment.";
 
 /** The ephemeral acknowledgement of a click, in the words a student reads. */
@@ -319,7 +319,7 @@ export function answerReplyText(reply: AnswerReply): string {
     case 'unavailable':
       return 'This question is no longer available. Tell your host.';
     case 'store-unavailable':
-      return STORE_UNAVAILABLE;
+      return ANSWER_NOT_SAVED;
     case 'host-not-playing':
       return 'You are hosting this round, so your answers do not count. To play along, start a round with `host_plays: True`.';
   }

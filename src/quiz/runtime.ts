@@ -641,6 +641,16 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       return resumed;
     },
 
+    /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
+    retryNow(): void {
+      for (const key of attempts.keys()) {
+        const [guildId, channelId] = key.split(':');
+        if (!guildId || !channelId) continue;
+        timers.clear(`${key}:wake`);
+        kick(guildId, channelId);
+      }
+    },
+
     /** Stops every timer and waits for the steps and answers in flight (stored deadlines bring the rest back). */
     async shutdown(): Promise<void> {
       stopping = true;

@@ -931,6 +931,16 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
       return resumed;
     },
 
+    /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
+    retryNow(): void {
+      for (const key of attempts.keys()) {
+        const [guildId, channelId] = key.split(':');
+        if (!guildId || !channelId || !timers.has(`retry:${key}`)) continue;
+        timers.clear(`retry:${key}`);
+        void enqueue(guildId, channelId, () => reconcile(guildId, channelId));
+      }
+    },
+
     /**
      * Waits for pending messages and writes every count. Pending retries stop:
      * the stored state owes them, and start-up does them.

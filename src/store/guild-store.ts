@@ -1,6 +1,7 @@
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { createAvailability, STORE_TIMEOUT_MS } from './availability.js';
 import { LruCache } from './lru-cache.js';
 import { openBackend } from './open-keyv.js';
 import {
@@ -47,6 +48,12 @@ import {
  * listed in the server's `quarantine` index, and writes to it are refused with
  * `QuarantinedRecordError` until the operator discards it (quarantine-cli.ts).
  * Reads of it give the record's `initial()`.
+ *
+ * Availability: every call to the backend is bounded (`StoreOptions.timeoutMs`);
+ * one that times out or finds the connection gone rejects with
+ * `StoreUnavailableError` (a message for the user) and marks the store down, and
+ * until a probe gets an answer again the calls are refused at once. A refused or failed write was never acknowledged;
+ * its cached value is dropped and read again once the store is back.
  */
 export interface GuildStore {
   /** The record's current value, frozen; its `initial()` when absent or set aside. */
@@ -95,6 +102,8 @@ export interface GuildStore {
    * aside there. A running bot notices on its next write to that key.
    */
   discardQuarantined(guildId: string, key: string): Promise<boolean>;
+  /** Called each time the backend answers again after it was unavailable. */
+  onAvailable(listener: () => void): void;
   /** Waits for queued operations, then disconnects. Later calls are refused. */
   close(): Promise<void>;
 }
@@ -117,6 +126,8 @@ export interface StoreOptions {
   readonly cacheEntries?: number;
   /** Lists keys without reading values (see `StoreBackend.listKeys`); without it, listing scans every value. */
   readonly listKeys?: (recordPrefix: string) => AsyncIterable<string>;
+  /** How long one backend call may take before the store counts as unavailable (default 2 s). */
+  readonly timeoutMs?: number;
 }
 
 /** A write refused because the record's stored value could not be read and was set aside. */
@@ -188,6 +199,8 @@ type QuarantineMap = ReadonlyMap<string, QuarantineNote>;
 
 const NOTHING_SET_ASIDE: QuarantineMap = new Map();
 const GUILD_ID = /^[^:\s]+$/;
+/** Read (never written) to learn whether the backend answers again; outside every server's keys. */
+const PROBE_KEY = 'availability-probe';
 const STORED_KEY = /^guild:([^:]+):(.+)$/;
 const IteratorEntry = z.tuple([z.string(), z.unknown()]);
 
@@ -251,6 +264,10 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
   const fillTokens = new Map<string, Set<object>>();
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
+  const timeoutMs = options.timeoutMs ?? STORE_TIMEOUT_MS;
+  const availability = createAvailability({ timeoutMs, logger, probe: () => keyv.get(PROBE_KEY) });
+  /** One bounded backend call (see "Availability" above). */
+  const io = availability.run;
 
   function checkOpen(): void {
     if (closing) throw new Error('The store is closed');
@@ -303,7 +320,8 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
   }
 
   async function write(key: string, envelope: StoredEnvelope): Promise<void> {
-    if ((await keyv.set(key, envelope)) === false) throw new Error(`The store did not accept the write of ${key}`);
+    if ((await io(() => keyv.set(key, envelope))) === false)
+      throw new Error(`The store did not accept the write of ${key}`);
   }
 
   // ---- the quarantine index of each server
@@ -322,7 +340,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
   }
 
   async function readIndex(guildId: string): Promise<QuarantineMap> {
-    const stored = await keyv.get(guildKey(guildId, QUARANTINE_INDEX_KEY));
+    const stored = await io(() => keyv.get(guildKey(guildId, QUARANTINE_INDEX_KEY)));
     if (stored === undefined) return NOTHING_SET_ASIDE;
     const decoded = decodeStored(quarantineIndexRecord, stored);
     if (decoded.ok) return new Map(Object.entries(decoded.value));
@@ -353,7 +371,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
       const next = change(await quarantineIndex(guildId));
       const key = guildKey(guildId, QUARANTINE_INDEX_KEY);
       try {
-        if (next.size === 0) await keyv.delete(key);
+        if (next.size === 0) await io(() => keyv.delete(key));
         else await write(key, { v: QUARANTINE_VERSION, data: Object.fromEntries(next) });
       } catch (error) {
         // It may or may not have landed: read it again next time.
@@ -381,7 +399,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
   // ---- lanes: one per key, one batch at a time
 
   async function load(lane: Lane, key: string, record: RecordType<unknown>): Promise<State> {
-    const stored = await keyv.get(key);
+    const stored = await io(() => keyv.get(key));
     if (stored === undefined) return ABSENT;
     const decoded = decodeStored(record, stored);
     if (decoded.ok) return hold(record, decoded.value);
@@ -407,7 +425,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
 
   async function persist(key: string, state: State): Promise<void> {
     if (state.kind === 'held') await write(key, { v: state.version, data: state.data });
-    else if (state.kind === 'absent') await keyv.delete(key);
+    else if (state.kind === 'absent') await io(() => keyv.delete(key));
   }
 
   async function runBatch(lane: Lane, key: string, batch: readonly Job[]): Promise<void> {
@@ -513,7 +531,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
     }
     const unreadable: (typeof fetch)[number][] = [];
     try {
-      const stored = await keyv.getMany(fetch.map((item) => item.key));
+      const stored = await io(() => keyv.getMany(fetch.map((item) => item.key)));
       fetch.forEach((item, i) => {
         const raw = stored[i];
         // Only if no lane touched the key meanwhile: what this pass read may be older than its write.
@@ -669,7 +687,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
       checkOpen();
       checkGuild(guildId);
       const record = quarantineEntryRecord(recordKey);
-      const stored = await track(() => keyv.get(guildKey(guildId, record.key)));
+      const stored = await track(() => io(() => keyv.get(guildKey(guildId, record.key))));
       if (stored === undefined) return undefined;
       const decoded = decodeStored(record, stored);
       if (!decoded.ok)
@@ -689,12 +707,12 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
           run: async () => {
             try {
               const listed = (await refreshIndex(guildId)).has(recordKey);
-              if (!listed && (await keyv.get(copyKey)) === undefined) {
+              if (!listed && (await io(() => keyv.get(copyKey))) === undefined) {
                 resolve(false);
                 return;
               }
               // The values first: if this stops half-way the key is still refused, and discarding again finishes it.
-              await keyv.deleteMany([key, copyKey]);
+              await io(() => keyv.deleteMany([key, copyKey]));
               if (listed) {
                 await changeIndex(guildId, (index) => {
                   const next = new Map(index);
@@ -717,11 +735,23 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
       });
     },
 
+    onAvailable(listener) {
+      availability.onAvailable(listener);
+    },
+
     close() {
       closing ??= (async () => {
         // Nothing new can start once `closing` is set, so these cover everything.
         await Promise.all([...[...lanes.values()].map((lane) => lane.done), ...inFlight]);
-        await keyv.disconnect();
+        availability.stop();
+        // A backend that is gone cannot hold up a shutdown: what was acknowledged is already durable.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          keyv.disconnect(),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs);
+          }),
+        ]).finally(() => clearTimeout(timer));
       })();
       return closing;
     },

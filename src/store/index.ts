@@ -1,3 +1,4 @@
+export { STORE_UNAVAILABLE, StoreUnavailableError } from './availability.js';
 export {
   createGuildStore,
   type GuildStore,

@@ -213,9 +213,10 @@ export interface HeldLease {
   /** True while the lease is ours by this process's clock: not released, not lost, not expired. */
   readonly held: boolean;
   /**
-   * Resolves (never rejects) if the lease is lost: another holder has it, or it
-   * expired before a renewal got through. The process must then stop writing.
-   * Never resolves after `release()`.
+   * Resolves (never rejects) if the lease is lost: another holder has it. (One
+   * that ran out while the store was unreachable is taken back when the store
+   * answers, if it is still free.) The process must then stop writing. Never
+   * resolves after `release()`.
    */
   readonly lost: Promise<void>;
   /** Stops renewing and frees the lease for the next process (the handover on SIGTERM). Never rejects. */
@@ -315,25 +316,43 @@ function startRenewing(backend: LeaseBackend, context: RenewContext, firstValidU
     resolveLost();
   }
 
+  /**
+   * A lease that ran out while the store could not be reached has lapsed, not
+   * been lost: the lease lives in the store itself, so no other process could
+   * write there either while this one could not. Once the store answers again,
+   * the lease is taken back if it is still free, and lost only if another
+   * process has it. (One process that took it and handed it over in between
+   * would go unnoticed; the answers it acknowledged are in the store, only this
+   * process's caches would be stale. See README, "Running at scale".)
+   */
+  let lapsed = false;
+
   // Returns the delay to the next attempt, or undefined to stop.
   async function renew(): Promise<number | undefined> {
     const startedAt = now();
-    if (startedAt >= validUntil) {
-      markLost('it expired before a renewal got through', null);
-      return undefined;
+    if (startedAt >= validUntil && !lapsed) {
+      lapsed = true;
+      logger.error(
+        { lease: name, holder },
+        'the store lease ran out while the store was unreachable; taking it back once the store answers, unless another process has it',
+      );
     }
     try {
       if (await backend.tryAcquire(name, holder, ttlMs)) {
+        if (lapsed)
+          logger.warn({ lease: name, holder }, 'the store answers again and the lease was still free: held again');
+        lapsed = false;
         validUntil = startedAt + ttlMs;
         return renewMs;
       }
     } catch (error) {
-      // The store may come back before the lease runs out; only then is it lost.
-      const retryMs = Math.max(0, Math.min(pollMs, validUntil - now()));
-      logger.warn(
-        { err: error, lease: name, until: new Date(validUntil).toISOString() },
-        `could not renew the store lease; retrying in ${retryMs} ms`,
-      );
+      const retryMs = lapsed ? pollMs : Math.max(0, Math.min(pollMs, validUntil - now()));
+      if (!lapsed) {
+        logger.warn(
+          { err: error, lease: name, until: new Date(validUntil).toISOString() },
+          `could not renew the store lease; retrying in ${retryMs} ms`,
+        );
+      }
       return retryMs;
     }
     const current = await backend.current(name).catch(() => null);

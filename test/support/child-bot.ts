@@ -29,6 +29,8 @@ export const BLANK_SETTINGS = {
   STORE_URL: '',
   CONTENT_DIR: '',
   LOG_LEVEL: '',
+  SHARD_COUNT: '',
+  SHARDS: '',
 } as const;
 
 /** The environment of a bot process against a local Discord, with nothing else set. */
