@@ -34,20 +34,12 @@ import {
   type CommandPath,
   chatInputPayload,
   componentPayload,
-  modalSubmitPayload,
   type OptionValue,
 } from './interactions.js';
 import { guildCreatePayload } from './payloads.js';
 import { RestApi } from './rest.js';
 import type { WireComponent } from './schemas.js';
-import {
-  emptyReplyView,
-  type MessageView,
-  type ModalView,
-  type ReplyView,
-  toMessageView,
-  toModalView,
-} from './views.js';
+import { emptyReplyView, type MessageView, type ReplyView, toMessageView } from './views.js';
 import {
   type GuildState,
   type InteractionRecord,
@@ -68,7 +60,6 @@ export {
   checkAutocompleteLimits,
   checkCommandLimits,
   checkMessageLimits,
-  checkModalLimits,
   MESSAGE_LIMITS,
 } from './limits.js';
 export type {
@@ -76,7 +67,6 @@ export type {
   ButtonView,
   EmbedView,
   MessageView,
-  ModalView,
   PollView,
   RenderOptions,
   ReplyView,
@@ -387,7 +377,6 @@ export class LocalDiscord {
         commandName: name,
         customId: null,
         sourceMessageId: null,
-        parentId: null,
       },
       options,
     );
@@ -410,7 +399,6 @@ export class LocalDiscord {
       commandName: name,
       customId: null,
       sourceMessageId: null,
-      parentId: null,
     });
     const handle = this.#send(record, () =>
       autocompletePayload(this.world, record, command, options.options ?? {}, pathOf(options), {
@@ -473,58 +461,6 @@ export class LocalDiscord {
       null,
       timing,
     );
-  }
-
-  /** A user picks `values` in the select menu `customId`. */
-  select(
-    user: UserRef,
-    message: MessageView | string,
-    customId: string,
-    values: string[],
-    timing: InteractionTiming = {},
-  ): InteractionHandle {
-    const source = this.#visibleMessage(user, message);
-    const userId = this.#memberId(user, source.message.channel_id);
-    const component = findComponent(source.message.components, customId);
-    if (!component || component.type === ComponentType.Button || component.type === ComponentType.ActionRow) {
-      throw new Error(`message ${source.message.id} has no select menu ${customId}`);
-    }
-    if (component.disabled) throw new Error(`select menu ${customId} is disabled`);
-    const min = component.min_values ?? 1;
-    const max = component.max_values ?? 1;
-    if (values.length < min || values.length > max) throw new Error(`select ${customId} takes ${min} to ${max} values`);
-    if (component.type === ComponentType.StringSelect) {
-      const known = (component.options ?? []).map((o) => o.value);
-      const unknown = values.filter((v) => !known.includes(v));
-      if (unknown.length > 0) throw new Error(`select ${customId} has no option ${unknown.join(', ')}`);
-    }
-    return this.#componentInteraction(userId, source, component, values, timing);
-  }
-
-  /** The user who saw the modal fills it in (by field custom_id) and submits it. */
-  submitModal(
-    handle: InteractionHandle,
-    values: Record<string, string | string[]>,
-    timing: InteractionTiming = {},
-  ): InteractionHandle {
-    const parent = handle.record;
-    const modal = parent.modal;
-    if (!modal) throw new Error(`interaction ${parent.id} did not show a modal`);
-    const source = parent.type === InteractionType.MessageComponent ? parent.sourceMessageId : null;
-    const stored = source ? this.world.messages.get(source) : undefined;
-    const record = this.#newRecord(
-      {
-        type: InteractionType.ModalSubmit,
-        userId: parent.userId,
-        channelId: parent.channelId,
-        commandName: parent.commandName,
-        customId: modal.custom_id,
-        sourceMessageId: stored ? stored.message.id : null,
-        parentId: parent.id,
-      },
-      timing,
-    );
-    return this.#send(record, () => modalSubmitPayload(this.world, record, modal, values, stored ?? null), timing);
   }
 
   /** A user posts a message in a channel or thread (MESSAGE_CREATE; content reaches bots only with MessageContent). */
@@ -848,7 +784,6 @@ export class LocalDiscord {
         commandName: null,
         customId: component.custom_id ?? null,
         sourceMessageId: source.message.id,
-        parentId: null,
       },
       timing,
     );
@@ -872,7 +807,7 @@ export class LocalDiscord {
 
 /** What `InteractionHandle.outcome()` resolves with. */
 export interface InteractionOutcome {
-  /** The callback type (4 reply, 5 defer, 6 deferred update, 7 update, 8 choices, 9 modal). */
+  /** The callback type (4 reply, 5 defer, 6 deferred update, 7 update, 8 choices). */
   type: number;
   /** What `reply()` returns; after a deferred update, what the bot showed so far for it, or null. */
   reply: ReplyView | null;
@@ -939,7 +874,7 @@ export class InteractionHandle {
     this.#deliver?.();
   }
 
-  /** The callback type once the bot answered (4 reply, 5 defer, 6 deferred update, 7 update, 8 choices, 9 modal). */
+  /** The callback type once the bot answered (4 reply, 5 defer, 6 deferred update, 7 update, 8 choices). */
   get callbackType(): number | null {
     return this.record.callback?.type ?? null;
   }
@@ -947,11 +882,6 @@ export class InteractionHandle {
   /** Why the double refused what the bot sent for this interaction. */
   get rejections(): readonly string[] {
     return this.record.rejections;
-  }
-
-  /** The modal the bot showed, if any. */
-  get modal(): ModalView | null {
-    return this.record.modal ? toModalView(this.record.modal) : null;
   }
 
   /** The reply (or, after an update, the updated message), current state. */
@@ -988,14 +918,14 @@ export class InteractionHandle {
   }
 
   /**
-   * Waits for what the user ends up seeing: the reply, the updated message, the
-   * modal; after a deferral, the first edit or follow-up.
+   * Waits for what the user ends up seeing: the reply or the updated message;
+   * after a deferral, the first edit or follow-up.
    */
   async reply(timeoutMs = this.#discord.timeoutMs): Promise<ReplyView> {
     const started = Date.now();
     const { type } = await this.ack(timeoutMs);
     const left = Math.max(0, timeoutMs - (Date.now() - started));
-    const withType = (view: MessageView): ReplyView => ({ ...view, type, modal: null });
+    const withType = (view: MessageView): ReplyView => ({ ...view, type });
     switch (type) {
       case 4:
       case 7:
@@ -1023,10 +953,8 @@ export class InteractionHandle {
             () => this.#describe('edit the message or follow up after deferUpdate'),
           ),
         );
-      case 9:
-        return emptyReplyView(type, this.modal);
       default:
-        return emptyReplyView(type, null);
+        return emptyReplyView(type);
     }
   }
 
@@ -1045,7 +973,7 @@ export class InteractionHandle {
     }
     const source = this.original;
     const view = source && source.edits > this.#sourceEdits ? source : this.followUps[0];
-    return { type, reply: view ? { ...view, type, modal: null } : null, changed: this.changes() };
+    return { type, reply: view ? { ...view, type } : null, changed: this.changes() };
   }
 
   /**

@@ -7,18 +7,15 @@ import {
   type APIInteractionDataResolved,
   type APIInteractionGuildMember,
   type APIMessageComponentGuildInteraction,
-  type APIModalSubmissionComponent,
-  type APIModalSubmitGuildInteraction,
   type APIPartialInteractionGuild,
   ApplicationCommandOptionType,
   ApplicationCommandType,
-  ComponentType,
   InteractionContextType,
   InteractionType,
   Locale,
 } from 'discord-api-types/v10';
 import type { LocalUser } from './fixtures.js';
-import type { CommandOptionBody, ModalData, WireComponent } from './schemas.js';
+import type { CommandOptionBody, WireComponent } from './schemas.js';
 import type { GuildState, InteractionRecord, StoredCommand, StoredMessage, WireMessage, World } from './world.js';
 
 /** A file a user attaches to an attachment option. */
@@ -143,75 +140,6 @@ export function componentPayload(
       ...(values ? { values } : {}),
     },
   };
-}
-
-export type ModalSubmitPayload = Omit<APIModalSubmitGuildInteraction, 'message'> & { message?: WireMessage };
-
-export function modalSubmitPayload(
-  world: World,
-  record: InteractionRecord,
-  modal: ModalData,
-  values: Record<string, string | string[]>,
-  source: StoredMessage | null,
-): ModalSubmitPayload {
-  const unknown = Object.keys(values).filter((id) => !modalInputs(modal.components).some((c) => c.custom_id === id));
-  if (unknown.length > 0) throw new Error(`the modal has no field ${unknown.join(', ')}`);
-  const components: APIModalSubmissionComponent[] = modal.components.flatMap((c): APIModalSubmissionComponent[] => {
-    if (c.type === ComponentType.ActionRow) {
-      return [
-        {
-          type: ComponentType.ActionRow,
-          components: (c.components ?? []).map((input) => ({
-            type: ComponentType.TextInput,
-            custom_id: input.custom_id ?? '',
-            value: textValue(input, values),
-          })),
-        },
-      ];
-    }
-    if (c.type === ComponentType.Label && c.component) {
-      const input = c.component;
-      const id = input.custom_id ?? '';
-      if (input.type === ComponentType.TextInput) {
-        return [
-          {
-            type: ComponentType.Label,
-            component: { type: ComponentType.TextInput, custom_id: id, value: textValue(input, values) },
-          },
-        ];
-      }
-      if (input.type === ComponentType.StringSelect) {
-        const v = values[id];
-        return [
-          {
-            type: ComponentType.Label,
-            component: { type: ComponentType.StringSelect, custom_id: id, values: v === undefined ? [] : [v].flat() },
-          },
-        ];
-      }
-      throw new Error(`the double cannot fill a modal component of type ${input.type}`);
-    }
-    if (c.type === ComponentType.TextDisplay) return [{ type: ComponentType.TextDisplay }];
-    return [];
-  });
-  return {
-    ...base(world, record),
-    type: InteractionType.ModalSubmit,
-    data: { custom_id: modal.custom_id, components },
-    ...(source ? { message: source.message } : {}),
-  };
-}
-
-function modalInputs(components: readonly WireComponent[]): WireComponent[] {
-  return components.flatMap((c) => [...(c.components ?? []), ...(c.component ? [c.component] : [])]);
-}
-
-function textValue(input: WireComponent, values: Record<string, string | string[]>): string {
-  const id = input.custom_id ?? '';
-  const v = values[id];
-  if (v === undefined && input.required !== false) throw new Error(`the modal field ${id} is required`);
-  if (Array.isArray(v)) throw new Error(`the modal field ${id} takes text`);
-  return v ?? '';
 }
 
 function hasResolved(resolved: APIInteractionDataResolved): boolean {

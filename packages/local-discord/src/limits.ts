@@ -44,8 +44,6 @@ export const INTERACTION_LIMITS = {
   autocompleteChoices: 25,
   choiceName: 100,
   choiceValue: 100,
-  modalTitle: 45,
-  modalComponents: 5,
   textInputLabel: 45,
 } as const;
 
@@ -124,12 +122,6 @@ export interface CommandOptionLimitInput {
 export interface ChoiceLimitInput {
   name?: string | null | undefined;
   value?: unknown;
-}
-
-export interface ModalLimitInput {
-  title?: string | null | undefined;
-  custom_id?: string | null | undefined;
-  components?: readonly ComponentLimitInput[] | null | undefined;
 }
 
 /** Counts characters as Discord does (code points, not UTF-16 units). */
@@ -402,18 +394,5 @@ function checkChoices(problems: string[], path: string, choices: readonly Choice
 export function checkAutocompleteLimits(choices: readonly ChoiceLimitInput[]): string[] {
   const problems: string[] = [];
   checkChoices(problems, 'choices', choices, INTERACTION_LIMITS.autocompleteChoices);
-  return problems;
-}
-
-/** Problems with a modal (callback type 9). */
-export function checkModalLimits(modal: ModalLimitInput): string[] {
-  const problems: string[] = [];
-  checkLength(problems, 'title', modal.title, 1, INTERACTION_LIMITS.modalTitle);
-  checkLength(problems, 'custom_id', modal.custom_id, 1, MESSAGE_LIMITS.customId);
-  const components = modal.components ?? [];
-  checkCount(problems, 'components', components.length, 1, INTERACTION_LIMITS.modalComponents);
-  [...walkComponents(components)].forEach((c, i) => {
-    checkComponent(problems, `components.${i}`, c);
-  });
   return problems;
 }

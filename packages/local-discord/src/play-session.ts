@@ -273,7 +273,6 @@ export function createPlaySession(options: PlaySessionOptions): PlaySession {
     const { type, reply } = await handle.outcome();
     if (reply) {
       const updated = source !== null && reply.id === source.id;
-      if (reply.modal) write('(the bot opened a form; forms cannot be filled in here)');
       show(reply, updated ? 'message updated' : undefined);
     }
     await settle();

@@ -11,7 +11,7 @@ import {
 import type { z } from 'zod';
 import { FaultHandle, type FaultSpec } from './faults.js';
 import type { Gateway } from './gateway.js';
-import { checkAutocompleteLimits, checkCommandLimits, checkMessageLimits, checkModalLimits } from './limits.js';
+import { checkAutocompleteLimits, checkCommandLimits, checkMessageLimits } from './limits.js';
 import { applicationPayload, guildPayload, isThread } from './payloads.js';
 import {
   autocompleteDataSchema,
@@ -20,7 +20,6 @@ import {
   commandPatchSchema,
   type MessageBody,
   messageBodySchema,
-  modalDataSchema,
   threadBodySchema,
 } from './schemas.js';
 import type {
@@ -588,6 +587,11 @@ export class RestApi {
       throw new DiscordError(400, 40060, 'Interaction has already been acknowledged.', 'already-acknowledged');
     }
     const { type, data } = this.#parse(callbackBodySchema, ctx.body);
+    if (type === InteractionResponseType.Modal) {
+      throw new DiscordError(400, 50035, 'Invalid Form Body', 'invalid-callback', [
+        'type: The local Discord does not model modals (callback type 9).',
+      ]);
+    }
     if (!allowedCallbacks(record).includes(type)) {
       throw new DiscordError(400, 50035, 'Invalid Form Body', 'invalid-callback', [
         `type: Callback type ${type} is not valid for interaction type ${record.type}.`,
@@ -623,13 +627,6 @@ export class RestApi {
         const problems = checkAutocompleteLimits(body.choices).map((p) => `data.${p}`);
         if (problems.length > 0) throw new DiscordError(400, 50035, 'Invalid Form Body', 'limit', problems);
         record.choices = body.choices.map((c) => ({ name: c.name, value: c.value }));
-        break;
-      }
-      case InteractionResponseType.Modal: {
-        const body = this.#parse(modalDataSchema, data ?? {});
-        const problems = checkModalLimits(body).map((p) => `data.${p}`);
-        if (problems.length > 0) throw new DiscordError(400, 50035, 'Invalid Form Body', 'limit', problems);
-        record.modal = body;
         break;
       }
     }
@@ -784,13 +781,11 @@ function unknownMessage(stored: StoredMessage | undefined): DiscordError {
 function allowedCallbacks(record: InteractionRecord): number[] {
   switch (record.type) {
     case InteractionType.ApplicationCommand:
-      return [4, 5, 9];
+      return [4, 5];
     case InteractionType.ApplicationCommandAutocomplete:
       return [8];
     case InteractionType.MessageComponent:
-      return [4, 5, 6, 7, 9];
-    case InteractionType.ModalSubmit:
-      return record.sourceMessageId ? [4, 5, 6, 7] : [4, 5];
+      return [4, 5, 6, 7];
     default:
       return [];
   }

@@ -32,7 +32,7 @@ const selectOptionSchema = z.looseObject({
   emoji: emojiSchema.nullish(),
 });
 
-/** Any component, message or modal, v1 or v2: the fields the double reads. */
+/** Any message component, v1 or v2: the fields the double reads. */
 export const componentSchema = z.looseObject({
   type: z.number().int(),
   id: z.number().int().nullish(),
@@ -108,12 +108,6 @@ export const callbackBodySchema = z.looseObject({ type: z.number().int(), data: 
 
 export const choiceSchema = z.looseObject({ name: text, value: z.union([text, z.number()]) });
 export const autocompleteDataSchema = z.looseObject({ choices: z.array(choiceSchema) });
-export const modalDataSchema = z.looseObject({
-  custom_id: text,
-  title: text,
-  components: z.array(componentSchema),
-});
-export type ModalData = z.infer<typeof modalDataSchema>;
 
 export const commandOptionSchema = z.looseObject({
   type: z.number().int(),

@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, MessageFlags } from 'discord-api-types/v10';
-import type { ModalData, WireComponent, WireEmbed } from './schemas.js';
+import type { WireComponent, WireEmbed } from './schemas.js';
 import type { StoredMessage } from './world.js';
 import { computePings } from './world.js';
 
@@ -82,16 +82,9 @@ export interface MessageView {
   deleted: boolean;
 }
 
-export interface ModalView {
-  customId: string;
-  title: string;
-  fields: { customId: string; label: string | null; style: number | null; required: boolean; type: number }[];
-}
-
-/** What a user got back from an interaction. `type` is the callback type (4 reply, 5 deferred, 7 update, 9 modal...). */
+/** What a user got back from an interaction. `type` is the callback type (4 reply, 5 deferred, 6 deferred update, 7 update). */
 export interface ReplyView extends MessageView {
   type: number;
-  modal: ModalView | null;
 }
 
 export function toEmbedView(e: WireEmbed): EmbedView {
@@ -223,26 +216,10 @@ export function toMessageView(stored: StoredMessage, botId: string): MessageView
   };
 }
 
-export function toModalView(modal: ModalData): ModalView {
-  const fields = modal.components.flatMap((c) => {
-    const inputs = c.component ? [{ input: c.component, label: c.label ?? null }] : [];
-    for (const input of c.components ?? []) inputs.push({ input, label: input.label ?? null });
-    return inputs.map(({ input, label }) => ({
-      customId: input.custom_id ?? '',
-      label,
-      style: input.style ?? null,
-      required: input.required ?? true,
-      type: input.type,
-    }));
-  });
-  return { customId: modal.custom_id, title: modal.title, fields };
-}
-
-/** A reply view with no message, for callbacks that show a modal. */
-export function emptyReplyView(type: number, modal: ModalView | null): ReplyView {
+/** A reply view with no message (a deferred update that never edited). */
+export function emptyReplyView(type: number): ReplyView {
   return {
     type,
-    modal,
     id: '',
     channelId: '',
     authorId: '',
@@ -303,13 +280,6 @@ export interface RenderOptions {
  */
 export function renderForTerminal(view: MessageView | ReplyView, options: RenderOptions = {}): string {
   const lines: string[] = [];
-  if ('modal' in view && view.modal) {
-    lines.push(`[modal] ${view.modal.title}`);
-    view.modal.fields.forEach((f, i) => {
-      lines.push(`  (${i + 1}) ${f.label ?? f.customId}${f.required ? ' *' : ''}`);
-    });
-    return lines.join('\n');
-  }
   if (view.ephemeral) lines.push('(only you can see this)');
   if (view.loading) lines.push('(thinking...)');
   if (view.content) lines.push(view.content);

@@ -26,7 +26,6 @@ import {
   type CommandOptionBody,
   commandOptionSchema,
   type MessageBody,
-  type ModalData,
   type PollCreateBody,
   type WireComponent,
   type WireEmbed,
@@ -93,11 +92,8 @@ export interface InteractionRecord {
   sourceMessageId: string | null;
   followUpIds: string[];
   choices: { name: string; value: string | number }[] | null;
-  modal: ModalData | null;
   /** Why the double refused something the bot sent for this interaction. */
   rejections: string[];
-  /** The interaction that showed the modal this one submits. */
-  parentId: string | null;
 }
 
 export interface MemberState {
@@ -643,7 +639,7 @@ export class World extends EventEmitter {
   newInteraction(
     fields: Pick<
       InteractionRecord,
-      'type' | 'userId' | 'guildId' | 'channelId' | 'commandName' | 'customId' | 'sourceMessageId' | 'parentId'
+      'type' | 'userId' | 'guildId' | 'channelId' | 'commandName' | 'customId' | 'sourceMessageId'
     >,
     createdAt?: number,
   ): InteractionRecord {
@@ -661,7 +657,6 @@ export class World extends EventEmitter {
       originalId: null,
       followUpIds: [],
       choices: null,
-      modal: null,
       rejections: [],
     };
     this.interactions.set(id, record);
@@ -684,13 +679,6 @@ function interactionMetadata(record: InteractionRecord, user: APIUser | undefine
   };
   if (record.type === InteractionType.MessageComponent) {
     return { ...base, type: InteractionType.MessageComponent, interacted_message_id: record.sourceMessageId ?? '0' };
-  }
-  if (record.type === InteractionType.ModalSubmit) {
-    return {
-      ...base,
-      type: InteractionType.ModalSubmit,
-      triggering_interaction_metadata: { ...base, type: InteractionType.ApplicationCommand },
-    };
   }
   return { ...base, type: InteractionType.ApplicationCommand };
 }

@@ -295,6 +295,6 @@ describe('textPreview and renderForTerminal of files', () => {
 });
 
 function emptyMessage(): MessageView {
-  const { type: _type, modal: _modal, ...view } = emptyReplyView(0, null);
+  const { type: _type, ...view } = emptyReplyView(0);
   return { ...view, id: '1', channelId: '1', authorId: '1' };
 }

@@ -24,13 +24,7 @@ import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { type LocalDiscord, PRIVILEGED_INTENTS, renderForTerminal, startLocalDiscord } from '../src/index.js';
-import {
-  checkAutocompleteLimits,
-  checkCommandLimits,
-  checkMessageLimits,
-  checkModalLimits,
-  MESSAGE_LIMITS,
-} from '../src/limits.js';
+import { checkAutocompleteLimits, checkCommandLimits, checkMessageLimits, MESSAGE_LIMITS } from '../src/limits.js';
 import { errorTree } from '../src/rest.js';
 
 const commands = [
@@ -45,7 +39,7 @@ const commands = [
   { name: 'long', description: 'Tries a reply over the limit' },
   { name: 'late', description: 'Answers after the deadline' },
   { name: 'twice', description: 'Acknowledges twice' },
-  { name: 'form', description: 'Shows a modal' },
+  { name: 'form', description: 'Tries to show a modal' },
   { name: 'menu', description: 'Offers a select menu' },
   {
     name: 'grade',
@@ -105,14 +99,6 @@ function wire(client: Client, seen: Seen) {
             ),
           ],
         });
-        return;
-      }
-      if (interaction.isStringSelectMenu()) {
-        await interaction.update({ content: `picked ${interaction.values.join(', ')}`, components: [] });
-        return;
-      }
-      if (interaction.isModalSubmit()) {
-        await interaction.reply({ content: `noted: ${interaction.fields.getTextInputValue('answer')}` });
         return;
       }
       if (interaction.isChatInputCommand()) await runCommand(interaction, seen);
@@ -323,21 +309,18 @@ describe('local Discord with the real discord.js client', () => {
     expect(choices.map((c) => c.name)).toEqual(['kim met putin', 'kim visited russia']);
   });
 
-  it('delivers a select menu choice and the update', async () => {
+  it('shows a select menu in the message view (picking from one is not modelled)', async () => {
     const menu = await discord.slash(discord.users.student1, 'menu').reply();
     expect(menu.selects[0]).toMatchObject({ customId: 'menu', placeholder: 'Pick one' });
-    expect(() => discord.select(discord.users.student2, menu, 'menu', ['stalin'])).toThrow(/no option stalin/);
-    const picked = await discord.select(discord.users.student2, menu, 'menu', ['putin']).reply();
-    expect(picked).toMatchObject({ type: 7, id: menu.id, content: 'picked putin', selects: [] });
+    expect(renderForTerminal(menu)).toContain('[select] Pick one');
   });
 
-  it('shows a modal and delivers its submission', async () => {
+  it('refuses a modal, which it does not model, as a rejected callback', async () => {
     const handle = discord.slash(discord.users.student3, 'form');
-    const shown = await handle.reply();
-    expect(shown.type).toBe(9);
-    expect(shown.modal).toMatchObject({ title: 'Your answer', fields: [{ customId: 'answer', label: 'Answer' }] });
-    const submitted = await discord.submitModal(handle, { answer: 'forty-two' }).reply();
-    expect(submitted.content).toBe('noted: forty-two');
+    await discord.waitFor(() => (handle.rejections.length > 0 ? true : undefined));
+    expect(handle.rejections.join('\n')).toContain('does not model modals');
+    expect(handle.ackedAt).toBeNull();
+    expect(discord.takeViolations().map((v) => v.kind)).toEqual(['invalid-callback']);
   });
 
   it('posts a poll, starts a thread, forwards votes and expires the poll', async () => {
@@ -637,16 +620,9 @@ describe('limits', () => {
     expect(checkCommandLimits(def).map((p) => p.split(': ')[0])).toEqual(paths);
   });
 
-  it('checks autocomplete choices and modals', () => {
+  it('checks autocomplete choices', () => {
     expect(checkAutocompleteLimits(Array.from({ length: 26 }, (_, i) => ({ name: `${i}`, value: i })))).toHaveLength(1);
     expect(checkAutocompleteLimits([{ name: '', value: 'x' }])).toHaveLength(1);
-    expect(
-      checkModalLimits({
-        title: 't'.repeat(46),
-        custom_id: 'm',
-        components: [{ type: 1, components: [{ type: 4, custom_id: 'a', label: 'A' }] }],
-      }),
-    ).toEqual(['title: Must be 45 or fewer in length (got 46).']);
   });
 
   it('nests problems into the errors tree of a 50035 answer', () => {
