@@ -68,7 +68,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     catalogue: options.catalogue,
     store: options.store,
     logger,
-    client: readyClient,
     now,
     quiz,
     sessions,

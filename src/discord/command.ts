@@ -2,7 +2,6 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
-  Client,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Catalogue } from '../content/catalogue.js';
@@ -17,7 +16,6 @@ export interface Deps {
   readonly catalogue: Catalogue;
   readonly store: GuildStore;
   readonly logger: Logger;
-  readonly client: Client<true>;
   readonly now: () => number;
   readonly quiz: QuizRuntime;
   readonly sessions: SessionRuntime;
