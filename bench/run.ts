@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +14,7 @@ import {
 } from '@roundtable/local-discord';
 import { commands } from '../commands/index.js';
 import { loadCatalogue } from '../src/content/load.js';
+import { HAS_REDIS_SERVER, redisServer } from '../test/support/redis-server.js';
 import { type BenchChild, ROOT, startChild } from './children.js';
 import { AckTracker, type Busy, fireEvenly, type LatencyStats, meter, stats } from './load.js';
 import {
@@ -70,7 +71,7 @@ const CPU_HEADERS = [
   'other processes',
 ];
 
-const PHASES = ['start', 'bursts', 'round', 'rates', 'servers'] as const;
+const PHASES = ['start', 'bursts', 'round', 'rates', 'servers', 'redis'] as const;
 type Phase = (typeof PHASES)[number];
 
 const args = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } }).values;
@@ -310,41 +311,48 @@ async function phaseStart(rows: Row[]): Promise<void> {
   );
 }
 
-async function botBurst(size: number): Promise<{ stats: LatencyStats; reported: number; settledMs: number }> {
-  return withBot(size + WARM_UP, async ({ discord, bot, students }) => {
-    await warmUpAnswers(discord, (i) => students[size + i] ?? 'student1');
-    const channelId = discord.addChannel(`burst-${size}`);
-    const question = await startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS });
-    const deadline = performance.now() + BURST_QUESTION_SECONDS * 1000;
-    const ids = answerIds(question);
-    const tracker = new AckTracker();
-    const started = performance.now();
-    const stop = meter(() => bot.cpuSeconds());
-    await fireEvenly(size, 1000, (i) =>
-      tracker.add(discord.click(students[i] ?? 'student1', question, ids[i % ids.length] ?? '')),
-    );
-    await tracker.settle();
-    const result = stats(tracker.samples);
-    result.busy = stop();
-    // The report is read once the bot has answered every click and revealed the question (or at the cap).
-    const cap = Math.max(0, deadline - performance.now()) + BURST_DRAIN_MS;
-    const capEnd = performance.now() + cap;
-    const answeredAll = await tracker.allAnswered(cap);
-    const revealed = await waitForReveal(discord, channelId, question, Math.max(0, capEnd - performance.now()));
-    const settledMs = performance.now() - started;
-    if (!answeredAll || !revealed) {
-      note(
-        `burst of ${size}: ${answeredAll ? '' : `${tracker.unresolved} clicks still unanswered and `}${revealed ? 'revealed' : 'no reveal'} ${((cap + 0) / 1000).toFixed(0)} s after the clicks; report read then`,
+async function botBurst(
+  size: number,
+  store?: string,
+): Promise<{ stats: LatencyStats; reported: number; settledMs: number }> {
+  return withBot(
+    size + WARM_UP,
+    async ({ discord, bot, students }) => {
+      await warmUpAnswers(discord, (i) => students[size + i] ?? 'student1');
+      const channelId = discord.addChannel(`burst-${size}`);
+      const question = await startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS });
+      const deadline = performance.now() + BURST_QUESTION_SECONDS * 1000;
+      const ids = answerIds(question);
+      const tracker = new AckTracker();
+      const started = performance.now();
+      const stop = meter(() => bot.cpuSeconds());
+      await fireEvenly(size, 1000, (i) =>
+        tracker.add(discord.click(students[i] ?? 'student1', question, ids[i % ids.length] ?? '')),
       );
-    }
-    let reported = Number.NaN;
-    try {
-      reported = await retry(() => reportedAnswers(discord, channelId, 15_000));
-    } catch (error) {
-      note(`burst of ${size}: /quiz report failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    return { stats: result, reported, settledMs };
-  });
+      await tracker.settle();
+      const result = stats(tracker.samples);
+      result.busy = stop();
+      // The report is read once the bot has answered every click and revealed the question (or at the cap).
+      const cap = Math.max(0, deadline - performance.now()) + BURST_DRAIN_MS;
+      const capEnd = performance.now() + cap;
+      const answeredAll = await tracker.allAnswered(cap);
+      const revealed = await waitForReveal(discord, channelId, question, Math.max(0, capEnd - performance.now()));
+      const settledMs = performance.now() - started;
+      if (!answeredAll || !revealed) {
+        note(
+          `burst of ${size}: ${answeredAll ? '' : `${tracker.unresolved} clicks still unanswered and `}${revealed ? 'revealed' : 'no reveal'} ${((cap + 0) / 1000).toFixed(0)} s after the clicks; report read then`,
+        );
+      }
+      let reported = Number.NaN;
+      try {
+        reported = await retry(() => reportedAnswers(discord, channelId, 15_000));
+      } catch (error) {
+        note(`burst of ${size}: /quiz report failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return { stats: result, reported, settledMs };
+    },
+    store === undefined ? {} : { store },
+  );
 }
 
 async function floorClicks(size: number, durationMs: number): Promise<LatencyStats> {
@@ -499,23 +507,27 @@ async function phaseRound(rows: Row[]): Promise<void> {
 
 type Kind = { name: string; slash?: { command: string; values: Record<string, OptionValue>; options: SlashOptions } };
 
-async function botRate(kind: Kind, rate: number): Promise<LatencyStats> {
+async function botRate(kind: Kind, rate: number, store?: string): Promise<LatencyStats> {
   const total = rate * RATE_SECONDS;
   const answering = !kind.slash;
-  return withBot(answering ? total + WARM_UP : Math.min(total, 5000), async ({ discord, students }) => {
-    const user = (i: number) => students[i % students.length] ?? 'student1';
-    const { slash } = kind;
-    if (slash) {
-      const fire = (i: number) => discord.slash(user(i), slash.command, slash.values, slash.options);
-      await measure(WARM_UP, 1000, fire);
-      return measure(total, RATE_SECONDS * 1000, fire);
-    }
-    await warmUpAnswers(discord, (i) => user(total + i));
-    const channelId = discord.addChannel(`rate-${rate}`);
-    const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
-    const ids = answerIds(question);
-    return measure(total, RATE_SECONDS * 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
-  });
+  return withBot(
+    answering ? total + WARM_UP : Math.min(total, 5000),
+    async ({ discord, students }) => {
+      const user = (i: number) => students[i % students.length] ?? 'student1';
+      const { slash } = kind;
+      if (slash) {
+        const fire = (i: number) => discord.slash(user(i), slash.command, slash.values, slash.options);
+        await measure(WARM_UP, 1000, fire);
+        return measure(total, RATE_SECONDS * 1000, fire);
+      }
+      await warmUpAnswers(discord, (i) => user(total + i));
+      const channelId = discord.addChannel(`rate-${rate}`);
+      const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
+      const ids = answerIds(question);
+      return measure(total, RATE_SECONDS * 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
+    },
+    store === undefined ? {} : { store },
+  );
 }
 
 async function floorRate(kinds: readonly Kind[], rate: number, button: boolean): Promise<LatencyStats> {
@@ -568,6 +580,88 @@ async function phaseRates(rows: Row[], claimId: string): Promise<void> {
         ),
       );
     }
+  }
+}
+
+/**
+ * The 1,000-click burst and the 200/s answer clicks with the store on Redis (a
+ * redis-server of the bench's own, `appendonly yes`, `appendfsync everysec`),
+ * beside SQLite and the floor measured in the same phase.
+ */
+async function phaseRedis(rows: Row[]): Promise<void> {
+  if (!HAS_REDIS_SERVER) {
+    note('redis: skipped, redis-server is not installed');
+    return;
+  }
+  const redisDir = join(dir, 'redis');
+  await mkdir(redisDir);
+  const redis = await redisServer(redisDir, 'everysec');
+  await redis.start();
+  try {
+    const size = BURSTS[0] ?? 1000;
+    const onRedis = await botBurst(size, redis.url);
+    const onSqlite = await botBurst(size);
+    const floor = await floorClicks(size, 1000);
+    const label = `Redis: burst of ${size.toLocaleString('en')} answer clicks in 1 s`;
+    account(label, onRedis.stats, floor);
+    rows.push(
+      row(
+        `${label}: acknowledged within 3 s (SQLite in the same phase: ${onSqlite.stats.acked}/${size})`,
+        `${onRedis.stats.acked}/${size}`,
+        `${floor.acked}/${size}`,
+        '',
+        'all',
+        met(onRedis.stats.acked === size),
+      ),
+      row(
+        `  in the round's report (SQLite: ${Number.isNaN(onSqlite.reported) ? '—' : onSqlite.reported}/${size})`,
+        `${Number.isNaN(onRedis.reported) ? '—' : onRedis.reported}/${size}`,
+        '—',
+        '',
+        'all',
+        met(onRedis.reported === size),
+      ),
+      row(
+        `  ack p50 (SQLite: ${ms(onSqlite.stats.p50)})`,
+        ms(onRedis.stats.p50),
+        ms(floor.p50),
+        versus(onRedis.stats.p50, floor.p50),
+      ),
+      row(
+        `  ack p99 (SQLite: ${ms(onSqlite.stats.p99)})`,
+        ms(onRedis.stats.p99),
+        ms(floor.p99),
+        versus(onRedis.stats.p99, floor.p99),
+        '< 250 ms',
+        met(onRedis.stats.p99 < 250),
+      ),
+    );
+    const rate = RATES[0] ?? 200;
+    const click: Kind = { name: 'answer click' };
+    const redisRate = await botRate(click, rate, redis.url);
+    const sqliteRate = await botRate(click, rate);
+    const floorRateStats = await floorRate([click], rate, true);
+    account(`Redis: answer click at ${rate}/s`, redisRate, floorRateStats);
+    rows.push(
+      row(
+        `Redis: answer click at ${rate}/s for ${RATE_SECONDS} s: ack p50 (SQLite: ${ms(sqliteRate.p50)})`,
+        ms(redisRate.p50),
+        ms(floorRateStats.p50),
+        versus(redisRate.p50, floorRateStats.p50),
+        '≤ 1.2× floor',
+        within(redisRate.p50, floorRateStats.p50, 1.2),
+      ),
+      row(
+        `  ack p99${late(redisRate)} (SQLite: ${ms(sqliteRate.p99)})`,
+        ms(redisRate.p99),
+        `${ms(floorRateStats.p99)}${late(floorRateStats)}`,
+        versus(redisRate.p99, floorRateStats.p99),
+        '≤ 1.5× floor',
+        within(redisRate.p99, floorRateStats.p99, 1.5),
+      ),
+    );
+  } finally {
+    await redis.kill();
   }
 }
 
@@ -657,6 +751,7 @@ function description(): string[] {
     `- Bursts: a ${BURST_QUESTION_SECONDS}-second question, one click per student spread evenly over its first second, after ${WARM_UP} warm-up clicks at 100/s in a round of their own. The report is \`/quiz report\`'s CSV (rows after the header), read once the bot answered every click and revealed the question, or ${BURST_DRAIN_MS / 1000} s past the deadline. Floor: the same clicks on a message with a button. The floor's 'ok' is a public reply, which comes back to it as MESSAGE_CREATE; the bot's answer acknowledgements are ephemeral and do not, so on clicks the floor does somewhat more per interaction than the bot's reply itself.`,
     `- Round: host-paced (${ROUND_QUESTIONS} questions, seconds 0); per question ${ROUND_STUDENTS} students click within ${ROUND_CLICK_SPREAD_MS} ms, then the host clicks Reveal and Next. Budget ${ROUND_BUDGET_MS / 1000} s. Floor: one burst of ${ROUND_STUDENTS} clicks in ${ROUND_CLICK_SPREAD_MS} ms (it keeps no state, so every question is the same to it).`,
     `- Rates: open loop, interactions on a fixed schedule for ${RATE_SECONDS} s by different users, after a warm-up of ${WARM_UP} at 100/s. Answer clicks are distinct students on one host-paced question. The floor's slash figure rotates through the same three commands with the same options; its click figure is a button.`,
+    '- Redis: the same burst and answer-click rate with STORE_URL on a redis-server started by the bench (`appendonly yes`, `appendfsync everysec`, 127.0.0.1), and the SQLite figures of the same phase beside them.',
     `- Start to ready: spawn to the 'ready' log line on stdout. RSS: /proc/<pid>/status VmRSS. ${SERVERS.toLocaleString('en')} servers: a ${SERVER_QUESTIONS}-question round with ${SERVER_PLAYERS} players played by the bot, its archive and totals read back and written for every server through openStore and the quiz records; the servers also exist in the local Discord (addGuild), so the bot and the floor receive them at start-up.`,
   ];
 }
@@ -687,6 +782,7 @@ async function main(): Promise<void> {
     round: () => phaseRound(rows),
     rates: () => phaseRates(rows, claimId),
     servers: () => phaseServers(rows),
+    redis: () => phaseRedis(rows),
   };
   try {
     for (const phase of phases) {
