@@ -25,6 +25,8 @@ export interface ChildEnv {
   apiUrl: string;
   /** `sqlite://...` for the bot; ignored by the floor. */
   storeUrl?: string;
+  /** SHARD_COUNT for the bot (a Redis store then): ready once every shard logged 'ready'. */
+  shardCount?: number;
 }
 
 export class BenchChild {
@@ -35,6 +37,8 @@ export class BenchChild {
   /** Log lines at error level or above (pino 50+), the last few kept. */
   readonly errors: string[] = [];
   errorCount = 0;
+  #readyLines = 0;
+  readonly #shards: number;
   #buffer = '';
   #stderr = '';
   #exited = false;
@@ -45,6 +49,7 @@ export class BenchChild {
     readonly kind: 'bot' | 'floor',
     env: ChildEnv,
   ) {
+    this.#shards = env.shardCount ?? 1;
     const script = kind === 'bot' ? join(ROOT, 'src', 'main.ts') : join(ROOT, 'bench', 'floor-bot.ts');
     this.process = spawn(process.execPath, ['--import', TSX_LOADER, script], {
       cwd: ROOT,
@@ -57,6 +62,8 @@ export class BenchChild {
         STORE_URL: env.storeUrl ?? '',
         CONTENT_DIR: join(ROOT, 'content'),
         LOG_LEVEL: 'info',
+        // Only when set: discord.js's Client (the floor's too) reads an empty SHARD_COUNT as 0 shards.
+        ...(env.shardCount === undefined ? {} : { SHARD_COUNT: `${env.shardCount}` }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -152,6 +159,8 @@ export class BenchChild {
   #onLine(line: string): void {
     // Per-interaction info lines are many: only the ones that matter are parsed.
     if (this.readyAt === null && line.includes('"msg":"ready"')) {
+      this.#readyLines += 1;
+      if (this.#readyLines < this.#shards) return;
       this.readyAt = performance.now();
       this.#notify();
       return;

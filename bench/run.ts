@@ -237,8 +237,12 @@ function account(run: string, bot: LatencyStats, floor: LatencyStats): void {
 }
 
 /** Students' clicks in a round of their own, stopped (so filed away) before the measured one starts. */
-async function warmUpAnswers(discord: LocalDiscord, user: (i: number) => LocalUser | string): Promise<void> {
-  const channelId = discord.addChannel('warm-up');
+async function warmUpAnswers(
+  discord: LocalDiscord,
+  user: (i: number) => LocalUser | string,
+  guildId?: string,
+): Promise<void> {
+  const channelId = discord.addChannel('warm-up', guildId);
   const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
   const ids = answerIds(question);
   await measure(WARM_UP, 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
@@ -660,8 +664,83 @@ async function phaseRedis(rows: Row[]): Promise<void> {
         within(redisRate.p99, floorRateStats.p99, 1.5),
       ),
     );
+    const sharded = await shardedBurst(size, redis.url);
+    rows.push(
+      row(
+        `Two shards on Redis: burst of ${size.toLocaleString('en')} clicks in 1 s over 2 servers, one per shard: acknowledged within 3 s`,
+        `${sharded.stats.acked}/${size}`,
+        `${floor.acked}/${size}`,
+        '',
+        'all',
+        met(sharded.stats.acked === size),
+      ),
+      row(
+        "  in the rounds' reports",
+        `${Number.isNaN(sharded.reported) ? '—' : sharded.reported}/${size}`,
+        '—',
+        '',
+        'all',
+        met(sharded.reported === size),
+      ),
+      row('  ack p50', ms(sharded.stats.p50), ms(floor.p50), versus(sharded.stats.p50, floor.p50)),
+      row('  ack p99', ms(sharded.stats.p99), ms(floor.p99), versus(sharded.stats.p99, floor.p99)),
+    );
   } finally {
     await redis.kill();
+  }
+}
+
+/**
+ * `npm start` with SHARD_COUNT=2 on Redis: half the clicks in a server of each
+ * shard, so each shard process takes half the burst. (Its CPU is in two child
+ * processes of the manager, so it has no row in the CPU table.)
+ */
+async function shardedBurst(size: number, redisUrl: string): Promise<{ stats: LatencyStats; reported: number }> {
+  const discord = await startLocalDiscord({ timeoutMs: 20_000, recommendedShards: 2, maxConcurrency: 2 });
+  let bot: BenchChild | undefined;
+  try {
+    // The default server is on shard 1 of 2; this one on shard 0.
+    const second = discord.addGuild({ name: 'Second school', shard: [0, 2] });
+    const guilds = [discord.guild.id, second.id];
+    const half = Math.ceil(size / 2);
+    const students = guilds.map((guildId, g) =>
+      Array.from({ length: half + WARM_UP }, (_, i) => discord.addMember(`shard${g}-student${i}`, { guildId })),
+    );
+    bot = await startChild('bot', { token: discord.token, apiUrl: discord.apiUrl, storeUrl: redisUrl, shardCount: 2 });
+    for (const [g, guildId] of guilds.entries()) {
+      await warmUpAnswers(discord, (i) => students[g]?.[half + i] ?? 'student1', guildId);
+    }
+    const channels = guilds.map((guildId, g) => discord.addChannel(`sharded-burst-${g}`, guildId));
+    const questions = await Promise.all(
+      channels.map((channelId) => startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS })),
+    );
+    const tracker = new AckTracker();
+    await fireEvenly(size, 1000, (i) => {
+      const g = i % 2;
+      const question = questions[g];
+      if (!question) return;
+      const ids = answerIds(question);
+      tracker.add(discord.click(students[g]?.[Math.floor(i / 2)] ?? 'student1', question, ids[i % ids.length] ?? ''));
+    });
+    await tracker.settle();
+    const result = stats(tracker.samples);
+    await tracker.allAnswered(BURST_DRAIN_MS);
+    let reported = 0;
+    for (const [g, channelId] of channels.entries()) {
+      const question = questions[g];
+      if (question) await waitForReveal(discord, channelId, question, BURST_QUESTION_SECONDS * 1000 + BURST_DRAIN_MS);
+      try {
+        reported += await retry(() => reportedAnswers(discord, channelId, 15_000));
+      } catch (error) {
+        reported = Number.NaN;
+        note(`two shards: /quiz report failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (bot.errorCount > 0) note(`the sharded bot logged ${bot.errorCount} errors; last: ${bot.errors.at(-1) ?? ''}`);
+    return { stats: result, reported };
+  } finally {
+    await bot?.stop(15_000);
+    await discord.close();
   }
 }
 
@@ -751,6 +830,7 @@ function description(): string[] {
     `- Bursts: a ${BURST_QUESTION_SECONDS}-second question, one click per student spread evenly over its first second, after ${WARM_UP} warm-up clicks at 100/s in a round of their own. The report is \`/quiz report\`'s CSV (rows after the header), read once the bot answered every click and revealed the question, or ${BURST_DRAIN_MS / 1000} s past the deadline. Floor: the same clicks on a message with a button. The floor's 'ok' is a public reply, which comes back to it as MESSAGE_CREATE; the bot's answer acknowledgements are ephemeral and do not, so on clicks the floor does somewhat more per interaction than the bot's reply itself.`,
     `- Round: host-paced (${ROUND_QUESTIONS} questions, seconds 0); per question ${ROUND_STUDENTS} students click within ${ROUND_CLICK_SPREAD_MS} ms, then the host clicks Reveal and Next. Budget ${ROUND_BUDGET_MS / 1000} s. Floor: one burst of ${ROUND_STUDENTS} clicks in ${ROUND_CLICK_SPREAD_MS} ms (it keeps no state, so every question is the same to it).`,
     `- Rates: open loop, interactions on a fixed schedule for ${RATE_SECONDS} s by different users, after a warm-up of ${WARM_UP} at 100/s. Answer clicks are distinct students on one host-paced question. The floor's slash figure rotates through the same three commands with the same options; its click figure is a button.`,
+    "- Two shards: `npm start` with SHARD_COUNT=2 on that Redis (the manager and one child process per shard), the local Discord recommending 2 shards; the burst's clicks alternate between a server on each shard, after a warm-up in each.",
     '- Redis: the same burst and answer-click rate with STORE_URL on a redis-server started by the bench (`appendonly yes`, `appendfsync everysec`, 127.0.0.1), and the SQLite figures of the same phase beside them.',
     `- Start to ready: spawn to the 'ready' log line on stdout. RSS: /proc/<pid>/status VmRSS. ${SERVERS.toLocaleString('en')} servers: a ${SERVER_QUESTIONS}-question round with ${SERVER_PLAYERS} players played by the bot, its archive and totals read back and written for every server through openStore and the quiz records; the servers also exist in the local Discord (addGuild), so the bot and the floor receive them at start-up.`,
   ];
