@@ -35,6 +35,8 @@ export interface ChildEnv {
   apiUrl: string;
   /** `sqlite://...` for the bot; ignored by the floor. */
   storeUrl?: string;
+  /** SHARD_COUNT for the bot (a Redis store then): ready once every shard logged 'ready'. */
+  shardCount?: number;
 }
 
 let profileDir: string | null = null;
@@ -52,6 +54,8 @@ export class BenchChild {
   /** Log lines at error level or above (pino 50+), the last few kept. */
   readonly errors: string[] = [];
   errorCount = 0;
+  #readyLines = 0;
+  readonly #shards: number;
   #buffer = '';
   #stderr = '';
   #exited = false;
@@ -66,6 +70,7 @@ export class BenchChild {
     env: ChildEnv,
     options: { readonly viaNpmStart?: boolean } = {},
   ) {
+    this.#shards = env.shardCount ?? 1;
     this.#viaNpm = options.viaNpmStart === true && kind === 'bot';
     const script = join(ROOT, 'dist', kind === 'bot' ? 'src/main.js' : 'bench/floor-bot.js');
     const profile = profileDir && kind === 'bot' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -85,6 +90,8 @@ export class BenchChild {
         STORE_URL: env.storeUrl ?? '',
         CONTENT_DIR: join(ROOT, 'content'),
         LOG_LEVEL: 'info',
+        // Only when set: discord.js's Client (the floor's too) reads an empty SHARD_COUNT as 0 shards.
+        ...(env.shardCount === undefined ? {} : { SHARD_COUNT: `${env.shardCount}` }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -193,6 +200,8 @@ export class BenchChild {
   #onLine(line: string): void {
     // Per-interaction info lines are many: only the ones that matter are parsed.
     if (this.readyAt === null && line.includes('"msg":"ready"')) {
+      this.#readyLines += 1;
+      if (this.#readyLines < this.#shards) return;
       this.readyAt = performance.now();
       this.#notify();
       return;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import {
 import { commands } from '../commands/index.js';
 import { loadCatalogue } from '../src/content/load.js';
 import type { Pack } from '../src/content/schema.js';
+import { HAS_REDIS_SERVER, redisServer } from '../test/support/redis-server.js';
 import { type BenchChild, buildBots, profileBotsInto, ROOT, startChild } from './children.js';
 import { progressBytes, seedHomework } from './homework.js';
 import { AckTracker, type Busy, fireEvenly, type LatencyStats, meter, stats } from './load.js';
@@ -73,7 +74,7 @@ const CPU_HEADERS = [
   'other processes',
 ];
 
-const PHASES = ['start', 'bursts', 'round', 'rates', 'servers', 'homework'] as const;
+const PHASES = ['start', 'bursts', 'round', 'rates', 'servers', 'homework', 'redis'] as const;
 type Phase = (typeof PHASES)[number];
 
 const args = parseArgs({
@@ -246,8 +247,12 @@ function account(run: string, bot: LatencyStats, floor: LatencyStats): void {
 }
 
 /** Students' clicks in a round of their own, stopped (so filed away) before the measured one starts. */
-async function warmUpAnswers(discord: LocalDiscord, user: (i: number) => LocalUser | string): Promise<void> {
-  const channelId = discord.addChannel('warm-up');
+async function warmUpAnswers(
+  discord: LocalDiscord,
+  user: (i: number) => LocalUser | string,
+  guildId?: string,
+): Promise<void> {
+  const channelId = discord.addChannel('warm-up', guildId);
   const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
   const ids = answerIds(question);
   await measure(WARM_UP, 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
@@ -337,41 +342,48 @@ async function phaseStart(rows: Row[]): Promise<void> {
   );
 }
 
-async function botBurst(size: number): Promise<{ stats: LatencyStats; reported: number; settledMs: number }> {
-  return withBot(size + WARM_UP, async ({ discord, bot, students }) => {
-    await warmUpAnswers(discord, (i) => students[size + i] ?? 'student1');
-    const channelId = discord.addChannel(`burst-${size}`);
-    const question = await startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS });
-    const deadline = performance.now() + BURST_QUESTION_SECONDS * 1000;
-    const ids = answerIds(question);
-    const tracker = new AckTracker();
-    const started = performance.now();
-    const stop = meter(() => bot.cpuSeconds());
-    await fireEvenly(size, 1000, (i) =>
-      tracker.add(discord.click(students[i] ?? 'student1', question, ids[i % ids.length] ?? '')),
-    );
-    await tracker.settle();
-    const result = stats(tracker.samples);
-    result.busy = stop();
-    // The report is read once the bot has answered every click and revealed the question (or at the cap).
-    const cap = Math.max(0, deadline - performance.now()) + BURST_DRAIN_MS;
-    const capEnd = performance.now() + cap;
-    const answeredAll = await tracker.allAnswered(cap);
-    const revealed = await waitForReveal(discord, channelId, question, Math.max(0, capEnd - performance.now()));
-    const settledMs = performance.now() - started;
-    if (!answeredAll || !revealed) {
-      note(
-        `burst of ${size}: ${answeredAll ? '' : `${tracker.unresolved} clicks still unanswered and `}${revealed ? 'revealed' : 'no reveal'} ${((cap + 0) / 1000).toFixed(0)} s after the clicks; report read then`,
+async function botBurst(
+  size: number,
+  store?: string,
+): Promise<{ stats: LatencyStats; reported: number; settledMs: number }> {
+  return withBot(
+    size + WARM_UP,
+    async ({ discord, bot, students }) => {
+      await warmUpAnswers(discord, (i) => students[size + i] ?? 'student1');
+      const channelId = discord.addChannel(`burst-${size}`);
+      const question = await startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS });
+      const deadline = performance.now() + BURST_QUESTION_SECONDS * 1000;
+      const ids = answerIds(question);
+      const tracker = new AckTracker();
+      const started = performance.now();
+      const stop = meter(() => bot.cpuSeconds());
+      await fireEvenly(size, 1000, (i) =>
+        tracker.add(discord.click(students[i] ?? 'student1', question, ids[i % ids.length] ?? '')),
       );
-    }
-    let reported = Number.NaN;
-    try {
-      reported = await retry(() => reportedAnswers(discord, channelId, 15_000));
-    } catch (error) {
-      note(`burst of ${size}: /quiz report failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    return { stats: result, reported, settledMs };
-  });
+      await tracker.settle();
+      const result = stats(tracker.samples);
+      result.busy = stop();
+      // The report is read once the bot has answered every click and revealed the question (or at the cap).
+      const cap = Math.max(0, deadline - performance.now()) + BURST_DRAIN_MS;
+      const capEnd = performance.now() + cap;
+      const answeredAll = await tracker.allAnswered(cap);
+      const revealed = await waitForReveal(discord, channelId, question, Math.max(0, capEnd - performance.now()));
+      const settledMs = performance.now() - started;
+      if (!answeredAll || !revealed) {
+        note(
+          `burst of ${size}: ${answeredAll ? '' : `${tracker.unresolved} clicks still unanswered and `}${revealed ? 'revealed' : 'no reveal'} ${((cap + 0) / 1000).toFixed(0)} s after the clicks; report read then`,
+        );
+      }
+      let reported = Number.NaN;
+      try {
+        reported = await retry(() => reportedAnswers(discord, channelId, 15_000));
+      } catch (error) {
+        note(`burst of ${size}: /quiz report failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return { stats: result, reported, settledMs };
+    },
+    store === undefined ? {} : { store },
+  );
 }
 
 async function floorClicks(size: number, durationMs: number): Promise<LatencyStats> {
@@ -526,23 +538,27 @@ async function phaseRound(rows: Row[]): Promise<void> {
 
 type Kind = { name: string; slash?: { command: string; values: Record<string, OptionValue>; options: SlashOptions } };
 
-async function botRate(kind: Kind, rate: number): Promise<LatencyStats> {
+async function botRate(kind: Kind, rate: number, store?: string): Promise<LatencyStats> {
   const total = rate * RATE_SECONDS;
   const answering = !kind.slash;
-  return withBot(answering ? total + WARM_UP : Math.min(total, 5000), async ({ discord, students }) => {
-    const user = (i: number) => students[i % students.length] ?? 'student1';
-    const { slash } = kind;
-    if (slash) {
-      const fire = (i: number) => discord.slash(user(i), slash.command, slash.values, slash.options);
-      await measure(WARM_UP, 1000, fire);
-      return measure(total, RATE_SECONDS * 1000, fire);
-    }
-    await warmUpAnswers(discord, (i) => user(total + i));
-    const channelId = discord.addChannel(`rate-${rate}`);
-    const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
-    const ids = answerIds(question);
-    return measure(total, RATE_SECONDS * 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
-  });
+  return withBot(
+    answering ? total + WARM_UP : Math.min(total, 5000),
+    async ({ discord, students }) => {
+      const user = (i: number) => students[i % students.length] ?? 'student1';
+      const { slash } = kind;
+      if (slash) {
+        const fire = (i: number) => discord.slash(user(i), slash.command, slash.values, slash.options);
+        await measure(WARM_UP, 1000, fire);
+        return measure(total, RATE_SECONDS * 1000, fire);
+      }
+      await warmUpAnswers(discord, (i) => user(total + i));
+      const channelId = discord.addChannel(`rate-${rate}`);
+      const question = await startRound(discord, channelId, { questions: 1, seconds: 0 });
+      const ids = answerIds(question);
+      return measure(total, RATE_SECONDS * 1000, (i) => discord.click(user(i), question, ids[i % ids.length] ?? ''));
+    },
+    store === undefined ? {} : { store },
+  );
 }
 
 async function floorRate(kinds: readonly Kind[], rate: number, button: boolean): Promise<LatencyStats> {
@@ -595,6 +611,163 @@ async function phaseRates(rows: Row[], claimId: string): Promise<void> {
         ),
       );
     }
+  }
+}
+
+/**
+ * The 1,000-click burst and the 200/s answer clicks with the store on Redis (a
+ * redis-server of the bench's own, `appendonly yes`, `appendfsync everysec`),
+ * beside SQLite and the floor measured in the same phase.
+ */
+async function phaseRedis(rows: Row[]): Promise<void> {
+  if (!HAS_REDIS_SERVER) {
+    note('redis: skipped, redis-server is not installed');
+    return;
+  }
+  const redisDir = join(dir, 'redis');
+  await mkdir(redisDir);
+  const redis = await redisServer(redisDir, 'everysec');
+  await redis.start();
+  try {
+    const size = BURSTS[0] ?? 1000;
+    const onRedis = await botBurst(size, redis.url);
+    const onSqlite = await botBurst(size);
+    const floor = await floorClicks(size, 1000);
+    const label = `Redis: burst of ${size.toLocaleString('en')} answer clicks in 1 s`;
+    account(label, onRedis.stats, floor);
+    rows.push(
+      row(
+        `${label}: acknowledged within 3 s (SQLite in the same phase: ${onSqlite.stats.acked}/${size})`,
+        `${onRedis.stats.acked}/${size}`,
+        `${floor.acked}/${size}`,
+        '',
+        'all',
+        met(onRedis.stats.acked === size),
+      ),
+      row(
+        `  in the round's report (SQLite: ${Number.isNaN(onSqlite.reported) ? '—' : onSqlite.reported}/${size})`,
+        `${Number.isNaN(onRedis.reported) ? '—' : onRedis.reported}/${size}`,
+        '—',
+        '',
+        'all',
+        met(onRedis.reported === size),
+      ),
+      row(
+        `  ack p50 (SQLite: ${ms(onSqlite.stats.p50)})`,
+        ms(onRedis.stats.p50),
+        ms(floor.p50),
+        versus(onRedis.stats.p50, floor.p50),
+      ),
+      row(
+        `  ack p99 (SQLite: ${ms(onSqlite.stats.p99)})`,
+        ms(onRedis.stats.p99),
+        ms(floor.p99),
+        versus(onRedis.stats.p99, floor.p99),
+        '< 250 ms',
+        met(onRedis.stats.p99 < 250),
+      ),
+    );
+    const rate = RATES[0] ?? 200;
+    const click: Kind = { name: 'answer click' };
+    const redisRate = await botRate(click, rate, redis.url);
+    const sqliteRate = await botRate(click, rate);
+    const floorRateStats = await floorRate([click], rate, true);
+    account(`Redis: answer click at ${rate}/s`, redisRate, floorRateStats);
+    rows.push(
+      row(
+        `Redis: answer click at ${rate}/s for ${RATE_SECONDS} s: ack p50 (SQLite: ${ms(sqliteRate.p50)})`,
+        ms(redisRate.p50),
+        ms(floorRateStats.p50),
+        versus(redisRate.p50, floorRateStats.p50),
+        '≤ 1.2× floor',
+        within(redisRate.p50, floorRateStats.p50, 1.2),
+      ),
+      row(
+        `  ack p99${late(redisRate)} (SQLite: ${ms(sqliteRate.p99)})`,
+        ms(redisRate.p99),
+        `${ms(floorRateStats.p99)}${late(floorRateStats)}`,
+        versus(redisRate.p99, floorRateStats.p99),
+        '≤ 1.5× floor',
+        within(redisRate.p99, floorRateStats.p99, 1.5),
+      ),
+    );
+    const sharded = await shardedBurst(size, redis.url);
+    rows.push(
+      row(
+        `Two shards on Redis: burst of ${size.toLocaleString('en')} clicks in 1 s over 2 servers, one per shard: acknowledged within 3 s`,
+        `${sharded.stats.acked}/${size}`,
+        `${floor.acked}/${size}`,
+        '',
+        'all',
+        met(sharded.stats.acked === size),
+      ),
+      row(
+        "  in the rounds' reports",
+        `${Number.isNaN(sharded.reported) ? '—' : sharded.reported}/${size}`,
+        '—',
+        '',
+        'all',
+        met(sharded.reported === size),
+      ),
+      row('  ack p50', ms(sharded.stats.p50), ms(floor.p50), versus(sharded.stats.p50, floor.p50)),
+      row('  ack p99', ms(sharded.stats.p99), ms(floor.p99), versus(sharded.stats.p99, floor.p99)),
+    );
+  } finally {
+    await redis.kill();
+  }
+}
+
+/**
+ * `npm start` with SHARD_COUNT=2 on Redis: half the clicks in a server of each
+ * shard, so each shard process takes half the burst. (Its CPU is in two child
+ * processes of the manager, so it has no row in the CPU table.)
+ */
+async function shardedBurst(size: number, redisUrl: string): Promise<{ stats: LatencyStats; reported: number }> {
+  const discord = await startLocalDiscord({ timeoutMs: 20_000, recommendedShards: 2, maxConcurrency: 2 });
+  let bot: BenchChild | undefined;
+  try {
+    // The default server is on shard 1 of 2; this one on shard 0.
+    const second = discord.addGuild({ name: 'Second school', shard: [0, 2] });
+    const guilds = [discord.guild.id, second.id];
+    const half = Math.ceil(size / 2);
+    const students = guilds.map((guildId, g) =>
+      Array.from({ length: half + WARM_UP }, (_, i) => discord.addMember(`shard${g}-student${i}`, { guildId })),
+    );
+    bot = await startChild('bot', { token: discord.token, apiUrl: discord.apiUrl, storeUrl: redisUrl, shardCount: 2 });
+    for (const [g, guildId] of guilds.entries()) {
+      await warmUpAnswers(discord, (i) => students[g]?.[half + i] ?? 'student1', guildId);
+    }
+    const channels = guilds.map((guildId, g) => discord.addChannel(`sharded-burst-${g}`, guildId));
+    const questions = await Promise.all(
+      channels.map((channelId) => startRound(discord, channelId, { questions: 1, seconds: BURST_QUESTION_SECONDS })),
+    );
+    const tracker = new AckTracker();
+    await fireEvenly(size, 1000, (i) => {
+      const g = i % 2;
+      const question = questions[g];
+      if (!question) return;
+      const ids = answerIds(question);
+      tracker.add(discord.click(students[g]?.[Math.floor(i / 2)] ?? 'student1', question, ids[i % ids.length] ?? ''));
+    });
+    await tracker.settle();
+    const result = stats(tracker.samples);
+    await tracker.allAnswered(BURST_DRAIN_MS);
+    let reported = 0;
+    for (const [g, channelId] of channels.entries()) {
+      const question = questions[g];
+      if (question) await waitForReveal(discord, channelId, question, BURST_QUESTION_SECONDS * 1000 + BURST_DRAIN_MS);
+      try {
+        reported += await retry(() => reportedAnswers(discord, channelId, 15_000));
+      } catch (error) {
+        reported = Number.NaN;
+        note(`two shards: /quiz report failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (bot.errorCount > 0) note(`the sharded bot logged ${bot.errorCount} errors; last: ${bot.errors.at(-1) ?? ''}`);
+    return { stats: result, reported };
+  } finally {
+    await bot?.stop(15_000);
+    await discord.close();
   }
 }
 
@@ -790,6 +963,8 @@ function description(): string[] {
     `- Rates: open loop, interactions on a fixed schedule for ${RATE_SECONDS} s by different users, after a warm-up of ${WARM_UP} at 100/s. Answer clicks are distinct students on one host-paced question. The floor's slash figure rotates through the same three commands with the same options; its click figure is a button.`,
     `- Start to ready: spawn to the 'ready' log line on stdout (for \`npm start\`: spawning npm, which builds, then starts node). RSS: /proc/<pid>/status VmRSS. ${SERVERS.toLocaleString('en')} servers: a ${SERVER_QUESTIONS}-question round with ${SERVER_PLAYERS} players played by the bot, its archive and totals read back and written for every server through openStore and the quiz records; the servers also exist in the local Discord (addGuild), so the bot and the floor receive them at start-up.`,
     `- Homework: a 30-question homework assigned through the bot; ${HOMEWORK_CLASSES.map((n) => n.toLocaleString('en')).join(' or ')} students' progress in the store (the others' written with 10 answers each through the homework records while the bot is stopped, then the bot started on it); ${HOMEWORK_STUDENTS} students press Start, then ${HOMEWORK_ANSWERS} times answer (${HOMEWORK_STUDENTS} clicks within ${HOMEWORK_SPREAD_MS} ms) and press Next. The figure is the answer clicks' ack latency; an answer rewrites only that student's record, whose size is shown. Floor: one burst of ${HOMEWORK_STUDENTS} clicks in ${HOMEWORK_SPREAD_MS} ms.`,
+    "- Two shards: `npm start` with SHARD_COUNT=2 on that Redis (the manager and one child process per shard), the local Discord recommending 2 shards; the burst's clicks alternate between a server on each shard, after a warm-up in each.",
+    '- Redis: the same burst and answer-click rate with STORE_URL on a redis-server started by the bench (`appendonly yes`, `appendfsync everysec`, 127.0.0.1), and the SQLite figures of the same phase beside them.',
   ];
 }
 
@@ -824,6 +999,7 @@ async function main(): Promise<void> {
     rates: () => phaseRates(rows, claimId),
     servers: () => phaseServers(rows),
     homework: () => phaseHomework(rows, pack),
+    redis: () => phaseRedis(rows),
   };
   try {
     for (const phase of phases) {

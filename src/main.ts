@@ -4,7 +4,7 @@ import { startBot } from './bot.js';
 import { hideShardingFromClient, parseConfig, readEnvironment, shardRole } from './config.js';
 import { createLogger } from './logger.js';
 import { startShardManager } from './shards.js';
-import { leaseName, loadContentAndStore } from './startup.js';
+import { loadContentAndStore } from './startup.js';
 
 /**
  * Entry point: config -> content -> store -> client -> ready. With more than one
@@ -29,9 +29,9 @@ async function main(): Promise<number> {
   // Shards log into one stream (the manager's): the pid tells a respawned process from the one before.
   const logger = shard ? base.child({ shard: shard.id, pid: process.pid }) : base;
 
-  const prepared = await loadContentAndStore(config, logger, leaseName(shard));
+  const prepared = await loadContentAndStore(config, logger, shard);
   if (!prepared) return 1;
-  const { catalogue, store, lease } = prepared;
+  const { catalogue, store } = prepared;
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot({
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   // Another process owns the store now (this one was frozen past its lease): writing on would corrupt it.
-  void lease.lost.then(() => {
+  void prepared.lost.then(() => {
     logger.fatal('lost ownership of the store to another process; exiting so it alone writes');
     process.exit(1);
   });

@@ -16,14 +16,33 @@ export const STORE_LEASE = 'store';
  * rolling restart) hand over as one process does. The count is part of the name:
  * stop every shard before changing SHARD_COUNT.
  */
-export function leaseName(shard: { readonly id: number; readonly count: number } | null): string {
-  return shard ? `store:shard-${shard.id}-of-${shard.count}` : STORE_LEASE;
+export function leaseName(shard: ShardOf | null): string {
+  // A lone shard owns every server, as one process does.
+  return shard && shard.count > 1 ? `store:shard-${shard.id}-of-${shard.count}` : STORE_LEASE;
+}
+
+export interface ShardOf {
+  readonly id: number;
+  readonly count: number;
+}
+
+/**
+ * Held jointly by every process of one shard count (see `HoldLeaseOptions.shared`):
+ * a one-process bot and shards, or shards of two counts, would each own the same
+ * servers, so a process of another count waits until the last of these stops.
+ */
+export const SHARD_COUNT_LEASE = 'store:shard-count';
+
+function shardCountHolder(shard: ShardOf | null): string {
+  return `shard-count-${shard?.count ?? 1}`;
 }
 
 export interface Prepared {
   catalogue: Catalogue;
   store: GuildStore;
   lease: HeldLease;
+  /** Resolves if either lease is lost to another process: this one must then stop writing. */
+  lost: Promise<void>;
   /** Hands the store over: releases the lease, then closes the store. Call after the bot stopped. */
   close(): Promise<void>;
 }
@@ -41,7 +60,7 @@ export interface Prepared {
 export async function loadContentAndStore(
   settings: { CONTENT_DIR: string; STORE_URL: string },
   logger: Logger,
-  lease: string = STORE_LEASE,
+  shard: ShardOf | null = null,
 ): Promise<Prepared | null> {
   const loaded = await loadCatalogue(settings.CONTENT_DIR);
   if (!loaded.ok) {
@@ -59,6 +78,19 @@ export async function loadContentAndStore(
     return null;
   }
   const { keyv, leases, listKeys } = backend;
+  const count = await holdLease(leases, {
+    name: SHARD_COUNT_LEASE,
+    holder: shardCountHolder(shard),
+    shared: true,
+    logger,
+    onWaiting: (current) => {
+      const other = current.holder.replace(/^shard-count-/, '');
+      console.error(
+        `This store is in use by Roundtable running with SHARD_COUNT=${other}; waiting for those processes to stop (stop every shard before changing SHARD_COUNT).`,
+      );
+    },
+  });
+  const lease = leaseName(shard);
   const held = await holdLease(leases, {
     name: lease,
     holder: createHolderId(),
@@ -75,8 +107,10 @@ export async function loadContentAndStore(
     catalogue: loaded.catalogue,
     store,
     lease: held,
+    lost: Promise.race([held.lost, count.lost]),
     async close() {
       await held.release();
+      await count.release();
       await store.close();
     },
   };

@@ -82,6 +82,12 @@ describe.runIf(redisUrl)('two shards on one Redis', () => {
       'manager',
     ]);
 
+    // A one-process bot on the same Redis would own these servers too: it waits instead.
+    const single = startChild('main', { env: botEnv(discord, storeUrl(redisUrl ?? '')) });
+    await single.waitForOutput('This store is in use by Roundtable running with SHARD_COUNT=2; waiting');
+    expect(single.logs.some((l) => l.msg === 'ready')).toBe(false);
+    expect(await single.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+
     const startA = await discord
       .slash('teacher', 'quiz', { questions: 1, seconds: 12 }, { subcommand: 'start', channelId: timedA })
       .reply();

@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalDiscord, type MessageView, startLocalDiscord } from '@roundtable/local-discord';
@@ -8,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { STORE_UNAVAILABLE } from '../src/store/index.js';
 import { buttonId } from './support/bot-harness.js';
 import { botEnv, type ChildBot, killChildren, startChild } from './support/child-bot.js';
+import { HAS_REDIS_SERVER, type RedisServer, redisServer } from './support/redis-server.js';
 
 /**
  * Redis killed mid-round under a bot process (`npm start` on a redis-server of
@@ -18,63 +17,25 @@ import { botEnv, type ChildBot, killChildren, startChild } from './support/child
  * bot reconnects by itself and the round goes on with every acknowledged answer.
  */
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-
-if (!hasRedis) {
+if (!HAS_REDIS_SERVER) {
   it.skip('Redis outage e2e: skipped because the redis-server binary is not installed', () => {});
 }
 
 let discord: LocalDiscord;
 let dir: string;
-let port: number;
-let redis: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
-/** Starts redis-server on `port`, persisting every write before it answers; resolves once it takes connections. */
-async function startRedis(): Promise<void> {
-  const child = spawn(
-    'redis-server',
-    ['--port', `${port}`, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  redis = child;
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-  });
-}
-
-async function killRedis(): Promise<void> {
-  const child = redis;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+let redis: RedisServer;
 
 beforeAll(async () => {
-  if (!hasRedis) return;
+  if (!HAS_REDIS_SERVER) return;
   dir = await mkdtemp(join(tmpdir(), 'roundtable-outage-'));
-  port = await freePort();
-  await startRedis();
+  redis = await redisServer(dir, 'always');
+  await redis.start();
   discord = await startLocalDiscord({ timeoutMs: 10_000 });
 });
 
 afterAll(async () => {
   await killChildren();
-  await killRedis();
+  await redis?.kill();
   await discord?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -85,10 +46,10 @@ function firstChoice(message: MessageView): string {
   return found.customId;
 }
 
-describe.runIf(hasRedis)('Redis goes away mid-round', () => {
+describe.runIf(HAS_REDIS_SERVER)('Redis goes away mid-round', () => {
   test('GIVEN Redis killed and restarted THEN the store is refused within 3 s meanwhile, reading goes on, and the round resumes with every acknowledged answer', async () => {
     const channelId = discord.addChannel('outage');
-    const bot: ChildBot = startChild('main', { env: botEnv(discord, `redis://127.0.0.1:${port}`) });
+    const bot: ChildBot = startChild('main', { env: botEnv(discord, redis.url) });
     await bot.waitForLog('ready');
     await discord.slash('teacher', 'quiz', { questions: 2, seconds: 0 }, { subcommand: 'start', channelId }).reply();
     const question = await discord.waitFor(() =>
@@ -100,7 +61,7 @@ describe.runIf(hasRedis)('Redis goes away mid-round', () => {
       );
     }
 
-    await killRedis();
+    await redis.kill();
     // Each of these is answered before Discord's deadline (the local Discord records a violation otherwise).
     const click = await discord.click('student3', question, firstChoice(question)).reply();
     expect(click.content).toContain("The bot's storage is unavailable right now");
@@ -117,7 +78,7 @@ describe.runIf(hasRedis)('Redis goes away mid-round', () => {
     expect(summary.embeds.length + summary.content.length).toBeGreaterThan(0);
     expect(discord.message(question.id)?.embeds[0]?.title).toBe('Question 1 of 2');
 
-    await startRedis();
+    await redis.start();
     await bot.waitForLog('the store is available again');
     const again = await discord.click('student3', question, firstChoice(question)).reply();
     expect(again.content).toMatch(/^Answer received/);

@@ -225,6 +225,37 @@ for (const { kind, enabled, url } of KINDS) {
       expect(await a.current(name)).toBeNull();
     });
 
+    it('GIVEN a shared lease (all shards of one count) THEN its holders hold it together, another count waits until the last stops renewing', async () => {
+      const [a, b, c] = [await connect(), await connect(), await connect()];
+      const name = leaseName();
+      const shard0 = await hold(a, { name, holder: 'shard-count-2', ttlMs: 600, shared: true });
+      const shard1 = await hold(b, { name, holder: 'shard-count-2', ttlMs: 600, shared: true });
+      expect([shard0.held, shard1.held]).toEqual([true, true]);
+      let waitedFor: string | undefined;
+      const single = holdLease(c, {
+        name,
+        holder: 'shard-count-1',
+        ttlMs: 600,
+        logger,
+        onWaiting: (current) => {
+          waitedFor = current.holder;
+        },
+      });
+      const singleDone = settledFlag(single);
+      await until(() => waitedFor !== undefined, 'the other count to wait');
+      expect(waitedFor).toBe('shard-count-2');
+      // One shard stopping leaves the lease to the other: it is not freed.
+      await shard0.release();
+      await sleep(900);
+      expect(singleDone.settled).toBe(false);
+      expect((await c.current(name))?.holder).toBe('shard-count-2');
+      // The last one stops: the lease expires and the other count gets it.
+      await shard1.release();
+      const taken = await within(single, 'the other count to get the lease');
+      held.push(taken);
+      expect((await c.current(name))?.holder).toBe('shard-count-1');
+    });
+
     it('GIVEN a holder frozen past its ttl WHEN another took the lease THEN its renewal finds that and `lost` fires', async () => {
       const [a, b] = [await connect(), await connect()];
       const name = leaseName();

@@ -10,8 +10,8 @@ import { z } from 'zod';
  * Keyv has no compare-and-set, so this reaches past it to the backend's own
  * atomic operations on the same connection: one SQLite upsert on a table of its
  * own (`roundtable_lease`, beside Keyv's table in the same file), or Redis
- * `SET NX PX` plus Lua scripts that check the holder. A lease has a name (`store`
- * today, one per shard later), a holder id (see `createHolderId`) and an expiry;
+ * `SET NX PX` plus Lua scripts that check the holder. A lease has a name (`store`,
+ * or one per shard, see startup.ts), a holder id (see `createHolderId`) and an expiry;
  * its holder renews it well before then, and an expired lease is free to take.
  */
 export interface LeaseBackend {
@@ -205,6 +205,12 @@ export interface HoldLeaseOptions {
   readonly onWaiting?: (current: LeaseState) => void;
   /** Stops waiting for the lease (the promise rejects with the signal's reason); no effect once held. */
   readonly signal?: AbortSignal;
+  /**
+   * Held jointly by every process that uses the same `holder` (all shards of one
+   * count): each renews it, and `release()` only stops renewing, leaving it to
+   * expire, since the others may still hold it.
+   */
+  readonly shared?: boolean;
 }
 
 export interface HeldLease {
@@ -250,7 +256,11 @@ export async function holdLease(backend: LeaseBackend, options: HoldLeaseOptions
       if (waited)
         logger.info({ lease: name, holder }, 'the other process handed over; this process now owns the store');
       // Counted from before the request, so this process never believes in a lease longer than the store does.
-      return startRenewing(backend, { name, holder, ttlMs, now, logger, pollMs }, startedAt + ttlMs);
+      return startRenewing(
+        backend,
+        { name, holder, ttlMs, now, logger, pollMs, shared: options.shared ?? false },
+        startedAt + ttlMs,
+      );
     }
     if (acquired === false && !waited) {
       const current = await backend.current(name).catch(() => null);
@@ -290,10 +300,11 @@ interface RenewContext {
   readonly now: () => number;
   readonly logger: Logger;
   readonly pollMs: number;
+  readonly shared: boolean;
 }
 
 function startRenewing(backend: LeaseBackend, context: RenewContext, firstValidUntil: number): HeldLease {
-  const { name, holder, ttlMs, now, logger, pollMs } = context;
+  const { name, holder, ttlMs, now, logger, pollMs, shared } = context;
   const renewMs = Math.max(1, Math.floor(ttlMs / 3));
   let validUntil = firstValidUntil;
   let state: 'held' | 'lost' | 'released' = 'held';
@@ -381,6 +392,7 @@ function startRenewing(backend: LeaseBackend, context: RenewContext, firstValidU
     clearTimeout(timer);
     // A renewal in flight could otherwise write the lease back after it is freed.
     await renewing;
+    if (shared) return;
     try {
       await backend.release(name, holder);
       logger.info({ lease: name, holder }, 'released the store lease');

@@ -161,6 +161,34 @@ describe('local Discord gateway sessions and shards', () => {
     expect((await discord.slash(discord.users.student1, 'ping').reply()).content).toBe('answered by old');
   });
 
+  it('with two shards, hands over one shard to its newest session while the other shard is untouched', async () => {
+    const discord = await start();
+    const other = discord.addGuild({ name: 'Second', shard: [0, 2] });
+    const zero = await connect(discord, 'zero', { shards: [0], shardCount: 2 });
+    const oldOne = await connect(discord, 'one-old', { shards: [1], shardCount: 2 });
+    const newOne = await connect(discord, 'one-new', { shards: [1], shardCount: 2 });
+    // The newer session of shard 1 was told of its guild too.
+    expect([...newOne.client.guilds.cache.keys()]).toEqual([discord.guild.id]);
+
+    expect((await discord.slash(discord.users.student1, 'ping').reply()).content).toBe('answered by one-new');
+    const inOther = await discord
+      .slash(discord.users.student1, 'ping', {}, { channelId: other.generalChannelId })
+      .reply();
+    expect(inOther.content).toBe('answered by zero');
+    discord.postUserMessage(discord.users.student2, discord.guild.generalChannelId, 'to shard 1');
+    await discord.waitFor(() => newOne.messages.length === 1);
+    expect(oldOne.interactions).toEqual([]);
+    expect(oldOne.messages).toEqual([]);
+    expect(zero.interactions).toHaveLength(1);
+
+    // The newest session of shard 1 goes away: its older one gets the events again; shard 0 is unaffected.
+    await newOne.client.destroy();
+    await discord.waitFor(() => discord.sessions.filter((s) => s.shard[0] === 1).length === 1);
+    expect((await discord.slash(discord.users.student3, 'ping').reply()).content).toBe('answered by one-old');
+    expect(discord.sessions.filter((s) => s.shard[0] === 0)).toHaveLength(1);
+    expect(discord.violations).toEqual([]);
+  });
+
   it('closes with 4010 for a shard id outside the count', async () => {
     const discord = await start();
     const ws = new WebSocket(`${discord.gatewayUrl}?v=10&encoding=json`);
