@@ -103,7 +103,7 @@ export async function startShardManager(
     totalShards: count,
     mode: 'process',
     token: config.DISCORD_TOKEN,
-    // The loader that runs this file (tsx) runs the shards too.
+    // The shards run as this file does (the bundle under npm start, or tsx in tests).
     execArgv: process.execArgv,
     // Respawned here, with a delay for a shard that keeps dying at start-up (discord.js respawns at once, forever).
     respawn: false,
