@@ -1,6 +1,6 @@
 import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import type { Catalogue } from './content/catalogue.js';
-import { createChannelMessages } from './discord/channel-messages.js';
+import { createChannelMessages, interactionWebhookRest } from './discord/channel-messages.js';
 import type { CommandModule, Deps } from './discord/command.js';
 import { syncCommands } from './discord/command-sync.js';
 import { createRouter } from './discord/router.js';
@@ -53,7 +53,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const readyClient = await ready;
 
   const now = options.now ?? Date.now;
-  const messages = createChannelMessages(readyClient.rest);
+  const messages = createChannelMessages(readyClient.rest, interactionWebhookRest(options.apiUrl));
   const quiz = createQuizRuntime({ store: options.store, catalogue: options.catalogue, messages, logger, now });
   const sessions = createSessionRuntime({
     store: options.store,

@@ -1,4 +1,4 @@
-import type { REST } from '@discordjs/rest';
+import { REST } from '@discordjs/rest';
 import { DiscordAPIError, RESTJSONErrorCodes, Routes } from 'discord.js';
 import { z } from 'zod';
 import type { MessageView } from './reply.js';
@@ -28,7 +28,17 @@ function body(view: MessageView): Record<string, unknown> {
   };
 }
 
-export function createChannelMessages(rest: REST): ChannelMessages {
+/**
+ * Interaction webhooks (editing an acknowledgement) are outside Discord's global rate limit, but
+ * @discordjs/rest counts every request against its own 50 a second: a reveal's hundreds of
+ * personal results then held back the next question by seconds. They get a REST of their own,
+ * without a bot token and without that client-side limit.
+ */
+export function interactionWebhookRest(apiUrl: string): REST {
+  return new REST({ version: '10', api: apiUrl, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
+}
+
+export function createChannelMessages(rest: REST, webhooks: REST = rest): ChannelMessages {
   return {
     async send(channelId, view, extra = {}) {
       const files = (view.files ?? []).map((f) => ({ name: f.name, data: Buffer.from(f.data) }));
@@ -51,8 +61,11 @@ export function createChannelMessages(rest: REST): ChannelMessages {
       }
     },
     async editOriginal(applicationId, token, view) {
-      // Interaction webhooks carry their own token: no bot authorisation, and not under the global limit.
-      await rest.patch(Routes.webhookMessage(applicationId, token, '@original'), { body: body(view), auth: false });
+      // Interaction webhooks carry their own token: no bot authorisation.
+      await webhooks.patch(Routes.webhookMessage(applicationId, token, '@original'), {
+        body: body(view),
+        auth: false,
+      });
     },
   };
 }

@@ -14,7 +14,7 @@ export interface PersonalResult {
   /** The question the result is about; null for the whole round. */
   readonly index: number | null;
   readonly answer: Answer | undefined;
-  /** The right choice's index; -1 when unknown (item left the content). */
+  /** The right choice's index; null when unknown (item left the content). */
   readonly correctChoice: number | null;
   readonly points: number;
   /** 1 + players with strictly more points; null when the student has not scored or answered yet. */
@@ -30,10 +30,44 @@ export function roundUpTo(round: QuizRound, index: number): QuizRound {
   return { ...round, answers: round.answers.map((list, i) => (i <= index ? list : [])) };
 }
 
-function rankOf(lines: readonly ScoreLine[], userId: string): { line: ScoreLine | undefined; rank: number | null } {
-  const line = lines.find((l) => l.userId === userId);
-  if (!line) return { line, rank: null };
-  return { line, rank: 1 + lines.filter((l) => l.points > line.points).length };
+/**
+ * Every named student's result for question `index` (null: the whole round), from one pass over
+ * the round: a reveal tells hundreds of students at once, and scoring the round again for each
+ * of them made every reveal cost students × answers so far.
+ */
+export function personalResults(
+  round: QuizRound,
+  index: number | null,
+  userIds: readonly string[],
+  items: QuizItems,
+): Map<string, PersonalResult> {
+  const upTo = index ?? round.index;
+  const lines = roundScores(roundUpTo(round, upTo));
+  const byUser = new Map(lines.map((l) => [l.userId, l]));
+  // Rank = 1 + players with strictly more points: the first position of a score in descending order.
+  const points = lines.map((l) => l.points).sort((a, b) => b - a);
+  const rankOfPoints = new Map<number, number>();
+  points.forEach((p, i) => {
+    if (!rankOfPoints.has(p)) rankOfPoints.set(p, i + 1);
+  });
+  const answers = new Map((index === null ? [] : (round.answers[index] ?? [])).map((a) => [a.userId, a]));
+  const item = index === null ? undefined : items.get(round.questionIds[index] ?? '');
+  const correctChoice = item ? findCorrectChoice(item) : null;
+  const results = new Map<string, PersonalResult>();
+  for (const userId of userIds) {
+    const line = byUser.get(userId);
+    results.set(userId, {
+      index,
+      answer: answers.get(userId),
+      correctChoice,
+      points: line?.points ?? 0,
+      rank: line ? (rankOfPoints.get(line.points) ?? null) : null,
+      players: lines.length,
+      correct: line?.correct ?? 0,
+      asked: upTo + 1,
+    });
+  }
+  return results;
 }
 
 /** A student's result for question `index` (null: the whole round), counting the questions up to it. */
@@ -43,20 +77,9 @@ export function personalResult(
   userId: string,
   items: QuizItems,
 ): PersonalResult {
-  const upTo = index ?? round.index;
-  const lines = roundScores(roundUpTo(round, upTo));
-  const { line, rank } = rankOf(lines, userId);
-  const item = index === null ? undefined : items.get(round.questionIds[index] ?? '');
-  return {
-    index,
-    answer: index === null ? undefined : round.answers[index]?.find((a) => a.userId === userId),
-    correctChoice: item ? findCorrectChoice(item) : null,
-    points: line?.points ?? 0,
-    rank,
-    players: lines.length,
-    correct: line?.correct ?? 0,
-    asked: upTo + 1,
-  };
+  const result = personalResults(round, index, [userId], items).get(userId);
+  if (!result) throw new Error('personalResults left out the one student asked for');
+  return result;
 }
 
 function ordinal(n: number): string {
@@ -86,6 +109,12 @@ export function personalResultText(r: PersonalResult): string {
       : `**Question ${number}: ❌ not this time.** You answered **${letter(r.answer.choice)}**.${right}`;
   const standing = standingText(r);
   return standing ? `${head}\n${standing}` : head;
+}
+
+function rankOf(lines: readonly ScoreLine[], userId: string): { rank: number | null } {
+  const line = lines.find((l) => l.userId === userId);
+  if (!line) return { rank: null };
+  return { rank: 1 + lines.filter((l) => l.points > line.points).length };
 }
 
 export interface MovingStanding extends Standing {

@@ -14,7 +14,7 @@ import * as engine from './engine.js';
 import { migrateLegacyLive } from './legacy.js';
 import { quizAnswersRecord, quizArchiveRecord, quizRoundRecord, quizTotalsRecord, quizUsedRecord } from './records.js';
 import { renderQuestion, renderReveal, renderStandings, TOP_AFTER_REVEAL } from './render.js';
-import { personalResult, personalResultText, topWithMovement } from './results.js';
+import { personalResult, personalResults, personalResultText, topWithMovement } from './results.js';
 import { revealView } from './reveal.js';
 import { createHistoryEntry, foldRound, roundScores, roundStandings } from './standings.js';
 import type { Answer, QuizControl, QuizItems, QuizRound } from './state.js';
@@ -351,6 +351,12 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       const full = await assemble(guildId, round);
       const items = itemsOf(round.article).items;
       const fresh = [...pending].filter(([, ack]) => now() - ack.at < ACK_TTL_MS).slice(0, PERSONAL_EDITS.max);
+      const results = personalResults(
+        full,
+        index,
+        fresh.map(([userId]) => userId),
+        items,
+      );
       let next = 0;
       let failed = 0;
       const worker = async () => {
@@ -358,7 +364,9 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
           const entry = fresh[next++];
           if (!entry) break;
           const [userId, ack] = entry;
-          const content = personalResultText(personalResult(full, index, userId, items));
+          const result = results.get(userId);
+          if (!result) continue;
+          const content = personalResultText(result);
           try {
             await messages.editOriginal(ack.applicationId, ack.token, { content, components: [] });
           } catch {
