@@ -1,4 +1,11 @@
-import { ApplicationCommandOptionType, type Interaction, MessageFlags, subtext } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  MessageFlags,
+  subtext,
+} from 'discord.js';
 import { z } from 'zod';
 import type { Pack } from '../src/content/schema.js';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
@@ -8,6 +15,7 @@ import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import { isHostOf } from '../src/discord/host.js';
 import { enumOption } from '../src/discord/options.js';
+import { type MessageView, toReply } from '../src/discord/reply.js';
 import {
   type DrawResult,
   drawQuestion,
@@ -17,7 +25,7 @@ import {
 } from '../src/questions.js';
 import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
 import { questionReply, type ReplyOptions } from '../src/views/prepared.js';
-import type { QuestionFilter } from '../src/views/reading.js';
+import { type QuestionFilter, renderTeacherNote } from '../src/views/reading.js';
 
 const NO_MATCH = 'No discussion question matches that theme and level. Try without one of them.';
 
@@ -28,14 +36,14 @@ async function nextQuestion(
   pack: Pack,
   filter: QuestionFilter,
   deps: Deps,
-): Promise<ReplyOptions> {
+): Promise<{ reply: ReplyOptions; hostNote: MessageView | null }> {
   const guildId = interaction.guildId;
   if (!guildId) throw new UserError('Discussion questions work in a server, not in direct messages.');
   if (!(await isHostOf(interaction, deps))) {
     const question = peekQuestion(pack, filter, deps.now());
     if (!question) throw new UserError(NO_MATCH);
     const note = subtext('Only you can see this question. Your host posts questions for the whole class.');
-    return { ...questionReply(pack, question, filter, note), flags: MessageFlags.Ephemeral };
+    return { reply: { ...questionReply(pack, question, filter, note), flags: MessageFlags.Ephemeral }, hostNote: null };
   }
   const drawn = await deps.store.update<Record<string, string[]>, DrawResult>(guildId, questionsUsedRecord, (used) => {
     const result = drawQuestion(pack, used[pack.slug] ?? [], filter, deps.now());
@@ -48,7 +56,19 @@ async function nextQuestion(
     : drawn.cycled
       ? subtext('Every matching question has been used once; starting a new round of them.')
       : null;
-  return questionReply(pack, drawn.question, filter, note);
+  return { reply: questionReply(pack, drawn.question, filter, note), hostNote: renderTeacherNote(drawn.question) };
+}
+
+/** Posts the question; a host also gets its teacher note, privately. */
+async function answer(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  pack: Pack,
+  filter: QuestionFilter,
+  deps: Deps,
+): Promise<void> {
+  const { reply, hostNote } = await nextQuestion(interaction, pack, filter, deps);
+  await interaction.reply(reply);
+  if (hostNote) await interaction.followUp(toReply(hostNote, true));
 }
 
 const ButtonArgs = z.tuple([z.string(), z.enum(['-', ...THEMES]), z.enum(['-', ...LEVELS])]);
@@ -79,7 +99,7 @@ export const question: CommandModule = {
       theme: enumOption<Theme>(interaction.options.getString('theme'), THEMES),
       level: enumOption<Level>(interaction.options.getString('level'), LEVELS),
     };
-    await interaction.reply(await nextQuestion(interaction, pack, filter, deps));
+    await answer(interaction, pack, filter, deps);
   },
   components: {
     async 'question-next'(interaction, args, deps) {
@@ -87,7 +107,7 @@ export const question: CommandModule = {
       const pack = deps.catalogue.pack(slug);
       if (!pack) throw new UserError('That article is no longer available. Run /question again.');
       const filter = { theme: theme === '-' ? null : theme, level: level === '-' ? null : level };
-      await interaction.reply(await nextQuestion(interaction, pack, filter, deps));
+      await answer(interaction, pack, filter, deps);
     },
   },
 };

@@ -33,6 +33,7 @@ import type { UnknownClaimReply } from '../src/session/runtime.js';
 import { PROMPT_COUNT, type SessionState } from '../src/session/state.js';
 import { statusView } from '../src/session/views.js';
 import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
+import { renderTeacherNote } from '../src/views/reading.js';
 
 const THREAD_PERMISSIONS = [
   ['Create Public Threads', PermissionFlagsBits.CreatePublicThreads],
@@ -120,6 +121,16 @@ async function start(interaction: ChatInputCommandInteraction, deps: Deps): Prom
   }
   if (noPolls.length > 0) lines.push('⚠️ Roundtable is missing **Send Polls** here, so claims cannot be polled.');
   await interaction.reply(toReply({ content: truncate(lines.join('\n'), LIMITS.content) }, true));
+  const note = await hostNoteOfPrompt(deps, guildId, channelId, 0);
+  if (note) await interaction.followUp(toReply(note, true));
+}
+
+/** The teacher note of the prompt now shown in the channel, for the host alone; null when it has none. */
+async function hostNoteOfPrompt(deps: Deps, guildId: string, channelId: string, index: number) {
+  const live = await deps.sessions.activeSession(guildId, channelId);
+  const questionId = live?.prompts[index]?.questionId;
+  const question = live && questionId ? deps.catalogue.question(live.article, questionId) : undefined;
+  return question ? renderTeacherNote(question) : null;
 }
 
 async function next(interaction: ChatInputCommandInteraction, deps: Deps): Promise<void> {
@@ -128,7 +139,10 @@ async function next(interaction: ChatInputCommandInteraction, deps: Deps): Promi
   const reply = await deps.sessions.next(guildId, channelId, null);
   if (reply.kind === 'prompt-shown') {
     const content = `Prompt ${reply.index + 1} of ${reply.total} is posted.`;
-    return void (await interaction.reply(toReply({ content }, true)));
+    await interaction.reply(toReply({ content }, true));
+    const note = await hostNoteOfPrompt(deps, guildId, channelId, reply.index);
+    if (note) await interaction.followUp(toReply(note, true));
+    return;
   }
   if (reply.kind === 'ended') {
     const content = 'That was the last prompt: the session has ended and the recap follows in the channel.';
@@ -331,7 +345,13 @@ export const session: CommandModule = {
       await requireHost(interaction, deps);
       const { guildId, channelId } = where(interaction, deps);
       const reply = await deps.sessions.next(guildId, channelId, { sessionId, index });
-      if (reply.kind === 'prompt-shown' || reply.kind === 'ended') return void (await interaction.deferUpdate());
+      if (reply.kind === 'ended') return void (await interaction.deferUpdate());
+      if (reply.kind === 'prompt-shown') {
+        await interaction.deferUpdate();
+        const note = await hostNoteOfPrompt(deps, guildId, channelId, reply.index);
+        if (note) await interaction.followUp(toReply(note, true));
+        return;
+      }
       if (reply.kind === 'wrong-prompt') throw new UserError('The session has already moved on to another prompt.');
       throw new UserError(SESSION_OVER);
     },

@@ -95,15 +95,15 @@ describe('one broken line gives one located error', () => {
     },
     {
       name: 'a duplicate id',
-      edit: ['questions.yaml', 10, '  - id: who-decided', '  - id: worth-the-cost'],
+      edit: ['questions.yaml', 11, '  - id: who-decided', '  - id: worth-the-cost'],
       errors: [
-        'harbour-vote/questions.yaml:10:5 questions[1].id: duplicate id "worth-the-cost" (first at questions[0])',
+        'harbour-vote/questions.yaml:11:5 questions[1].id: duplicate id "worth-the-cost" (first at questions[0])',
       ],
     },
     {
       name: 'an unknown claim id',
-      edit: ['questions.yaml', 16, '    claims: [vote-result]', '    claims: [vote-results]'],
-      errors: ['harbour-vote/questions.yaml:16:14 questions[1].claims[0]: unknown claim id "vote-results"'],
+      edit: ['questions.yaml', 17, '    claims: [vote-result]', '    claims: [vote-results]'],
+      errors: ['harbour-vote/questions.yaml:17:14 questions[1].claims[0]: unknown claim id "vote-results"'],
     },
     {
       name: 'an answer not among the choices',
@@ -287,7 +287,7 @@ test('GIVEN errors in several files THEN all are reported at once, sorted by fil
   const pack = join(dir, 'harbour-vote');
   await replaceLine(join(pack, 'quiz.yaml'), 8, '    answer: 7 to 2', '    answer: 7-2');
   await replaceLine(join(pack, 'quiz.yaml'), 31, '    paragraph: 2', '    paragraph: 3');
-  await replaceLine(join(pack, 'questions.yaml'), 16, '    claims: [vote-result]', '    claims: [vote-results]');
+  await replaceLine(join(pack, 'questions.yaml'), 17, '    claims: [vote-result]', '    claims: [vote-results]');
   await replaceLine(join(pack, 'claims.yaml'), 29, '    paragraph: 3', '    paragraph: 2');
   await replaceLine(
     join(pack, 'claims.yaml'),
@@ -307,7 +307,7 @@ test('GIVEN errors in several files THEN all are reported at once, sorted by fil
     'claims.yaml:4:5 claims[0].quote: not found in the article text',
     'claims.yaml:28:5 claims[2].quote: found in paragraph 3, not 2',
     'glossary.yaml:5:12 (root): invalid YAML: Nested mappings are not allowed in compact mappings',
-    'questions.yaml:16:14 questions[1].claims[0]: unknown claim id "vote-results"',
+    'questions.yaml:17:14 questions[1].claims[0]: unknown claim id "vote-results"',
     'quiz.yaml:8:5 quiz[0].answer: must be one of the choices',
     'quiz.yaml:30:5 quiz[2].quote: found in paragraph 2, not 3',
     'summaries.yaml:1:1 (root): file is missing',

@@ -315,6 +315,35 @@ describe('/question', () => {
     const cycle = await h.discord.slash('teacher', 'question', { level: 'recall' }).reply();
     expect(cycle.content).toContain('Every matching question has been used once');
   });
+
+  test('GIVEN a question with a teacher note THEN the host gets the note privately and the class never sees it', async () => {
+    const noted = pack.questions.find((q) => q.teacherNote !== undefined);
+    if (!noted?.teacherNote) throw new Error('the pack has no question with a teacher note');
+    const filter = { theme: noted.theme, level: noted.level };
+    const matching = pack.questions.filter((q) => q.theme === noted.theme && q.level === noted.level);
+    const noteStart = noted.teacherNote.slice(0, 30);
+    let handle = h.discord.slash('teacher', 'question', filter);
+    let posted = await handle.reply();
+    // Draws never repeat until all matching were used, so the noted one comes within `matching.length`.
+    for (let i = 1; i < matching.length && !posted.text.includes(noted.prompt.slice(0, 40)); i++) {
+      handle = h.discord.slash('teacher', 'question', filter);
+      posted = await handle.reply();
+    }
+    expect(posted.text).toContain(noted.prompt.slice(0, 40));
+    const note = await h.discord.waitFor(() => handle.followUps[0]);
+    expect(note.ephemeral).toBe(true);
+    expect(note.text).toContain('Teacher note');
+    expect(note.text).toContain(noteStart);
+    // Everything the class can see in the channel is free of it.
+    const visible = h.discord.channelMessages().filter((m) => !m.ephemeral);
+    expect(visible.some((m) => m.text.includes(noted.prompt.slice(0, 40)))).toBe(true);
+    expect(visible.filter((m) => m.text.includes(noteStart))).toEqual([]);
+
+    const student = h.discord.slash('student1', 'question', filter);
+    const mine = await student.reply();
+    expect(mine.ephemeral).toBe(true);
+    expect(mine.text).not.toContain('Teacher note');
+  });
 });
 
 describe('bad input', () => {

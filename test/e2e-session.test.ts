@@ -39,9 +39,14 @@ describe('a discussion session end to end', () => {
   test('GIVEN a teacher and students THEN prompts, threads, counting, a poll, the recap and the report all work', async () => {
     const { teacher, student1, student2, student3 } = discord.users;
 
-    const started = await discord.slash(teacher, 'session', { prompts: 2 }, { subcommand: 'start' }).reply();
+    const starting = discord.slash(teacher, 'session', { prompts: 2 }, { subcommand: 'start' });
+    const started = await starting.reply();
     expect(started.ephemeral).toBe(true);
     expect(started.content).toContain('Session started');
+    // The host alone gets the teacher note of the prompt on screen.
+    const firstNote = await discord.waitFor(() => starting.followUps[0]);
+    expect(firstNote.ephemeral).toBe(true);
+    expect(firstNote.text).toContain('Teacher note');
 
     const first = await discord.waitFor(() => prompts()[0]?.thread && prompts()[0]);
     const opening = discord.channelMessages()[0];
@@ -76,9 +81,15 @@ describe('a discussion session end to end', () => {
     discord.pollVote(student3, poll, 4);
 
     const current = discord.message(first.id) ?? first;
-    await discord.click(teacher, current, buttonId(current, 'Next prompt')).reply();
+    const nextClick = discord.click(teacher, current, buttonId(current, 'Next prompt'));
+    await nextClick.outcome();
     const second = await discord.waitFor(() => prompts()[1]);
     expect(second.embeds[0]?.title).toBe('Prompt 2 of 2');
+    const secondNote = await discord.waitFor(() => nextClick.followUps[0]);
+    expect(secondNote.ephemeral).toBe(true);
+    expect(secondNote.text).toContain('Teacher note');
+    expect(secondNote.text).not.toBe(firstNote.text);
+    for (const m of discord.channelMessages().filter((v) => !v.ephemeral)) expect(m.text).not.toContain('Teacher note');
     expect(discord.message(first.id)?.buttons.map((b) => b.label)).toEqual(['Show the passage']);
 
     const ended = await discord.slash(teacher, 'session', {}, { subcommand: 'end' }).reply();

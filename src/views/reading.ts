@@ -224,6 +224,14 @@ export interface QuestionFilter {
   level: Level | null;
 }
 
+/** The host's note on a question, sent to the host alone; null when the question has none. */
+export function renderTeacherNote(question: Question): MessageView | null {
+  if (!question.teacherNote) return null;
+  return {
+    content: `📝 **Teacher note** (only you can see this; the class does not)\n${escapeMarkdown(question.teacherNote)}`,
+  };
+}
+
 export function renderQuestion(
   pack: Pack,
   question: Question,
