@@ -26,7 +26,7 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
           {
             name: 'Claim polls in a session',
             value:
-              'The check stays hidden while the class votes. The host reveals it with **Close poll and show the check** on the poll, or it comes in the recap when the session ends. Discord polls are not anonymous: everyone can see who voted for what.',
+              'The check stays hidden while the class votes. The host reveals it with **Close poll and show the check** on the poll, or it comes in the recap when the session ends. Discord polls are not anonymous: everyone can see who voted for what. A prompt with a teacher note sends it to the host alone.',
           },
           {
             name: 'Homework',
