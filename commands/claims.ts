@@ -6,10 +6,13 @@ import { claimOption, lookupClaim, suggestClaims } from '../src/discord/claim-op
 import type { CommandModule } from '../src/discord/command.js';
 import { parseArgs } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
+import { isHostOf } from '../src/discord/host.js';
 import { enumOption, privateOption } from '../src/discord/options.js';
 import { createPager } from '../src/discord/paging.js';
+import { toReply } from '../src/discord/reply.js';
 import { choicesOf, KIND_LABEL } from '../src/views/labels.js';
 import { claimPages, preparedClaim, replyOf } from '../src/views/prepared.js';
+import { renderTeacherNote } from '../src/views/reading.js';
 
 const PageArgs = z.tuple([z.string(), z.enum(['all', ...CLAIM_KINDS])]);
 
@@ -58,6 +61,11 @@ export const claims: CommandModule = {
     }
     const { claim, note } = lookupClaim(pack.claims, interaction.options.getString('claim', true));
     await interaction.reply(replyOf(preparedClaim(pack, claim), ephemeral, note ? { content: note } : {}));
+    // Only a claim with a note asks the store who is host, and only after the reply: students wait for nothing.
+    const teacherNote = renderTeacherNote(claim);
+    if (teacherNote && (await isHostOf(interaction, deps).catch(() => false))) {
+      await interaction.followUp(toReply(teacherNote, true));
+    }
   },
   async autocomplete(interaction, deps) {
     const pack = await resolvePackQuietly(interaction, deps);

@@ -95,6 +95,23 @@ describe('/article', () => {
 });
 
 describe('/claims', () => {
+  test('GIVEN a claim with a teacher note THEN a host showing it also gets the note privately, a student does not', async () => {
+    const noted = pack.claims.find((c) => c.teacherNote !== undefined);
+    if (!noted?.teacherNote) throw new Error('the pack has no claim with a teacher note');
+    const asStudent = h.discord.slash('student1', 'claims', { claim: noted.id }, { subcommand: 'show' });
+    const seen = await asStudent.reply();
+    expect(seen.text).not.toContain('Teacher note');
+    const asHost = h.discord.slash('teacher', 'claims', { claim: noted.id }, { subcommand: 'show' });
+    const shown = await asHost.reply();
+    expect(shown.ephemeral).toBe(false);
+    expect(shown.text).not.toContain(noted.teacherNote.slice(0, 30));
+    const note = await h.discord.waitFor(() => asHost.followUps[0]);
+    expect(note.ephemeral).toBe(true);
+    expect(note.text).toContain('Teacher note');
+    expect(note.text).toContain(noted.teacherNote.slice(0, 30));
+    expect(asStudent.followUps).toEqual([]);
+  });
+
   test('GIVEN list THEN each claim shows its kind and verdict at a glance, paged', async () => {
     const reply = await h.discord.slash('student1', 'claims', {}, { subcommand: 'list' }).reply();
     const description = reply.embeds[0]?.description ?? '';

@@ -224,11 +224,11 @@ export interface QuestionFilter {
   level: Level | null;
 }
 
-/** The host's note on a question, sent to the host alone; null when the question has none. */
-export function renderTeacherNote(question: Question): MessageView | null {
-  if (!question.teacherNote) return null;
+/** The host's note on a question or claim, sent to the host alone; null when it has none. */
+export function renderTeacherNote(noted: Pick<Question | Claim, 'teacherNote'>): MessageView | null {
+  if (!noted.teacherNote) return null;
   return {
-    content: `📝 **Teacher note** (only you can see this; the class does not)\n${escapeMarkdown(question.teacherNote)}`,
+    content: `📝 **Teacher note** (only you can see this; the class does not)\n${escapeMarkdown(noted.teacherNote)}`,
   };
 }
 
