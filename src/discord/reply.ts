@@ -1,8 +1,10 @@
 import {
   type APIActionRowComponent,
+  type APIButtonComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type BaseMessageOptions,
+  ComponentType,
   MessageFlags,
 } from 'discord.js';
 
@@ -36,4 +38,9 @@ export function toReply(
 
 export function textView(content: string): MessageView {
   return { content };
+}
+
+/** One action row of buttons. */
+export function buttonRow(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
+  return { type: ComponentType.ActionRow, components };
 }

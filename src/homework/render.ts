@@ -1,5 +1,4 @@
 import {
-  type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
   ButtonStyle,
@@ -12,7 +11,7 @@ import type { Pack, QuizItem } from '../content/schema.js';
 import { plural } from '../core/plural.js';
 import { encodeId } from '../discord/custom-id.js';
 import { LIMITS, truncate } from '../discord/limits.js';
-import type { MessageView } from '../discord/reply.js';
+import { buttonRow, type MessageView } from '../discord/reply.js';
 import { choiceLines, emojiFor, explanationFields } from '../quiz/render.js';
 import { DIFFICULTY_LABEL, letter } from '../views/labels.js';
 import { COLOUR } from '../views/reading.js';
@@ -38,10 +37,6 @@ export const HOMEWORK_ACTIONS = {
 
 /** Students listed by name in the status view; the report has everyone. */
 export const STATUS_NAMES = 15;
-
-function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
-  return { type: ComponentType.ActionRow, components };
-}
 
 function button(
   label: string,
@@ -109,7 +104,7 @@ export function renderCard(assignment: Assignment, pack: Pack, state: CardState)
       },
     ],
     components: [
-      row([
+      buttonRow([
         state === 'closed'
           ? button('My result', encodeId(HOMEWORK_ACTIONS.start, assignment.id), ButtonStyle.Secondary)
           : button('Start', encodeId(HOMEWORK_ACTIONS.start, assignment.id)),
@@ -142,7 +137,7 @@ export function renderHomeworkQuestion(
       },
     ],
     components: [
-      row(
+      buttonRow(
         item.choices.map((choice, i) => {
           const emoji = emojiFor(i);
           return {
@@ -186,7 +181,7 @@ export function renderVerdict(
       },
     ],
     components: [
-      row([button(last ? 'See my score' : 'Next question', encodeId(HOMEWORK_ACTIONS.next, assignment.id))]),
+      buttonRow([button(last ? 'See my score' : 'Next question', encodeId(HOMEWORK_ACTIONS.next, assignment.id))]),
     ],
   };
 }
@@ -229,7 +224,7 @@ export function renderScore(
     ],
     components:
       result.missed.length > 0
-        ? [row([button('Review', encodeId(HOMEWORK_ACTIONS.review, assignment.id, 0), ButtonStyle.Secondary)])]
+        ? [buttonRow([button('Review', encodeId(HOMEWORK_ACTIONS.review, assignment.id, 0), ButtonStyle.Secondary)])]
         : [],
   };
 }
@@ -268,7 +263,7 @@ export function renderReview(
   return {
     embeds: [embed],
     components: [
-      row([
+      buttonRow([
         last
           ? button('Back to my score', encodeId(HOMEWORK_ACTIONS.score, assignment.id), ButtonStyle.Secondary)
           : button('Next missed question', encodeId(HOMEWORK_ACTIONS.review, assignment.id, step + 1)),

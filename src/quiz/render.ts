@@ -1,5 +1,4 @@
 import {
-  type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbedField,
   ButtonStyle,
@@ -13,7 +12,7 @@ import type { QuizItem } from '../content/schema.js';
 import { plural } from '../core/plural.js';
 import { encodeId } from '../discord/custom-id.js';
 import { LIMITS, truncate } from '../discord/limits.js';
-import type { MessageView } from '../discord/reply.js';
+import { buttonRow, type MessageView } from '../discord/reply.js';
 import { DIFFICULTY_LABEL, letter } from '../views/labels.js';
 import { COLOUR, sourceLink } from '../views/reading.js';
 import type { AnswerReply } from './engine.js';
@@ -40,10 +39,6 @@ export const QUIZ_ACTIONS = {
 
 /** How many of the round's leaders each reveal shows. */
 export const TOP_AFTER_REVEAL = 5;
-
-function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
-  return { type: ComponentType.ActionRow, components };
-}
 
 /** The letter emoji of choice `index`, for its button. */
 export function emojiFor(index: number): { name: string } | undefined {
@@ -117,8 +112,8 @@ export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: s
       },
     ],
     components: [
-      row(answerButtons(round, item, null)),
-      row([
+      buttonRow(answerButtons(round, item, null)),
+      buttonRow([
         {
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
@@ -229,8 +224,8 @@ export function renderReveal(
       },
     ],
     components: [
-      row(answerButtons(revealedRound, item, view.correct)),
-      row([...hostRow, myResultButton(round.roundId, view.index)]),
+      buttonRow(answerButtons(revealedRound, item, view.correct)),
+      buttonRow([...hostRow, myResultButton(round.roundId, view.index)]),
     ],
   };
 }
@@ -270,7 +265,7 @@ export function renderStandings(round: QuizRound, rows: readonly Standing[], pla
         footer: { text: `Round ${round.roundId} · /quiz leaderboard for all-time scores · /quiz report for the CSV` },
       },
     ],
-    components: [row([myResultButton(round.roundId, round.questionIds.length)])],
+    components: [buttonRow([myResultButton(round.roundId, round.questionIds.length)])],
   };
 }
 

@@ -18,7 +18,7 @@ import type { Claim, Pack, Question } from '../content/schema.js';
 import { plural } from '../core/plural.js';
 import { encodeId } from '../discord/custom-id.js';
 import { LIMITS, truncate } from '../discord/limits.js';
-import type { MessageView } from '../discord/reply.js';
+import { buttonRow, type MessageView } from '../discord/reply.js';
 import { LEVEL_LABEL, paragraphRef, THEME_LABEL, VERDICT_LABEL } from '../views/labels.js';
 import { COLOUR, sourceLink } from '../views/reading.js';
 import { POLL_ANSWERS, type SessionState } from './state.js';
@@ -54,10 +54,6 @@ const BAR_WIDTH = 12;
 /** Identifies a session in button ids: one session per channel, told apart from earlier ones by its start. */
 export function sessionIdOf(state: Pick<SessionState, 'startedAt'>): string {
   return state.startedAt.toString(36);
-}
-
-function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
-  return { type: ComponentType.ActionRow, components };
 }
 
 /** The claims a prompt draws on that the article still has, in the question's order. */
@@ -138,7 +134,7 @@ export function renderPrompt(pack: Pack, state: SessionState, index: number, que
   const components: APIActionRowComponent<APIButtonComponent>[] = [];
   if (promptParagraphs(pack, question).length > 0) {
     components.push(
-      row([
+      buttonRow([
         {
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
@@ -182,7 +178,7 @@ export function renderPrompt(pack: Pack, state: SessionState, index: number, que
         custom_id: encodeId(SESSION_ACTIONS.end, sid),
       },
     );
-    components.push(row(host));
+    components.push(buttonRow(host));
   }
   const footer = [
     `${THEME_LABEL[question.theme]} · ${LEVEL_LABEL[question.level]}`,
@@ -254,7 +250,7 @@ export function renderClaimChoice(state: SessionState, claims: readonly Claim[])
   );
   const rows: APIActionRowComponent<APIButtonComponent>[] = [];
   for (let i = 0; i < buttons.length; i += LIMITS.buttonsPerRow)
-    rows.push(row(buttons.slice(i, i + LIMITS.buttonsPerRow)));
+    rows.push(buttonRow(buttons.slice(i, i + LIMITS.buttonsPerRow)));
   return {
     content: 'Which claim should the class vote on? The check stays hidden until the poll closes.',
     components: rows,
