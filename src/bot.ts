@@ -102,8 +102,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // The servers of this process's shards: Discord announced each of them (GUILD_CREATE) before ready.
   const owns = (guildId: string) => readyClient.guilds.cache.has(guildId);
   const rounds = await quiz.resume(owns);
-  let discussions = 0;
-  for (const guildId of readyClient.guilds.cache.keys()) discussions += await sessions.resumeGuild(guildId);
+  const discussions = await sessions.resume(owns);
   const assignments = await homework.resume(owns);
   logger.info(
     { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, rounds, discussions, assignments },

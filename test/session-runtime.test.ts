@@ -268,6 +268,15 @@ describe('session runtime', () => {
     expect((await live())?.prompts[0]?.participants).toHaveLength(1);
   });
 
+  test('GIVEN sessions stored for several servers THEN start-up resumes those this process owns, and only them', async () => {
+    const fake = fakeDiscord();
+    await start(runtimeWith(fake));
+    const restarted = runtimeWith(fakeDiscord());
+    expect(await restarted.resume((guildId) => guildId === 'g-elsewhere')).toBe(0);
+    expect(await restarted.resume((guildId) => guildId === G)).toBe(1);
+    await restarted.shutdown();
+  });
+
   test('GIVEN a restart before the prompt was posted THEN resuming posts it once and counts again', async () => {
     const fake = fakeDiscord();
     const first = runtimeWith(fake);
