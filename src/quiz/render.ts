@@ -57,7 +57,7 @@ function shownChoices(item: QuizItem, order?: readonly number[]): { choice: stri
 }
 
 /** The round's order of question `index`'s choices (see choiceOrder). */
-export function roundChoiceOrder(round: QuizRound, index: number, item: QuizItem): number[] {
+function roundChoiceOrder(round: QuizRound, index: number, item: QuizItem): number[] {
   return choiceOrder(round.roundId, index, item.choices.length);
 }
 
