@@ -349,7 +349,7 @@ export const quiz: CommandModule = {
     async [QUIZ_ACTIONS.answer](interaction, args, deps) {
       const [roundId, index, choice] = parseArgs(AnswerArgs, args);
       const { guildId, channelId } = inGuild(interaction);
-      const reply = await deps.quiz.answer(
+      const { reply, order } = await deps.quiz.answer(
         guildId,
         channelId,
         { roundId, index, choice, userId: interaction.user.id, displayName: displayNameOf(interaction) },
@@ -357,7 +357,7 @@ export const quiz: CommandModule = {
         { applicationId: interaction.applicationId, token: interaction.token },
       );
       await interaction.reply({
-        content: answerReplyText(reply),
+        content: answerReplyText(reply, order),
         flags: MessageFlags.Ephemeral,
         allowedMentions: { parse: [] },
       });

@@ -13,6 +13,16 @@ export function createRandom(seed: number): () => number {
   };
 }
 
+/** FNV-1a: a text (an id) becomes a 32-bit number to seed or mix into a seed. */
+export function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
 export function shuffle<T>(items: readonly T[], seed: number): T[] {
   const random = createRandom(seed);
   const out = [...items];

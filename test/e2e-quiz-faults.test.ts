@@ -35,6 +35,11 @@ function choiceId(message: MessageView, choice: number): string {
   return buttonId(message, itemOf(message).choices[choice] ?? '');
 }
 
+/** The letter choice `choice` (the item's index) is shown under: the round shuffles the choices. */
+function shownLetter(message: MessageView, choice: number): string {
+  return 'ABCD'[message.buttons.findIndex((b) => b.customId === choiceId(message, choice))] ?? '?';
+}
+
 function isReveal(message: MessageView | undefined): boolean {
   return message?.embeds[0]?.title?.endsWith('the answer') ?? false;
 }
@@ -91,7 +96,9 @@ describe('a timed question', () => {
     await h.discord.waitFor(() => (isReveal(h.discord.message(q1.id)) ? true : undefined), 15_000);
     expect(answeredField(h.discord.message(q1.id))).toMatch(/^1 answered/);
     late.deliver();
-    expect((await late.reply()).content).toBe('Answer received: **B**. Your result appears here at the reveal.');
+    expect((await late.reply()).content).toBe(
+      `Answer received: **${shownLetter(q1, 1)}**. Your result appears here at the reveal.`,
+    );
     // A click made after the question closed (from a client still showing the question) is refused.
     const tooLate = await h.discord.forgeClick('student3', q1.id, choiceId(q1, 2)).reply();
     expect(tooLate.content).toBe('This question has closed: answers are no longer taken.');
@@ -179,7 +186,9 @@ describe('a damaged stored value', () => {
     expect(refused.content).toMatch(/^This part of the server's saved state could not be read and was set aside/);
 
     const again = await h.discord.click('student2', healthyQ, choiceId(healthyQ, 1)).reply();
-    expect(again.content).toBe('Answer received: **B**. Your result appears here at the reveal.');
+    expect(again.content).toBe(
+      `Answer received: **${shownLetter(healthyQ, 1)}**. Your result appears here at the reveal.`,
+    );
     await h.discord.click('teacher', healthyQ, buttonId(healthyQ, 'Reveal (host)')).ack();
     const revealed = await h.discord.waitFor(() => {
       const m = h.discord.message(healthyQ.id);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalDiscord, type MessageView, startLocalDiscord } from '@roundtable/local-discord';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadRealPack } from './fixtures/real-pack.js';
 import { buttonId } from './support/bot-harness.js';
 import { botEnv, type ChildBot, killChildren, startChild } from './support/child-bot.js';
 
@@ -39,6 +40,11 @@ function questionIn(channelId: string, n: number): Promise<MessageView> {
   );
 }
 
+/** The answer buttons of a question message, as shown: label and custom id. */
+function answerButtons(message: MessageView): [string, string][] {
+  return message.buttons.filter((b) => !b.label?.includes('(host)')).map((b) => [b.label ?? '', b.customId ?? '']);
+}
+
 /** The first answer button (not a host button) of a question message. */
 function firstChoice(message: MessageView): string {
   const found = message.buttons.find((b) => !b.label?.includes('(host)'));
@@ -66,6 +72,10 @@ describe('a round survives kill -9', () => {
       expect((await discord.click(student, pacedQ1, firstChoice(pacedQ1)).reply()).content).toMatch(/^Answer received/);
     }
 
+    // The order this round shows question 1's choices in, before the crash.
+    const shownBefore = answerButtons(pacedQ1);
+    const linesBefore = pacedQ1.embeds[0]?.description;
+
     first.process.kill('SIGKILL');
     expect((await first.waitForExit()).signal).toBe('SIGKILL');
     // Let the timed question's deadline pass while the bot is down.
@@ -82,13 +92,34 @@ describe('a round survives kill -9', () => {
     // The host-paced round carries on where it was.
     const again = await discord.click('student1', pacedQ1, firstChoice(pacedQ1)).reply();
     expect(again.content).toMatch(/^You already answered/);
-    await discord.click('owner', pacedQ1, firstChoice(pacedQ1)).reply();
+    // A choice other than the first: its button still records it after the restart.
+    const [thirdLabel = '', thirdId = ''] = shownBefore[2] ?? [];
+    const owner = await discord.click('owner', pacedQ1, thirdId).reply();
+    expect(owner.content).toBe('Answer received: **C**. Your result appears here at the reveal.');
+    // The restarted bot redraws the question (its answered count) in the same order.
+    const redrawn = await discord.waitFor(() => {
+      const m = discord.message(pacedQ1.id);
+      return m?.embeds[0]?.fields.find((f) => f.name === 'Answered')?.value === '4' ? m : undefined;
+    });
+    expect(answerButtons(redrawn)).toEqual(shownBefore);
+    expect(redrawn.embeds[0]?.description).toBe(linesBefore);
     await discord.click('teacher', pacedQ1, buttonId(pacedQ1, 'Reveal (host)')).ack();
     const pacedRevealed = await discord.waitFor(() => {
       const m = discord.message(pacedQ1.id);
       return m?.buttons.some((b) => b.label === 'Next question (host)') ? m : undefined;
     });
     expect(pacedRevealed.embeds[0]?.fields.find((f) => f.name === 'Answered')?.value).toMatch(/^4 answered/);
+    // The reveal keeps the order, counts each click on the choice it was made on, and marks the right answer.
+    const pack = await loadRealPack();
+    const item = pack.quiz.find((i) => linesBefore?.includes(i.question));
+    if (!item) throw new Error('the question is not in the real pack');
+    const lines = (pacedRevealed.embeds[0]?.description ?? '').split('\n').filter((l) => /^(✅|▫️) /.test(l));
+    expect(lines.map((l) => l.replace(/^(✅|▫️) \S+ /, ''))).toEqual(shownBefore.map(([label]) => label));
+    const counts = (pacedRevealed.embeds[0]?.description ?? '').split('\n').filter((l) => l.startsWith('`'));
+    expect(counts[0]).toMatch(/ 3 \(75%\)$/);
+    expect(counts[2]).toMatch(/ 1 \(25%\)$/);
+    expect(lines.filter((l) => l.startsWith('✅'))).toEqual([expect.stringContaining(item.answer)]);
+    expect(answerButtons(pacedRevealed)[2]?.[0]).toBe(thirdLabel);
     await discord.click('teacher', pacedRevealed, buttonId(pacedRevealed, 'Next question (host)')).ack();
     const pacedQ2 = await questionIn(paced, 2);
     await discord.click('student2', pacedQ2, firstChoice(pacedQ2)).reply();

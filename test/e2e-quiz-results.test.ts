@@ -36,15 +36,30 @@ function itemOf(message: MessageView): QuizItem {
   return item;
 }
 
-function choices(message: MessageView): { right: number; wrong: number; rightId: string; wrongId: string } {
+/** The letter a choice's button was shown under: the round shuffles the choices, so its place on the message. */
+function shownLetter(message: MessageView, id: string): string {
+  return LETTERS[message.buttons.findIndex((b) => b.customId === id)] ?? '?';
+}
+
+function choices(message: MessageView): {
+  rightId: string;
+  wrongId: string;
+  /** How a student's result names each: the letter it was shown under, and its text. */
+  right: string;
+  wrong: string;
+  rightLetter: string;
+} {
   const item = itemOf(message);
   const right = item.choices.indexOf(item.answer);
   const wrong = (right + 1) % item.choices.length;
+  const rightId = buttonId(message, item.choices[right] ?? '');
+  const wrongId = buttonId(message, item.choices[wrong] ?? '');
   return {
-    right,
-    wrong,
-    rightId: buttonId(message, item.choices[right] ?? ''),
-    wrongId: buttonId(message, item.choices[wrong] ?? ''),
+    rightId,
+    wrongId,
+    right: `**${shownLetter(message, rightId)}** (${item.choices[right]})`,
+    wrong: `**${shownLetter(message, wrongId)}** (${item.choices[wrong]})`,
+    rightLetter: shownLetter(message, rightId),
   };
 }
 
@@ -81,18 +96,18 @@ describe('every student learns how they did', () => {
     const ann = h.discord.click('student1', q1, c1.rightId);
     const bo = h.discord.click('student2', q1, c1.wrongId);
     expect((await ann.reply()).content).toBe(
-      `Answer received: **${LETTERS[c1.right]}**. Your result appears here at the reveal.`,
+      `Answer received: **${c1.rightLetter}**. Your result appears here at the reveal.`,
     );
     await bo.reply();
 
     await h.discord.click('teacher', q1, buttonId(q1, 'Reveal (host)')).ack();
     const reveal1 = await revealed(q1);
     expect(await resultOf(ann)).toBe(
-      `**Question 1: ✅ correct!** You answered **${LETTERS[c1.right]}**: +1 point.\n` +
+      `**Question 1: ✅ correct!** You answered ${c1.right}: +1 point.\n` +
         'You have **1 point** this round: rank **1** of 2, 1 of 1 question correct.',
     );
     expect(await resultOf(bo)).toBe(
-      `**Question 1: ❌ not this time.** You answered **${LETTERS[c1.wrong]}**. The answer was **${LETTERS[c1.right]}**.\n` +
+      `**Question 1: ❌ not this time.** You answered ${c1.wrong}. The answer was ${c1.right}.\n` +
         'You have **0 points** this round: rank **2** of 2, 0 of 1 question correct.',
     );
     // Nobody else's answer is in anyone's view; the channel shows the top of the round.
@@ -103,7 +118,7 @@ describe('every student learns how they did', () => {
     // A student who did not answer asks with the button and is told privately.
     const cy = await h.discord.click('student3', reveal1, buttonId(reveal1, 'My result')).reply();
     expect(cy.ephemeral).toBe(true);
-    expect(cy.content).toBe(`**Question 1:** you did not answer. The answer was **${LETTERS[c1.right]}**.`);
+    expect(cy.content).toBe(`**Question 1:** you did not answer. The answer was ${c1.right}.`);
 
     await h.discord.click('teacher', reveal1, buttonId(reveal1, 'Next question (host)')).ack();
     const q2 = await question(channelId, 2);
@@ -221,9 +236,17 @@ describe('the reports a teacher grades from', () => {
     expect(answers).toHaveLength(10);
     expect(new Set(answers.map((r) => r['display name']))).toEqual(new Set([...names.slice(0, 4), "'=SUM(A1)"]));
     const item1 = itemOf(q1);
-    expect(
-      answers.filter((r) => r['question number'] === '1').every((r) => r['correct answer']?.endsWith(item1.answer)),
-    ).toBe(true);
+    expect(answers.filter((r) => r['question number'] === '1').every((r) => r['correct answer'] === item1.answer)).toBe(
+      true,
+    );
+    // Choices are named by their text: letters differ from round to round.
+    const zoeFirst = answers.find((r) => r['question number'] === '1' && r['display name'] === 'Zoë Ångström');
+    expect(zoeFirst).toMatchObject({ answer: item1.answer, correct: 'yes' });
+    const liFirst = answers.find((r) => r['question number'] === '1' && r['display name'] === '李雷');
+    expect(liFirst).toMatchObject({
+      answer: item1.choices[(item1.choices.indexOf(item1.answer) + 1) % item1.choices.length],
+      correct: 'no',
+    });
     expect(answers.filter((r) => r.correct === 'not answered').map((r) => r['display name'])).toEqual([
       '李雷',
       'محمد علي',

@@ -245,8 +245,8 @@ describe('the class', () => {
     const sheet: Record<string, string>[] = parse(studentsFile?.text ?? '', { bom: true, columns: true });
     expect(rows).toHaveLength(8);
     expect(rows.filter((r) => r.correct === 'not answered')).toHaveLength(6);
-    expect(rows[0]).toMatchObject({ 'user id': 'ann', 'question number': '1', correct: 'yes', answer: 'A. Right' });
-    expect(rows[1]).toMatchObject({ correct: 'no', answer: 'B. Wrong', 'correct answer': 'A. Right' });
+    expect(rows[0]).toMatchObject({ 'user id': 'ann', 'question number': '1', correct: 'yes', answer: 'Right' });
+    expect(rows[1]).toMatchObject({ correct: 'no', answer: 'Wrong', 'correct answer': 'Right' });
     expect(sheet).toEqual([
       expect.objectContaining({
         'user id': 'ann',

@@ -109,14 +109,14 @@ describe('renderRoundCsv', () => {
   });
 
   test('every player has a row for every question asked, a skipped one marked, quoted and guarded', () => {
-    const right = '"A. Kim and Putin, ""Vostochny"""';
+    const right = '"Kim and Putin, ""Vostochny"""';
     const q1 = `r1,1,who-met,"Who met, and where?",${right}`;
     expect(csv.slice(1).split('\r\n').slice(1)).toEqual([
       `${q1},1,Ann,${right},yes,969,1.234`,
-      `${q1},2,"'=HYPERLINK(""http://x"",""y"")",B. =1+1,no,0,20.000`,
+      `${q1},2,"'=HYPERLINK(""http://x"",""y"")",'=1+1,no,0,20.000`,
       `${q1},3,"Line\nbreak, comma",${right},yes,1000,0.005`,
       `${q1},4,'@SUM(A1),,not answered,0,`,
-      "r1,2,gone,,,4,'@SUM(A1),C,no,0,0.000",
+      "r1,2,gone,,,4,'@SUM(A1),choice 3,no,0,0.000",
       'r1,2,gone,,,1,Ann,,not answered,0,',
       `r1,2,gone,,,2,"'=HYPERLINK(""http://x"",""y"")",,not answered,0,`,
       'r1,2,gone,,,3,"Line\nbreak, comma",,not answered,0,',
@@ -135,7 +135,7 @@ describe('renderRoundCsv', () => {
   test('GIVEN nobody answered THEN each question asked still has a row', () => {
     const empty: QuizRound = { ...control, index: 0, answers: [[], []] };
     expect(renderRoundCsv(empty, items).slice(1).split('\r\n').slice(1)).toEqual([
-      'r1,1,who-met,"Who met, and where?","A. Kim and Putin, ""Vostochny""",,,,nobody answered,,',
+      'r1,1,who-met,"Who met, and where?","Kim and Putin, ""Vostochny""",,,,nobody answered,,',
       '',
     ]);
   });

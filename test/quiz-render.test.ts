@@ -2,6 +2,7 @@ import { ButtonStyle } from 'discord.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Pack, QuizItem } from '../src/content/schema.js';
 import { decodeId } from '../src/discord/custom-id.js';
+import { choiceOrder } from '../src/quiz/choice-order.js';
 import { type AnswerReply, answer, close, next, type StartOptions, startRound, stop } from '../src/quiz/engine.js';
 import {
   answerReplyText,
@@ -43,6 +44,10 @@ beforeAll(async () => {
 function choice(i: number): string {
   return invited[i] ?? '';
 }
+
+const EMOJI = ['🇦', '🇧', '🇨', '🇩'];
+/** The order ROUND shows who-invited-kim's choices in as its first question: display position -> choice. */
+const SHOWN = choiceOrder(ROUND, 0, 4);
 
 function item(id: string): QuizItem {
   const found = items.get(id);
@@ -110,9 +115,12 @@ describe('renderQuestion', () => {
     const view = renderQuestion(state, item('who-invited-kim'), title);
     const embed = onlyEmbed(view);
     expect(embed.title).toBe('Question 1 of 1');
+    // The round shuffles the choices: this round's order is not the item's.
+    expect(SHOWN).not.toEqual([0, 1, 2, 3]);
+    expect([...SHOWN].sort()).toEqual([0, 1, 2, 3]);
     expect(embed.description).toBe(
       '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
-        `🇦 ${choice(0)}\n🇧 ${choice(1)}\n🇨 ${choice(2)}\n🇩 ${choice(3)}`,
+        SHOWN.map((c, position) => `${EMOJI[position]} ${choice(c)}`).join('\n'),
     );
     expect(embed.fields).toEqual([
       { name: 'Time', value: `Closes <t:${(T0 + 20_000) / 1000}:R>`, inline: true },
@@ -120,9 +128,10 @@ describe('renderQuestion', () => {
     ]);
     expect(embed.footer?.text).toBe(`Easy · ${title} · round ${ROUND}`);
     expect(buttonsOf(view)).toEqual([
-      ...invited.map((label, i) => ({
-        label,
-        customId: `quiz-answer:${ROUND}:0:${i}`,
+      // Shown in the round's order, each button still carrying the item's own index of its choice.
+      ...SHOWN.map((c) => ({
+        label: choice(c),
+        customId: `quiz-answer:${ROUND}:0:${c}`,
         disabled: false,
         style: ButtonStyle.Primary,
       })),
@@ -182,12 +191,15 @@ describe('renderReveal', () => {
     const { state, view } = revealed();
     const embed = onlyEmbed(renderReveal(state, currentItem(state), view, title));
     expect(embed.title).toBe('Question 1 of 2: the answer');
+    const lines: Record<number, string> = {
+      0: `▫️ %s ${choice(0)}\n\`░░░░░░░░░░░░\` 0 (0%)`,
+      1: `✅ %s ${choice(1)}\n\`████████░░░░\` 2 (67%)`,
+      2: `▫️ %s ${choice(2)}\n\`░░░░░░░░░░░░\` 0 (0%)`,
+      3: `▫️ %s ${choice(3)}\n\`████░░░░░░░░\` 1 (33%)`,
+    };
     expect(embed.description).toBe(
       '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
-        `▫️ 🇦 ${choice(0)}\n\`░░░░░░░░░░░░\` 0 (0%)\n` +
-        `✅ 🇧 ${choice(1)}\n\`████████░░░░\` 2 (67%)\n` +
-        `▫️ 🇨 ${choice(2)}\n\`░░░░░░░░░░░░\` 0 (0%)\n` +
-        `▫️ 🇩 ${choice(3)}\n\`████░░░░░░░░\` 1 (33%)`,
+        SHOWN.map((c, position) => (lines[c] ?? '').replace('%s', EMOJI[position] ?? '')).join('\n'),
     );
   });
 
@@ -209,12 +221,9 @@ describe('renderReveal', () => {
   test('GIVEN a reveal THEN the answer buttons are disabled, the right one green', () => {
     const { state, view } = revealed();
     const buttons = buttonsOf(renderReveal(state, currentItem(state), view, title));
-    expect(buttons.slice(0, 4).map((b) => [b.label, b.disabled, b.style])).toEqual([
-      [choice(0), true, ButtonStyle.Secondary],
-      [choice(1), true, ButtonStyle.Success],
-      [choice(2), true, ButtonStyle.Secondary],
-      [choice(3), true, ButtonStyle.Secondary],
-    ]);
+    expect(buttons.slice(0, 4).map((b) => [b.label, b.disabled, b.style])).toEqual(
+      SHOWN.map((c) => [choice(c), true, c === 1 ? ButtonStyle.Success : ButtonStyle.Secondary]),
+    );
   });
 
   test('GIVEN a closed question that is not the last THEN the host can go on or end the round', () => {
@@ -259,14 +268,14 @@ describe('renderReveal', () => {
     const earlier = revealView(later, 0, items);
     if (!earlier) throw new Error('no reveal view');
     const view = renderReveal(later, item('who-invited-kim'), earlier, title);
-    expect(buttonsOf(view).map((b) => b.label)).toEqual([...invited, 'My result']);
+    expect(buttonsOf(view).map((b) => b.label)).toEqual([...SHOWN.map(choice), 'My result']);
     expect(onlyEmbed(view).title).toBe('Question 1 of 2: the answer');
   });
 
   test('GIVEN nobody answered THEN every share is 0% and no one is named fastest', () => {
     const closed = reveal(start(['who-invited-kim'], { questions: 1 }));
     const embed = onlyEmbed(renderReveal(closed.state, currentItem(closed.state), closed.view, title));
-    expect(embed.description).toContain('✅ 🇧 Vladimir Putin\n`░░░░░░░░░░░░` 0 (0%)');
+    expect(embed.description).toContain(`✅ ${EMOJI[SHOWN.indexOf(1)]} Vladimir Putin\n\`░░░░░░░░░░░░\` 0 (0%)`);
     expect(embed.fields?.at(-1)).toEqual({ name: 'Answered', value: '0 answered, 0 correct' });
   });
 });
@@ -383,6 +392,17 @@ describe('answerReplyText', () => {
     if (late.kind === 'record') throw new Error('a click after the deadline was recorded');
     expect(answerReplyText(late)).toBe('This question has closed: answers are no longer taken.');
   });
+
+  test("GIVEN the round's order THEN the acknowledgement names the letter the choice was shown under", () => {
+    // Shown as C, A, D, B: choice 2 under A, choice 1 under D.
+    const order = [2, 0, 3, 1];
+    expect(answerReplyText({ kind: 'accepted', choice: 2 }, order)).toBe(
+      'Answer received: **A**. Your result appears here at the reveal.',
+    );
+    expect(answerReplyText({ kind: 'already-answered', choice: 1 }, order)).toBe(
+      'You already answered **D**. Your first answer is the one that counts.',
+    );
+  });
 });
 
 describe('every real quiz item', () => {
@@ -413,7 +433,8 @@ describe('every real quiz item', () => {
       );
       const right = quizItem.choices.indexOf(quizItem.answer);
       expect(right, quizItem.id).toBeGreaterThanOrEqual(0);
-      expect(buttonsOf(shown)[right]?.style, quizItem.id).toBe(ButtonStyle.Success);
+      const green = buttonsOf(shown).find((b) => b.style === ButtonStyle.Success);
+      expect(green?.customId, quizItem.id).toBe(`quiz-answer:${closed.state.roundId}:0:${right}`);
     }
     expect(problems).toEqual([]);
   });

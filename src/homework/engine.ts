@@ -1,6 +1,6 @@
 import type { Difficulty, QuizItem } from '../content/schema.js';
 import { findCorrectChoice } from '../quiz/scoring.js';
-import { shuffle } from '../random.js';
+import { hashText, shuffle } from '../random.js';
 import {
   type Assignment,
   type CardState,
@@ -144,19 +144,9 @@ export function cardWakeAt(assignment: Assignment, now: number): number | null {
   return cardState(assignment, now) === 'open' ? assignment.dueAt : null;
 }
 
-// FNV-1a: a student's id becomes a number to mix into the assignment's seed.
-function hashId(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
 /** A student's own order of the questions: the same every time for that student, different between students. */
 export function studentOrder(assignment: Assignment, userId: string): string[] {
-  return shuffle(assignment.questionIds, (assignment.seed ^ hashId(userId)) >>> 0);
+  return shuffle(assignment.questionIds, (assignment.seed ^ hashText(userId)) >>> 0);
 }
 
 // ---- a student's run

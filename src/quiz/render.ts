@@ -15,6 +15,7 @@ import { LIMITS, truncate } from '../discord/limits.js';
 import { buttonRow, type MessageView } from '../discord/reply.js';
 import { DIFFICULTY_LABEL, letter } from '../views/labels.js';
 import { COLOUR, sourceLink } from '../views/reading.js';
+import { choiceOrder, shownLetter } from './choice-order.js';
 import type { AnswerReply } from './engine.js';
 import type { MovingStanding } from './results.js';
 import type { RevealView } from './reveal.js';
@@ -46,14 +47,29 @@ export function emojiFor(index: number): { name: string } | undefined {
   return name ? { name } : undefined;
 }
 
+/** The item's choice indexes in the order they are shown: `order` when given, else the item's own. */
+function shownChoices(item: QuizItem, order?: readonly number[]): { choice: string; index: number }[] {
+  const indexes = order ?? item.choices.map((_, i) => i);
+  return indexes.flatMap((index) => {
+    const choice = item.choices[index];
+    return choice === undefined ? [] : [{ choice, index }];
+  });
+}
+
+/** The round's order of question `index`'s choices (see choiceOrder). */
+function roundChoiceOrder(round: QuizRound, index: number, item: QuizItem): number[] {
+  return choiceOrder(round.roundId, index, item.choices.length);
+}
+
+// Lettered by position; the custom id carries the item's index, which is what the engine records.
 function answerButtons(round: QuizRound, item: QuizItem, correct: number | null): APIButtonComponent[] {
-  return item.choices.map((choice, i) => {
-    const emoji = emojiFor(i);
+  return shownChoices(item, roundChoiceOrder(round, round.index, item)).map(({ choice, index }, position) => {
+    const emoji = emojiFor(position);
     return {
       type: ComponentType.Button,
-      style: correct === null ? ButtonStyle.Primary : i === correct ? ButtonStyle.Success : ButtonStyle.Secondary,
+      style: correct === null ? ButtonStyle.Primary : index === correct ? ButtonStyle.Success : ButtonStyle.Secondary,
       label: truncate(choice, LIMITS.buttonLabel),
-      custom_id: encodeId(QUIZ_ACTIONS.answer, round.roundId, round.index, i),
+      custom_id: encodeId(QUIZ_ACTIONS.answer, round.roundId, round.index, index),
       disabled: correct !== null,
       ...(emoji ? { emoji } : {}),
     };
@@ -68,9 +84,11 @@ function footer(round: QuizRound, item: QuizItem, articleTitle: string): string 
   return truncate(`${DIFFICULTY_LABEL[item.difficulty]} · ${articleTitle} · round ${round.roundId}`, LIMITS.footer);
 }
 
-/** The choices as a question shows them: one line each, with its letter. */
-export function choiceLines(item: QuizItem): string {
-  return item.choices.map((c, i) => `${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}`).join('\n');
+/** The choices as a question shows them, in `order` (display position -> item index; default the item's): one line each, with its letter. */
+export function choiceLines(item: QuizItem, order?: readonly number[]): string {
+  return shownChoices(item, order)
+    .map(({ choice }, position) => `${LETTER_EMOJI[position] ?? letter(position)} ${escapeMarkdown(choice)}`)
+    .join('\n');
 }
 
 /** What a revealed answer explains: why, the quote from the article with its paragraph, and any sources. */
@@ -97,7 +115,7 @@ export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: s
     round.deadline === null
       ? 'No timer: the host reveals the answer.'
       : `Closes ${time(Math.ceil(round.deadline / 1000), TimestampStyles.RelativeTime)}`;
-  const choices = choiceLines(item);
+  const choices = choiceLines(item, roundChoiceOrder(round, round.index, item));
   return {
     embeds: [
       {
@@ -169,11 +187,11 @@ export function renderReveal(
   articleTitle: string,
   top: readonly MovingStanding[] = [],
 ): MessageView {
-  const lines = item.choices.map((c, i) => {
-    const count = view.counts[i] ?? 0;
+  const lines = shownChoices(item, roundChoiceOrder(round, view.index, item)).map(({ choice, index }, position) => {
+    const count = view.counts[index] ?? 0;
     const percent = view.answered === 0 ? 0 : Math.round((count / view.answered) * 100);
-    const mark = i === view.correct ? '✅' : '▫️';
-    return `${mark} ${LETTER_EMOJI[i] ?? letter(i)} ${escapeMarkdown(c)}\n\`${bar(count, view.answered)}\` ${count} (${percent}%)`;
+    const mark = index === view.correct ? '✅' : '▫️';
+    return `${mark} ${LETTER_EMOJI[position] ?? letter(position)} ${escapeMarkdown(choice)}\n\`${bar(count, view.answered)}\` ${count} (${percent}%)`;
   });
   const fields = explanationFields(item);
   const fastest = view.winners.slice(0, 3).map((w) => `${escapeMarkdown(w.displayName)} (+${w.points})`);
@@ -296,13 +314,16 @@ export function historyLabel(entry: HistoryEntry): string {
 export const ANSWER_NOT_SAVED =
   "The bot's storage is unavailable right now; your answer was not saved. Try again in a moment.";
 
-/** The ephemeral acknowledgement of a click, in the words a student reads. */
-export function answerReplyText(reply: AnswerReply): string {
+/**
+ * The ephemeral acknowledgement of a click, in the words a student reads. `order` is the
+ * question's choice order, so the letter is the one the student saw.
+ */
+export function answerReplyText(reply: AnswerReply, order: readonly number[] = []): string {
   switch (reply.kind) {
     case 'accepted':
-      return `Answer received: **${letter(reply.choice)}**. Your result appears here at the reveal.`;
+      return `Answer received: **${shownLetter(order, reply.choice)}**. Your result appears here at the reveal.`;
     case 'already-answered':
-      return `You already answered **${letter(reply.choice)}**. Your first answer is the one that counts.`;
+      return `You already answered **${shownLetter(order, reply.choice)}**. Your first answer is the one that counts.`;
     case 'closed':
       return 'This question has closed: answers are no longer taken.';
     case 'round-ended':

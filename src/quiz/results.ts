@@ -1,5 +1,7 @@
+import { escapeMarkdown } from 'discord.js';
 import { plural } from '../core/plural.js';
-import { letter } from '../views/labels.js';
+import { LIMITS, truncate } from '../discord/limits.js';
+import { choiceOrder, shownLetter } from './choice-order.js';
 import { findCorrectChoice } from './scoring.js';
 import { roundScores, type ScoreLine, standings } from './standings.js';
 import type { Answer, QuizItems, QuizRound, Standing } from './state.js';
@@ -16,6 +18,9 @@ export interface PersonalResult {
   readonly answer: Answer | undefined;
   /** The right choice's index; null when unknown (item left the content). */
   readonly correctChoice: number | null;
+  /** The question's choices (item order) and the order the round showed them in; empty when unknown. */
+  readonly choices: readonly string[];
+  readonly order: readonly number[];
   readonly points: number;
   /** 1 + players with strictly more points; null when the student has not scored or answered yet. */
   readonly rank: number | null;
@@ -53,6 +58,8 @@ export function personalResults(
   const answers = new Map((index === null ? [] : (round.answers[index] ?? [])).map((a) => [a.userId, a]));
   const item = index === null ? undefined : items.get(round.questionIds[index] ?? '');
   const correctChoice = item ? findCorrectChoice(item) : null;
+  const choices = item?.choices ?? [];
+  const order = index === null ? [] : choiceOrder(round.roundId, index, choices.length);
   const results = new Map<string, PersonalResult>();
   for (const userId of userIds) {
     const line = byUser.get(userId);
@@ -60,6 +67,8 @@ export function personalResults(
       index,
       answer: answers.get(userId),
       correctChoice,
+      choices,
+      order,
       points: line?.points ?? 0,
       rank: line ? (rankOfPoints.get(line.points) ?? null) : null,
       players: lines.length,
@@ -94,6 +103,14 @@ function standingText(r: PersonalResult): string {
   return `You have **${plural(r.points, 'point')}** this round: rank **${r.rank}** of ${r.players}, ${r.correct} of ${plural(r.asked, 'question')} correct.`;
 }
 
+/** A choice as the student saw it: the letter of its place in the round's order, and its text. */
+function shownChoice(r: PersonalResult, choice: number): string {
+  const text = r.choices[choice];
+  const mark = `**${shownLetter(r.order, choice)}**`;
+  // Cut like its button label, so a result stays far inside a message's limit.
+  return text === undefined ? mark : `${mark} (${escapeMarkdown(truncate(text, LIMITS.buttonLabel))})`;
+}
+
 /** The words a student reads about their result. */
 export function personalResultText(r: PersonalResult): string {
   if (r.index === null) {
@@ -101,12 +118,12 @@ export function personalResultText(r: PersonalResult): string {
     return `Round over: you finished **${ordinal(r.rank)}** of ${r.players} with ${plural(r.points, 'point')}, ${r.correct} of ${plural(r.asked, 'question')} correct.`;
   }
   const number = r.index + 1;
-  const right = r.correctChoice !== null ? ` The answer was **${letter(r.correctChoice)}**.` : '';
+  const right = r.correctChoice !== null ? ` The answer was ${shownChoice(r, r.correctChoice)}.` : '';
   const head = !r.answer
     ? `**Question ${number}:** you did not answer.${right}`
     : r.answer.correct
-      ? `**Question ${number}: ✅ correct!** You answered **${letter(r.answer.choice)}**: +${plural(r.answer.points, 'point')}.`
-      : `**Question ${number}: ❌ not this time.** You answered **${letter(r.answer.choice)}**.${right}`;
+      ? `**Question ${number}: ✅ correct!** You answered ${shownChoice(r, r.answer.choice)}: +${plural(r.answer.points, 'point')}.`
+      : `**Question ${number}: ❌ not this time.** You answered ${shownChoice(r, r.answer.choice)}.${right}`;
   const standing = standingText(r);
   return standing ? `${head}\n${standing}` : head;
 }

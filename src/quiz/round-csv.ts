@@ -1,7 +1,6 @@
 import { subtext } from 'discord.js';
 import { csvFile } from '../core/csv.js';
 import { plural } from '../core/plural.js';
-import { letter } from '../views/labels.js';
 import { findCorrectChoice } from './scoring.js';
 import { askedIn, roundScores, standings } from './standings.js';
 import type { QuizItems, QuizRound } from './state.js';
@@ -39,10 +38,12 @@ export const STUDENTS_HEADER = [
   'percent correct',
 ] as const;
 
-/** A choice as a report shows it: "B. its text" (the letter alone when the item left the content). */
+/**
+ * A choice as a report shows it: its text, with no letter, since each round shows the
+ * choices in its own order (the choice's number in the item when the item left the content).
+ */
 export function choiceText(items: QuizItems, questionId: string, choice: number): string {
-  const text = items.get(questionId)?.choices[choice];
-  return text === undefined ? letter(choice) : `${letter(choice)}. ${text}`;
+  return items.get(questionId)?.choices[choice] ?? `choice ${choice + 1}`;
 }
 
 /** One row per player per question asked, in question order; a question nobody answered still has its row. */

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { GuildStore } from '../store/index.js';
 import { createTimers } from '../timers.js';
 import { type AnswerLog, createAnswerLog } from './answer-log.js';
+import { choiceOrder } from './choice-order.js';
 import * as engine from './engine.js';
 import { migrateLegacyLive } from './legacy.js';
 import { quizAnswersRecord, quizArchiveRecord, quizRoundRecord, quizTotalsRecord, quizUsedRecord } from './records.js';
@@ -49,6 +50,12 @@ export const PERSONAL_EDITS = { max: 5000, concurrency: 16 } as const;
 const ACK_TTL_MS = 14 * 60_000;
 
 /** A student's ephemeral acknowledgement, to edit their result into at the reveal. */
+/** A click's reply, with the clicked question's choice order (empty when unknown) so the reply names the letter the student saw. */
+export interface AnswerOutcome {
+  readonly reply: engine.AnswerReply;
+  readonly order: readonly number[];
+}
+
 export interface AnswerAck {
   readonly applicationId: string;
   readonly token: string;
@@ -558,19 +565,22 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       event: engine.AnswerEvent,
       clickedAt: number,
       ack?: AnswerAck,
-    ): Promise<engine.AnswerReply> {
+    ): Promise<AnswerOutcome> {
       const round = await store.read(guildId, quizRoundRecord(channelId));
-      if (!round) return { kind: 'round-ended' };
+      if (!round) return { reply: { kind: 'round-ended' }, order: [] };
       const current = round.roundId === event.roundId && round.index === event.index;
       const log = current ? await logOf(guildId, round.roundId, round.index) : null;
-      const decision = engine.answer(round, event, clickedAt, itemsOf(round.article).items, log?.get(event.userId));
-      if (decision.kind !== 'record') return decision;
-      if (!log) return { kind: 'round-ended' };
+      const items = itemsOf(round.article).items;
+      const item = items.get(round.questionIds[round.index] ?? '');
+      const order = current && item ? choiceOrder(round.roundId, round.index, item.choices.length) : [];
+      const decision = engine.answer(round, event, clickedAt, items, log?.get(event.userId));
+      if (decision.kind !== 'record') return { reply: decision, order };
+      if (!log) return { reply: { kind: 'round-ended' }, order };
       try {
         await log.add(decision.answer);
       } catch (error) {
         logger.error({ err: error, guildId, channelId, roundId: round.roundId }, 'answer not saved');
-        return { kind: 'store-unavailable' };
+        return { reply: { kind: 'store-unavailable' }, order };
       }
       if (ack) {
         const key = `${guildId}:${round.roundId}:${round.index}`;
@@ -582,7 +592,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
         forQuestion.set(event.userId, { ...ack, at: now() });
       }
       scheduleCountRefresh(guildId, channelId);
-      return { kind: 'accepted', choice: decision.answer.choice };
+      return { reply: { kind: 'accepted', choice: decision.answer.choice }, order };
     },
 
     async reveal(guildId: string, channelId: string, roundId: string, index: number): Promise<engine.CloseReply> {
