@@ -73,10 +73,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     sessions,
     homework,
   };
-  // Rounds and sessions whose step failed while the store was down go on as soon as it is back.
+  // Rounds, sessions and homework cards whose step failed while the store was down go on as soon as it is back.
   options.store.onAvailable(() => {
     quiz.retryNow();
     sessions.retryNow();
+    homework.retryNow();
   });
   const router = createRouter(options.commands, deps);
   readyClient.on(Events.InteractionCreate, (interaction) => router.handle(interaction));

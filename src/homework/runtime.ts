@@ -5,6 +5,7 @@ import type { Catalogue } from '../content/catalogue.js';
 import type { Difficulty, Pack } from '../content/schema.js';
 import type { ChannelMessages } from '../discord/channel-messages.js';
 import type { Logger } from '../logger.js';
+import { createReconcileLoop } from '../reconcile-loop.js';
 import type { GuildStore } from '../store/index.js';
 import { createTimers } from '../timers.js';
 import * as engine from './engine.js';
@@ -24,7 +25,6 @@ import { ASSIGNMENT_ID, type Assignment, INDEX_SIZE, type IndexEntry, type Progr
  */
 
 /** Retry delays after a failed Discord call or store write: 1 s, doubling, at most 30 s. */
-const RETRY_MS = { first: 1000, max: 30_000 } as const;
 /** setTimeout's longest delay (about 24.8 days); a later due time re-arms when it fires. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -77,8 +77,6 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
   const timers = createTimers();
   const { enqueue, drain } = createChannelQueues(logger, 'homework card');
   const itemsCache = new WeakMap<Pack, QuizItems>();
-  const attempts = new Map<string, number>();
-  const queued = new Set<string>();
   let stopping = false;
 
   function itemsOf(pack: Pack): QuizItems {
@@ -97,25 +95,18 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
     return { assignment, pack, items: itemsOf(pack) };
   }
 
-  function kick(guildId: string, assignmentId: string): void {
-    const key = `${guildId}:${assignmentId}`;
-    if (stopping || queued.has(key)) return;
-    queued.add(key);
-    void enqueue(guildId, `homework:${assignmentId}`, async () => {
-      queued.delete(key);
-      if (stopping) return;
-      try {
-        await reconcile(guildId, assignmentId);
-        attempts.delete(key);
-      } catch (error) {
-        const attempt = (attempts.get(key) ?? 0) + 1;
-        attempts.set(key, attempt);
-        const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** (attempt - 1));
-        logger.warn({ err: error, guildId, assignmentId, attempt, retryInMs: delay }, 'homework card failed; retrying');
-        timers.set(key, delay, () => kick(guildId, assignmentId));
-      }
-    });
-  }
+  const loop = createReconcileLoop({
+    logger,
+    failure: 'homework card failed; retrying',
+    field: 'assignmentId',
+    enqueue,
+    queueOf: (assignmentId) => `homework:${assignmentId}`,
+    timers,
+    timerOf: (guildId, assignmentId) => `${guildId}:${assignmentId}`,
+    stopping: () => stopping,
+    reconcile: (guildId, assignmentId) => reconcile(guildId, assignmentId),
+  });
+  const { kick } = loop;
 
   /** Kicks the card's reconcile when it no longer shows what it should at `at`. */
   function kickIfOwed(guildId: string, assignment: Assignment, at: number): void {
@@ -287,6 +278,11 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
     },
 
     /** After a start or restart: every card catches up (a due time passed while down) and its timer is armed. */
+    /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
+    retryNow(): void {
+      loop.retryNow();
+    },
+
     async resume(owns: (guildId: string) => boolean): Promise<number> {
       let count = 0;
       for (const { guildId, key } of await store.listRecords(ASSIGNMENT_PREFIX)) {

@@ -7,6 +7,7 @@ import { plural } from '../core/plural.js';
 import type { ChannelMessages } from '../discord/channel-messages.js';
 import type { MessageView } from '../discord/reply.js';
 import type { Logger } from '../logger.js';
+import { createReconcileLoop } from '../reconcile-loop.js';
 import type { GuildStore } from '../store/index.js';
 import { createTimers } from '../timers.js';
 import { type AnswerLog, createAnswerLog } from './answer-log.js';
@@ -37,7 +38,6 @@ export const HISTORY_SIZE = 50;
 /** How often, at most, a question's "answered" count is edited. */
 export const COUNT_REFRESH_MS = 3000;
 /** Retry delays after a failed Discord call or store write: 1 s, doubling, at most 30 s. */
-export const RETRY_MS = { first: 1000, max: 30_000 } as const;
 /** How many chunk keys one store round trip asks for when a question's answers are read back. */
 const CHUNK_PAGE = 32;
 /**
@@ -88,9 +88,6 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   const logs = new Map<string, Promise<AnswerLog>>();
   // Channels with a round this process is running, per server: for findRound and shutdown.
   const liveChannels = new Map<string, Set<string>>();
-  const attempts = new Map<string, number>();
-  // Reconciles queued but not started yet: a burst of events needs only one more pass.
-  const queued = new Set<string>();
   // The answered count each question or reveal message last showed, to skip edits that change nothing.
   const shownCounts = new Map<string, number>();
   // Acknowledgements per question (guild:round:index), first answer only; in memory: a token is a short-lived secret.
@@ -203,26 +200,18 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     });
   }
 
-  /** Schedules one reconcile pass for the channel; passes never overlap. */
-  function kick(guildId: string, channelId: string): void {
-    const key = `${guildId}:${channelId}`;
-    if (stopping || queued.has(key)) return;
-    queued.add(key);
-    void enqueue(guildId, channelId, async () => {
-      queued.delete(key);
-      if (stopping) return;
-      try {
-        await reconcile(guildId, channelId);
-        attempts.delete(key);
-      } catch (error) {
-        const attempt = (attempts.get(key) ?? 0) + 1;
-        attempts.set(key, attempt);
-        const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** (attempt - 1));
-        logger.warn({ err: error, guildId, channelId, attempt, retryInMs: delay }, 'quiz round step failed; retrying');
-        timers.set(`${key}:wake`, delay, () => kick(guildId, channelId));
-      }
-    });
-  }
+  const loop = createReconcileLoop({
+    logger,
+    failure: 'quiz round step failed; retrying',
+    field: 'channelId',
+    enqueue,
+    queueOf: (channelId) => channelId,
+    timers,
+    timerOf: (guildId, channelId) => `${guildId}:${channelId}:wake`,
+    stopping: () => stopping,
+    reconcile: (guildId, channelId) => reconcile(guildId, channelId),
+  });
+  const { kick } = loop;
 
   /** Does what the channel's stored round owes, until it owes nothing now; then arms its one timer. */
   async function reconcile(guildId: string, channelId: string): Promise<void> {
@@ -661,12 +650,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
 
     /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
     retryNow(): void {
-      for (const key of attempts.keys()) {
-        const [guildId, channelId] = key.split(':');
-        if (!guildId || !channelId) continue;
-        timers.clear(`${key}:wake`);
-        kick(guildId, channelId);
-      }
+      loop.retryNow();
     },
 
     /** Stops every timer and waits for the steps and answers in flight (stored deadlines bring the rest back). */
