@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The measured bots run in child processes, as in production: the bot under
- * test is the bundle `npm start` runs (dist/src/main.js) and the floor is
+ * test is the bundle `npm start` runs (dist/src/bin/main.js) and the floor is
  * `bench/floor-bot.ts`, bundled the same way. The local Discord and the load generator stay in the
  * bench process. On this 2-core machine that gives the bot a core of its own:
  * in one process, the double's payload building, JSON and HTTP work and the

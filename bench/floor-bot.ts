@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 
 /**
- * The floor: a bare discord.js client with the bot's intents (src/bot.ts
+ * The floor: a bare discord.js client with the bot's intents (src/app/bot.ts
  * INTENTS; the bench checks both IDENTIFYs carry the same ones), pointed at the
  * same kind of API, answering every command and button with fixed text and
  * storing nothing. Whatever the bot costs above this is the bot's own.

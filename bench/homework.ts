@@ -1,8 +1,12 @@
 import type { Pack } from '../src/content/schema.js';
-import { answer, begin, nextPosition } from '../src/homework/engine.js';
-import { homeworkAssignmentRecord, homeworkProgressRecord, homeworkRosterRecord } from '../src/homework/records.js';
-import { ROSTER_PAGE } from '../src/homework/state.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/core/logger.js';
+import { answer, begin, nextPosition } from '../src/features/homework/engine.js';
+import {
+  homeworkAssignmentRecord,
+  homeworkProgressRecord,
+  homeworkRosterRecord,
+} from '../src/features/homework/records.js';
+import { ROSTER_PAGE } from '../src/features/homework/state.js';
 import { openStore } from '../src/store/index.js';
 
 /**

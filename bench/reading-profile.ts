@@ -7,9 +7,9 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { type LocalDiscord, type OptionValue, startLocalDiscord } from '@roundtable/local-discord';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { commands } from '../commands/index.js';
-import { startBot } from '../src/bot.js';
+import { startBot } from '../src/app/bot.js';
 import { loadCatalogue } from '../src/content/load.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/core/logger.js';
 import { openStore } from '../src/store/index.js';
 
 /**

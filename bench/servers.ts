@@ -1,6 +1,6 @@
 import type { LocalDiscord } from '@roundtable/local-discord';
-import { createLogger } from '../src/logger.js';
-import { quizArchiveRecord, quizTotalsRecord } from '../src/quiz/records.js';
+import { createLogger } from '../src/core/logger.js';
+import { quizArchiveRecord, quizTotalsRecord } from '../src/features/quiz/records.js';
 import { openStore } from '../src/store/index.js';
 
 /**

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { articleOption, resolvePack } from '../src/discord/article-option.js';
-import type { CommandModule } from '../src/discord/command.js';
-import { parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
-import { privateOption } from '../src/discord/options.js';
-import { createPager } from '../src/discord/paging.js';
-import { articlePages } from '../src/views/prepared.js';
+import type { CommandModule } from '../src/app/command.js';
+import { createPager } from '../src/app/paging.js';
+import { parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { privateOption } from '../src/discord-kit/options.js';
+import { articlePages } from '../src/features/reading/prepared.js';
+import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
 
 const PageArgs = z.tuple([z.string()]);
 

@@ -1,18 +1,18 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
+import type { CommandModule } from '../src/app/command.js';
+import { createPager } from '../src/app/paging.js';
+import { choicesOf, KIND_LABEL } from '../src/content/labels.js';
 import { CLAIM_KINDS } from '../src/content/schema.js';
-import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/article-option.js';
-import { claimOption, lookupClaim, suggestClaims } from '../src/discord/claim-option.js';
-import type { CommandModule } from '../src/discord/command.js';
-import { parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
-import { isHostOf } from '../src/discord/host.js';
-import { enumOption, privateOption } from '../src/discord/options.js';
-import { createPager } from '../src/discord/paging.js';
-import { toReply } from '../src/discord/reply.js';
-import { choicesOf, KIND_LABEL } from '../src/views/labels.js';
-import { claimPages, preparedClaim, replyOf } from '../src/views/prepared.js';
-import { renderTeacherNote } from '../src/views/reading.js';
+import { parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { enumOption, privateOption } from '../src/discord-kit/options.js';
+import { toReply } from '../src/discord-kit/reply.js';
+import { claimOption, lookupClaim, suggestClaims } from '../src/features/reading/claim-option.js';
+import { claimPages, preparedClaim, replyOf } from '../src/features/reading/prepared.js';
+import { renderTeacherNote } from '../src/features/reading/render.js';
+import { articleOption, resolvePack, resolvePackQuietly } from '../src/features/settings/article-option.js';
+import { isHostOf } from '../src/features/settings/host.js';
 
 const PageArgs = z.tuple([z.string(), z.enum(['all', ...CLAIM_KINDS])]);
 

@@ -1,10 +1,10 @@
 import { ApplicationCommandOptionType, PermissionFlagsBits, roleMention } from 'discord.js';
-import { choosePack } from '../src/discord/article-option.js';
-import type { CommandModule } from '../src/discord/command.js';
-import { UserError } from '../src/discord/errors.js';
-import { toReply } from '../src/discord/reply.js';
-import { settingsRecord } from '../src/settings.js';
-import { embedOf } from '../src/views/reading.js';
+import type { CommandModule } from '../src/app/command.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { toReply } from '../src/discord-kit/reply.js';
+import { embedOf } from '../src/features/reading/render.js';
+import { choosePack } from '../src/features/settings/article-option.js';
+import { settingsRecord } from '../src/features/settings/record.js';
 
 export const config: CommandModule = {
   data: {

@@ -1,15 +1,15 @@
 import { ApplicationCommandOptionType, escapeMarkdown } from 'discord.js';
 import { z } from 'zod';
+import type { CommandModule } from '../src/app/command.js';
+import { createPager } from '../src/app/paging.js';
 import type { Term } from '../src/content/schema.js';
-import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/article-option.js';
-import type { CommandModule } from '../src/discord/command.js';
-import { parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
-import { LIMITS, truncate } from '../src/discord/limits.js';
-import { privateOption } from '../src/discord/options.js';
-import { createPager } from '../src/discord/paging.js';
-import { lookupCandidate, searchCandidates } from '../src/text-match.js';
-import { glossaryPages, preparedTerm, replyOf } from '../src/views/prepared.js';
+import { lookupCandidate, searchCandidates } from '../src/core/text-match.js';
+import { parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { LIMITS, truncate } from '../src/discord-kit/limits.js';
+import { privateOption } from '../src/discord-kit/options.js';
+import { glossaryPages, preparedTerm, replyOf } from '../src/features/reading/prepared.js';
+import { articleOption, resolvePack, resolvePackQuietly } from '../src/features/settings/article-option.js';
 
 const PageArgs = z.tuple([z.string()]);
 

@@ -1,10 +1,10 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { CommandModule } from '../src/app/command.js';
+import { verdictLegend } from '../src/content/labels.js';
 import { VERDICTS } from '../src/content/schema.js';
-import type { CommandModule } from '../src/discord/command.js';
-import { LIMITS, truncate } from '../src/discord/limits.js';
-import { verdictLegend } from '../src/views/labels.js';
-import { type Prepared, prepare, replyOf } from '../src/views/prepared.js';
-import { embedOf } from '../src/views/reading.js';
+import { LIMITS, truncate } from '../src/discord-kit/limits.js';
+import { type Prepared, prepare, replyOf } from '../src/features/reading/prepared.js';
+import { embedOf } from '../src/features/reading/render.js';
 
 /** One line per command and subcommand, from the same definitions Discord shows. */
 export function renderHelp(definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[]) {

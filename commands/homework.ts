@@ -7,18 +7,17 @@ import {
   time,
 } from 'discord.js';
 import { z } from 'zod';
+import type { CommandModule, Deps } from '../src/app/command.js';
+import { choicesOf, DIFFICULTY_LABEL } from '../src/content/labels.js';
 import { DIFFICULTIES } from '../src/content/schema.js';
 import { plural } from '../src/core/plural.js';
-import { articleOption, resolvePack } from '../src/discord/article-option.js';
-import type { CommandModule, Deps } from '../src/discord/command.js';
-import { clickedAt, displayNameOf, requireChannelPermissions } from '../src/discord/context.js';
-import { numberArg, parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
-import { requireHost } from '../src/discord/host.js';
-import { LIMITS, truncate } from '../src/discord/limits.js';
-import { enumOption } from '../src/discord/options.js';
-import { type MessageView, toMessage, toReply } from '../src/discord/reply.js';
-import { cardState, classStatus, parseDue, studentResult } from '../src/homework/engine.js';
+import { clickedAt, displayNameOf, requireChannelPermissions } from '../src/discord-kit/context.js';
+import { numberArg, parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { LIMITS, truncate } from '../src/discord-kit/limits.js';
+import { enumOption } from '../src/discord-kit/options.js';
+import { type MessageView, toMessage, toReply } from '../src/discord-kit/reply.js';
+import { cardState, classStatus, parseDue, studentResult } from '../src/features/homework/engine.js';
 import {
   HOMEWORK_ACTIONS,
   renderReview,
@@ -27,11 +26,12 @@ import {
   renderStatus,
   renderVerdict,
   startNote,
-} from '../src/homework/render.js';
-import { homeworkReport } from '../src/homework/report.js';
-import type { Loaded } from '../src/homework/runtime.js';
-import { ASSIGNMENT_ID, DEFAULT_DUE, HOMEWORK_QUESTIONS, type Progress } from '../src/homework/state.js';
-import { choicesOf, DIFFICULTY_LABEL } from '../src/views/labels.js';
+} from '../src/features/homework/render.js';
+import { homeworkReport } from '../src/features/homework/report.js';
+import type { Loaded } from '../src/features/homework/runtime.js';
+import { ASSIGNMENT_ID, DEFAULT_DUE, HOMEWORK_QUESTIONS, type Progress } from '../src/features/homework/state.js';
+import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
+import { requireHost } from '../src/features/settings/host.js';
 
 /** Interaction tokens last 15 minutes: an ephemeral run older than this gets a fresh reply, not an edit. */
 const EPHEMERAL_TTL_MS = 14 * 60_000;

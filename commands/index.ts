@@ -1,4 +1,4 @@
-import type { CommandModule } from '../src/discord/command.js';
+import type { CommandModule } from '../src/app/command.js';
 import { article } from './article.js';
 import { claims } from './claims.js';
 import { config } from './config.js';

@@ -7,25 +7,25 @@ import {
   subtext,
 } from 'discord.js';
 import { z } from 'zod';
+import type { CommandModule, Deps } from '../src/app/command.js';
+import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/content/labels.js';
 import type { Pack } from '../src/content/schema.js';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
-import { articleOption, resolvePack } from '../src/discord/article-option.js';
-import type { CommandModule, Deps } from '../src/discord/command.js';
-import { parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
-import { isHostOf } from '../src/discord/host.js';
-import { enumOption } from '../src/discord/options.js';
-import { type MessageView, toReply } from '../src/discord/reply.js';
+import { parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { enumOption } from '../src/discord-kit/options.js';
+import { type MessageView, toReply } from '../src/discord-kit/reply.js';
+import { questionReply, type ReplyOptions } from '../src/features/reading/prepared.js';
 import {
   type DrawResult,
   drawQuestion,
   matchingQuestions,
   peekQuestion,
   questionsUsedRecord,
-} from '../src/questions.js';
-import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
-import { questionReply, type ReplyOptions } from '../src/views/prepared.js';
-import { type QuestionFilter, renderTeacherNote } from '../src/views/reading.js';
+} from '../src/features/reading/questions.js';
+import { type QuestionFilter, renderTeacherNote } from '../src/features/reading/render.js';
+import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
+import { isHostOf } from '../src/features/settings/host.js';
 
 const NO_MATCH = 'No discussion question matches that theme and level. Try without one of them.';
 

@@ -7,23 +7,23 @@ import {
   subtext,
 } from 'discord.js';
 import { z } from 'zod';
+import type { CommandModule, Deps } from '../src/app/command.js';
+import { choicesOf, DIFFICULTY_LABEL } from '../src/content/labels.js';
 import { DIFFICULTIES } from '../src/content/schema.js';
 import { plural } from '../src/core/plural.js';
-import { articleOption, resolvePack } from '../src/discord/article-option.js';
-import type { CommandModule, Deps } from '../src/discord/command.js';
-import { clickedAt, displayNameOf, messageLink, requireChannelPermissions } from '../src/discord/context.js';
-import { encodeId, parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
-import { requireHost } from '../src/discord/host.js';
-import { LIMITS, truncate } from '../src/discord/limits.js';
-import { enumOption } from '../src/discord/options.js';
-import { toMessage, toReply } from '../src/discord/reply.js';
-import { quizTotalsRecord } from '../src/quiz/records.js';
-import { answerReplyText, historyLabel, QUIZ_ACTIONS, renderLeaderboard } from '../src/quiz/render.js';
-import { roundReport } from '../src/quiz/round-csv.js';
-import { allTimeStandings, askedIn, personalScore, roundStandings } from '../src/quiz/standings.js';
-import { QUESTION_COUNT, SCORING, SECONDS } from '../src/quiz/state.js';
-import { choicesOf, DIFFICULTY_LABEL } from '../src/views/labels.js';
+import { clickedAt, displayNameOf, messageLink, requireChannelPermissions } from '../src/discord-kit/context.js';
+import { encodeId, parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { LIMITS, truncate } from '../src/discord-kit/limits.js';
+import { enumOption } from '../src/discord-kit/options.js';
+import { toMessage, toReply } from '../src/discord-kit/reply.js';
+import { quizTotalsRecord } from '../src/features/quiz/records.js';
+import { answerReplyText, historyLabel, QUIZ_ACTIONS, renderLeaderboard } from '../src/features/quiz/render.js';
+import { roundReport } from '../src/features/quiz/round-csv.js';
+import { allTimeStandings, askedIn, personalScore, roundStandings } from '../src/features/quiz/standings.js';
+import { QUESTION_COUNT, SCORING, SECONDS } from '../src/features/quiz/state.js';
+import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
+import { requireHost } from '../src/features/settings/host.js';
 
 const RESET_WINDOW_MS = 5 * 60_000;
 

@@ -7,20 +7,20 @@ import {
   subtext,
 } from 'discord.js';
 import { z } from 'zod';
+import type { CommandModule, Deps } from '../src/app/command.js';
+import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/content/labels.js';
 import { LEVELS, type Level, THEMES, type Theme } from '../src/content/schema.js';
 import { plural } from '../src/core/plural.js';
-import { articleOption, resolvePack, resolvePackQuietly } from '../src/discord/article-option.js';
-import { claimOption, findClaim, suggestClaims } from '../src/discord/claim-option.js';
-import type { CommandModule, Deps } from '../src/discord/command.js';
-import { messageLink, missingPermissions, requireChannelPermissions } from '../src/discord/context.js';
-import { parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
-import { requireHost } from '../src/discord/host.js';
-import { LIMITS, truncate } from '../src/discord/limits.js';
-import { enumOption } from '../src/discord/options.js';
-import { NO_MENTIONS, toMessage, toReply } from '../src/discord/reply.js';
-import { renderSessionCsv } from '../src/session/csv.js';
-import type { PollReply } from '../src/session/engine.js';
+import { messageLink, missingPermissions, requireChannelPermissions } from '../src/discord-kit/context.js';
+import { parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
+import { LIMITS, truncate } from '../src/discord-kit/limits.js';
+import { enumOption } from '../src/discord-kit/options.js';
+import { NO_MENTIONS, toMessage, toReply } from '../src/discord-kit/reply.js';
+import { claimOption, findClaim, suggestClaims } from '../src/features/reading/claim-option.js';
+import { renderTeacherNote } from '../src/features/reading/render.js';
+import { renderSessionCsv } from '../src/features/session/csv.js';
+import type { PollReply } from '../src/features/session/engine.js';
 import {
   promptClaims,
   renderClaimChoice,
@@ -28,12 +28,12 @@ import {
   renderStatus,
   SESSION_ACTIONS,
   sessionIdOf,
-} from '../src/session/render.js';
-import type { UnknownClaimReply } from '../src/session/runtime.js';
-import { PROMPT_COUNT, type SessionState } from '../src/session/state.js';
-import { statusView } from '../src/session/views.js';
-import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/views/labels.js';
-import { renderTeacherNote } from '../src/views/reading.js';
+} from '../src/features/session/render.js';
+import type { UnknownClaimReply } from '../src/features/session/runtime.js';
+import { PROMPT_COUNT, type SessionState } from '../src/features/session/state.js';
+import { statusView } from '../src/features/session/views.js';
+import { articleOption, resolvePack, resolvePackQuietly } from '../src/features/settings/article-option.js';
+import { requireHost } from '../src/features/settings/host.js';
 
 const THREAD_PERMISSIONS = [
   ['Create Public Threads', PermissionFlagsBits.CreatePublicThreads],

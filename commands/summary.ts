@@ -1,10 +1,10 @@
 import { ApplicationCommandOptionType } from 'discord.js';
+import type { CommandModule } from '../src/app/command.js';
+import { choicesOf, LENGTH_LABEL } from '../src/content/labels.js';
 import { SUMMARY_LENGTHS } from '../src/content/schema.js';
-import { articleOption, resolvePack } from '../src/discord/article-option.js';
-import type { CommandModule } from '../src/discord/command.js';
-import { enumOption, privateOption } from '../src/discord/options.js';
-import { choicesOf, LENGTH_LABEL } from '../src/views/labels.js';
-import { preparedSummary, replyOf } from '../src/views/prepared.js';
+import { enumOption, privateOption } from '../src/discord-kit/options.js';
+import { preparedSummary, replyOf } from '../src/features/reading/prepared.js';
+import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
 
 export const summary: CommandModule = {
   data: {

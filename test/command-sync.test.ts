@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
-import { sameCommands } from '../src/discord/command-sync.js';
+import { sameCommands } from '../src/discord-kit/command-sync.js';
 
 type Json = Record<string, unknown>;
 

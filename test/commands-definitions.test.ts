@@ -3,11 +3,11 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
 import type { Pack } from '../src/content/schema.js';
-import { decodeId } from '../src/discord/custom-id.js';
-import { close, startRound } from '../src/quiz/engine.js';
-import { renderQuestion as renderQuizQuestion, renderReveal } from '../src/quiz/render.js';
-import { revealView } from '../src/quiz/reveal.js';
-import { renderQuestion } from '../src/views/reading.js';
+import { decodeId } from '../src/discord-kit/custom-id.js';
+import { close, startRound } from '../src/features/quiz/engine.js';
+import { renderQuestion as renderQuizQuestion, renderReveal } from '../src/features/quiz/render.js';
+import { revealView } from '../src/features/quiz/reveal.js';
+import { renderQuestion } from '../src/features/reading/render.js';
 import { buttonsOf } from './fixtures/message-limits.js';
 import { loadRealPack } from './fixtures/real-pack.js';
 

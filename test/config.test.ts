@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseBaseConfig, parseConfig, shardRole } from '../src/config.js';
+import { parseBaseConfig, parseConfig, shardRole } from '../src/app/config.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-part_XYZ';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { runCheck } from '../src/content/check.js';
+import { runCheck } from '../src/bin/content-check.js';
 import { copyContent, removeTempDirs, replaceLine, VALID_CONTENT } from './fixtures/content-fixture.js';
 
 afterEach(removeTempDirs);

@@ -8,14 +8,14 @@ const run = promisify(execFile);
 const TSX = join('node_modules', '.bin', 'tsx');
 
 test('GIVEN the CLI with a content dir THEN it checks that dir and exits 0', async () => {
-  const { stdout } = await run(TSX, ['src/content/check.ts', VALID_CONTENT]);
+  const { stdout } = await run(TSX, ['src/bin/content-check.ts', VALID_CONTENT]);
   expect(stdout).toBe(
     'harbour-vote: 3 claims, 2 questions, 3 quiz items, 2 terms; the answer is the longest choice in 1 of 3 quiz items (33%)\n',
   );
 });
 
 test('GIVEN the CLI with a missing dir THEN it prints the error, no stack trace, and exits 1', async () => {
-  const failure = await run(TSX, ['src/content/check.ts', 'no-such-content']).then(
+  const failure = await run(TSX, ['src/bin/content-check.ts', 'no-such-content']).then(
     () => undefined,
     (error: unknown) => error,
   );

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { runCheck } from '../src/content/check.js';
+import { runCheck } from '../src/bin/content-check.js';
 import { formatContentError } from '../src/content/errors.js';
 import { loadCatalogue } from '../src/content/load.js';
 import { ClaimsSchema } from '../src/content/schema.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { decodeId, encodeId, parseArgs } from '../src/discord/custom-id.js';
-import { UserError } from '../src/discord/errors.js';
+import { decodeId, encodeId, parseArgs } from '../src/discord-kit/custom-id.js';
+import { UserError } from '../src/discord-kit/errors.js';
 
 describe('encodeId and decodeId', () => {
   test.each([

@@ -2,7 +2,7 @@ import type { InteractionHandle, MessageView, ReplyView } from '@roundtable/loca
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
-import { homeworkProgressRecord } from '../src/homework/records.js';
+import { homeworkProgressRecord } from '../src/features/homework/records.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /**

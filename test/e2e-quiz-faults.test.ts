@@ -1,7 +1,7 @@
 import type { MessageView } from '@roundtable/local-discord';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/core/logger.js';
 import { openKeyv } from '../src/store/open-keyv.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 

@@ -2,9 +2,9 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
+import { UNKNOWN_COMMAND } from '../src/app/router.js';
 import type { Pack } from '../src/content/schema.js';
-import { MALFORMED_BUTTON } from '../src/discord/custom-id.js';
-import { UNKNOWN_COMMAND } from '../src/discord/router.js';
+import { MALFORMED_BUTTON } from '../src/discord-kit/custom-id.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /** The reading commands, driven as students and teachers would, through the real discord.js client. */

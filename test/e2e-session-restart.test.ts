@@ -1,6 +1,6 @@
 import type { MessageView } from '@roundtable/local-discord';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sessionControlRecord } from '../src/session/runtime.js';
+import { sessionControlRecord } from '../src/features/session/runtime.js';
 import { buttonId, type Harness, startHarness } from './support/bot-harness.js';
 
 /** A discussion session on the real article, with the bot restarted in the middle. */

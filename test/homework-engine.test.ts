@@ -13,9 +13,9 @@ import {
   parseDue,
   studentOrder,
   studentResult,
-} from '../src/homework/engine.js';
-import { homeworkReport } from '../src/homework/report.js';
-import { type Assignment, AssignmentSchema, type Progress, ProgressSchema } from '../src/homework/state.js';
+} from '../src/features/homework/engine.js';
+import { homeworkReport } from '../src/features/homework/report.js';
+import { type Assignment, AssignmentSchema, type Progress, ProgressSchema } from '../src/features/homework/state.js';
 
 const NOW = Date.UTC(2026, 11, 3, 12, 0);
 const HOUR = 3_600_000;

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
-import { createAssignment } from '../src/homework/engine.js';
-import { createProgressStore } from '../src/homework/progress-store.js';
-import { homeworkRosterRecord } from '../src/homework/records.js';
-import { type Assignment, ROSTER_PAGE } from '../src/homework/state.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/core/logger.js';
+import { createAssignment } from '../src/features/homework/engine.js';
+import { createProgressStore } from '../src/features/homework/progress-store.js';
+import { homeworkRosterRecord } from '../src/features/homework/records.js';
+import { type Assignment, ROSTER_PAGE } from '../src/features/homework/state.js';
 import { type GuildStore, openStore } from '../src/store/index.js';
 
 /** Students' progress in a real SQLite store: the paged roster, and first answers under double clicks. */

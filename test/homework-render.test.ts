@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { homework } from '../commands/homework.js';
 import type { Pack } from '../src/content/schema.js';
-import { decodeId } from '../src/discord/custom-id.js';
+import { decodeId } from '../src/discord-kit/custom-id.js';
 import {
   answer,
   begin,
@@ -10,7 +10,7 @@ import {
   createAssignment,
   nextPosition,
   studentResult,
-} from '../src/homework/engine.js';
+} from '../src/features/homework/engine.js';
 import {
   renderCard,
   renderHomeworkQuestion,
@@ -19,8 +19,8 @@ import {
   renderStatus,
   renderVerdict,
   STATUS_NAMES,
-} from '../src/homework/render.js';
-import type { Assignment, Progress } from '../src/homework/state.js';
+} from '../src/features/homework/render.js';
+import type { Assignment, Progress } from '../src/features/homework/state.js';
 import { buttonsOf, limitProblems } from './fixtures/message-limits.js';
 import { loadRealPack } from './fixtures/real-pack.js';
 

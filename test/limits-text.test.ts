@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { paginate, truncate } from '../src/discord/limits.js';
+import { paginate, truncate } from '../src/discord-kit/limits.js';
 
 describe('truncate', () => {
   test.each([

@@ -1,8 +1,8 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import { describe, expect, test } from 'vitest';
-import { decodeId } from '../src/discord/custom-id.js';
-import { withPager } from '../src/discord/paging.js';
-import type { MessageView } from '../src/discord/reply.js';
+import { withPager } from '../src/app/paging.js';
+import { decodeId } from '../src/discord-kit/custom-id.js';
+import type { MessageView } from '../src/discord-kit/reply.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
 
 const embedPages = (n: number): MessageView[] =>

@@ -315,7 +315,7 @@ describe.concurrent('npm run play', () => {
   });
 
   test('GIVEN a content folder with errors THEN the same file:line messages as npm start, and exit 1', async () => {
-    const failure = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['src/play.ts'], {
+    const failure = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['src/bin/play.ts'], {
       env: { ...process.env, CONTENT_DIR: 'no-such-content' },
     }).then(
       () => undefined,

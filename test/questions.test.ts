@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Pack } from '../src/content/schema.js';
-import { drawQuestion, matchingQuestions } from '../src/questions.js';
-import type { QuestionFilter } from '../src/views/reading.js';
+import { drawQuestion, matchingQuestions } from '../src/features/reading/questions.js';
+import type { QuestionFilter } from '../src/features/reading/render.js';
 import { loadRealPack } from './fixtures/real-pack.js';
 
 let pack: Pack;

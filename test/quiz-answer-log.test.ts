@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { type ChunkWriter, createAnswerLog } from '../src/quiz/answer-log.js';
-import type { Answer } from '../src/quiz/state.js';
+import { type ChunkWriter, createAnswerLog } from '../src/features/quiz/answer-log.js';
+import type { Answer } from '../src/features/quiz/state.js';
 
 const T0 = 1_700_000_000_000;
 

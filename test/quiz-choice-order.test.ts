@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { choiceOrder, shownLetter } from '../src/quiz/choice-order.js';
+import { choiceOrder, shownLetter } from '../src/features/quiz/choice-order.js';
 
 const IDENTITY = [0, 1, 2, 3];
 

@@ -1,8 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import type { QuizItem } from '../src/content/schema.js';
 import { formatCsvCell as formatCell } from '../src/core/csv.js';
-import { renderRoundCsv, renderStudentsCsv, roundReport } from '../src/quiz/round-csv.js';
-import { type Answer, parseQuizRound, type QuizControl, type QuizItems, type QuizRound } from '../src/quiz/state.js';
+import { renderRoundCsv, renderStudentsCsv, roundReport } from '../src/features/quiz/round-csv.js';
+import {
+  type Answer,
+  parseQuizRound,
+  type QuizControl,
+  type QuizItems,
+  type QuizRound,
+} from '../src/features/quiz/state.js';
 
 const T0 = 1_700_000_000_000;
 

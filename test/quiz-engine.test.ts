@@ -18,9 +18,9 @@ import {
   startRound,
   stop,
   wakeAt,
-} from '../src/quiz/engine.js';
-import { revealView } from '../src/quiz/reveal.js';
-import { roundStandings } from '../src/quiz/standings.js';
+} from '../src/features/quiz/engine.js';
+import { revealView } from '../src/features/quiz/reveal.js';
+import { roundStandings } from '../src/features/quiz/standings.js';
 import {
   type Answer,
   AUTO_ADVANCE_MS,
@@ -29,7 +29,7 @@ import {
   QuizControlSchema,
   type QuizItems,
   type QuizRound,
-} from '../src/quiz/state.js';
+} from '../src/features/quiz/state.js';
 
 const T0 = 1_700_000_000_000;
 const BANK = ['q1', 'q2', 'q3'];

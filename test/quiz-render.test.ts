@@ -1,19 +1,27 @@
 import { ButtonStyle } from 'discord.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Pack, QuizItem } from '../src/content/schema.js';
-import { decodeId } from '../src/discord/custom-id.js';
-import { choiceOrder } from '../src/quiz/choice-order.js';
-import { type AnswerReply, answer, close, next, type StartOptions, startRound, stop } from '../src/quiz/engine.js';
+import { decodeId } from '../src/discord-kit/custom-id.js';
+import { choiceOrder } from '../src/features/quiz/choice-order.js';
+import {
+  type AnswerReply,
+  answer,
+  close,
+  next,
+  type StartOptions,
+  startRound,
+  stop,
+} from '../src/features/quiz/engine.js';
 import {
   answerReplyText,
   renderLeaderboard,
   renderQuestion,
   renderReveal,
   renderStandings,
-} from '../src/quiz/render.js';
-import { type RevealView, revealView } from '../src/quiz/reveal.js';
-import { roundStandings } from '../src/quiz/standings.js';
-import type { QuizControl, QuizItems, QuizRound, Standing } from '../src/quiz/state.js';
+} from '../src/features/quiz/render.js';
+import { type RevealView, revealView } from '../src/features/quiz/reveal.js';
+import { roundStandings } from '../src/features/quiz/standings.js';
+import type { QuizControl, QuizItems, QuizRound, Standing } from '../src/features/quiz/state.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
 import { loadRealPack } from './fixtures/real-pack.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { chooseQuestions } from '../src/quiz/choose-questions.js';
-import { computePoints, computeSpeedPoints } from '../src/quiz/scoring.js';
-import type { Settings } from '../src/quiz/state.js';
+import { chooseQuestions } from '../src/features/quiz/choose-questions.js';
+import { computePoints, computeSpeedPoints } from '../src/features/quiz/scoring.js';
+import type { Settings } from '../src/features/quiz/state.js';
 
 describe('computeSpeedPoints', () => {
   test.each([

@@ -7,7 +7,7 @@ import {
   roundScores,
   type ScoreLine,
   standings,
-} from '../src/quiz/standings.js';
+} from '../src/features/quiz/standings.js';
 import {
   type AllTimeScores,
   type Answer,
@@ -15,7 +15,7 @@ import {
   parseQuizRound,
   type QuizControl,
   type QuizRound,
-} from '../src/quiz/state.js';
+} from '../src/features/quiz/state.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createRandom, drawWithoutRepeats, shuffle } from '../src/random.js';
+import { createRandom, drawWithoutRepeats, shuffle } from '../src/core/random.js';
 
 const BANK = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 const sorted = (list: readonly string[]) => [...list].sort();

@@ -1,5 +1,7 @@
 import { type BaseMessageOptions, ButtonStyle, ComponentType, MessagePayload, Options } from 'discord.js';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { pagedMessage, pagedReply, withPager } from '../src/app/paging.js';
+import { KIND_LABEL, VERDICT_LABEL, VERDICT_MEANING } from '../src/content/labels.js';
 import {
   CLAIM_KINDS,
   type Claim,
@@ -10,10 +12,8 @@ import {
   type Term,
   THEMES,
 } from '../src/content/schema.js';
-import { decodeId } from '../src/discord/custom-id.js';
-import { pagedMessage, pagedReply, withPager } from '../src/discord/paging.js';
-import { type MessageView, toMessage, toReply } from '../src/discord/reply.js';
-import { KIND_LABEL, VERDICT_LABEL, VERDICT_MEANING } from '../src/views/labels.js';
+import { decodeId } from '../src/discord-kit/custom-id.js';
+import { type MessageView, toMessage, toReply } from '../src/discord-kit/reply.js';
 import {
   articlePages,
   claimPages,
@@ -24,7 +24,7 @@ import {
   prepareReadingViews,
   questionReply,
   replyOf,
-} from '../src/views/prepared.js';
+} from '../src/features/reading/prepared.js';
 import {
   highlightHedges,
   renderArticlePages,
@@ -34,7 +34,7 @@ import {
   renderQuestion,
   renderSummary,
   renderTerm,
-} from '../src/views/reading.js';
+} from '../src/features/reading/render.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
 import { loadRealPack, REAL_SLUG } from './fixtures/real-pack.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { LEVELS, type Level, type Question, QuestionSchema, type Theme } from '../src/content/schema.js';
-import { choosePrompts } from '../src/session/choose-prompts.js';
+import { choosePrompts } from '../src/features/session/choose-prompts.js';
 
 function makeQuestion(id: string, theme: Theme, level: Level): Question {
   return QuestionSchema.parse({ id, prompt: `Prompt ${id}?`, theme, level, followUps: ['Why?'] });

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { type Question, QuestionSchema } from '../src/content/schema.js';
 import { formatCsvCell } from '../src/core/csv.js';
-import { renderSessionCsv } from '../src/session/csv.js';
-import { next, recordMessage, setPromptMessage, startSession } from '../src/session/engine.js';
-import type { SessionState } from '../src/session/state.js';
+import { renderSessionCsv } from '../src/features/session/csv.js';
+import { next, recordMessage, setPromptMessage, startSession } from '../src/features/session/engine.js';
+import type { SessionState } from '../src/features/session/state.js';
 
 const QUESTIONS: Question[] = [
   QuestionSchema.parse({

@@ -18,7 +18,7 @@ import {
   setRecapMessage,
   showFollowUp,
   startSession,
-} from '../src/session/engine.js';
+} from '../src/features/session/engine.js';
 import {
   controlOf,
   countsOf,
@@ -26,7 +26,7 @@ import {
   SessionControlSchema,
   type SessionState,
   withCounts,
-} from '../src/session/state.js';
+} from '../src/features/session/state.js';
 
 const T0 = Date.UTC(2025, 2, 3, 9, 0);
 const MIN = 60_000;

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
+import { VERDICT_LABEL } from '../src/content/labels.js';
 import { loadCatalogue } from '../src/content/load.js';
 import { type Claim, ClaimSchema, type Pack, type Question, QuestionSchema } from '../src/content/schema.js';
-import { decodeId } from '../src/discord/custom-id.js';
-import type { MessageView } from '../src/discord/reply.js';
+import { decodeId } from '../src/discord-kit/custom-id.js';
+import type { MessageView } from '../src/discord-kit/reply.js';
 import {
   end,
   next,
@@ -13,7 +14,7 @@ import {
   setPromptMessage,
   showFollowUp,
   startSession,
-} from '../src/session/engine.js';
+} from '../src/features/session/engine.js';
 import {
   BUTTON_LABELS,
   pollRequest,
@@ -29,11 +30,10 @@ import {
   SESSION_ACTIONS,
   sessionIdOf,
   threadName,
-} from '../src/session/render.js';
-import { pollCountsOf } from '../src/session/runtime.js';
-import type { SessionState } from '../src/session/state.js';
-import { recapView, statusView } from '../src/session/views.js';
-import { VERDICT_LABEL } from '../src/views/labels.js';
+} from '../src/features/session/render.js';
+import { pollCountsOf } from '../src/features/session/runtime.js';
+import type { SessionState } from '../src/features/session/state.js';
+import { recapView, statusView } from '../src/features/session/views.js';
 import { VALID_CONTENT } from './fixtures/content-fixture.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
 import { loadRealPack } from './fixtures/real-pack.js';

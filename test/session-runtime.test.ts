@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Catalogue } from '../src/content/catalogue.js';
 import { loadCatalogue } from '../src/content/load.js';
 import type { Pack } from '../src/content/schema.js';
-import type { ChannelMessages } from '../src/discord/channel-messages.js';
-import type { MessageView } from '../src/discord/reply.js';
-import { sessionIdOf } from '../src/session/render.js';
+import type { ChannelMessages } from '../src/discord-kit/channel-messages.js';
+import type { MessageView } from '../src/discord-kit/reply.js';
+import { sessionIdOf } from '../src/features/session/render.js';
 import {
   createSessionRuntime,
   legacySessionLiveRecord,
@@ -19,8 +19,8 @@ import {
   sessionControlRecord,
   sessionCountsRecord,
   sessionServerRecord,
-} from '../src/session/runtime.js';
-import { withCounts } from '../src/session/state.js';
+} from '../src/features/session/runtime.js';
+import { withCounts } from '../src/features/session/state.js';
 import { type GuildStore, openStore } from '../src/store/index.js';
 import { openKeyv } from '../src/store/open-keyv.js';
 import { VALID_CONTENT } from './fixtures/content-fixture.js';

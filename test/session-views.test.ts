@@ -9,9 +9,9 @@ import {
   setPollMessage,
   setPromptMessage,
   startSession,
-} from '../src/session/engine.js';
-import type { PollCounts, SessionState } from '../src/session/state.js';
-import { recapView, splitAnswers, statusView } from '../src/session/views.js';
+} from '../src/features/session/engine.js';
+import type { PollCounts, SessionState } from '../src/features/session/state.js';
+import { recapView, splitAnswers, statusView } from '../src/features/session/views.js';
 
 const T0 = Date.UTC(2025, 2, 3, 9, 0);
 const MIN = 60_000;

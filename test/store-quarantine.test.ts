@@ -122,7 +122,7 @@ afterAll(async () => {
 });
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const CLI = resolve('src/store/quarantine-cli.ts');
+const CLI = resolve('src/bin/store-quarantine.ts');
 
 interface CliRun {
   readonly code: number | null;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Pack } from '../src/content/schema.js';
-import { type Candidate, closestCandidates, lookupCandidate, searchCandidates } from '../src/text-match.js';
+import { type Candidate, closestCandidates, lookupCandidate, searchCandidates } from '../src/core/text-match.js';
 import { loadRealPack } from './fixtures/real-pack.js';
 
 const TERMS: Candidate[] = [

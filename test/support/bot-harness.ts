@@ -8,10 +8,10 @@ import {
   startLocalDiscord,
 } from '@roundtable/local-discord';
 import { commands } from '../../commands/index.js';
-import { type Bot, startBot } from '../../src/bot.js';
+import { type Bot, startBot } from '../../src/app/bot.js';
 import { loadCatalogue } from '../../src/content/load.js';
 import type { Pack } from '../../src/content/schema.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/core/logger.js';
 import { type GuildStore, openStore } from '../../src/store/index.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
- * The real entry points (`src/main.ts`, `src/deploy.ts`) run as child
+ * The real entry points (`src/bin/main.ts`, `src/bin/deploy.ts`) run as child
  * processes, the way `npm start` and `npm run deploy` run them, with an
  * explicit environment: nothing of the test runner's environment (and so no
  * real DISCORD_TOKEN) reaches the child.
@@ -75,7 +75,7 @@ export class ChildBot {
   readonly #waiters = new Set<() => void>();
 
   constructor(entry: 'main' | 'deploy', options: ChildOptions) {
-    const script = join(PROJECT_ROOT, 'src', `${entry}.ts`);
+    const script = join(PROJECT_ROOT, 'src', 'bin', `${entry}.ts`);
     this.process = spawn(process.execPath, ['--import', TSX_LOADER, script, ...(options.args ?? [])], {
       cwd: options.cwd ?? PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', ...options.env },
