@@ -7,6 +7,7 @@ import {
   type MessageView,
   startLocalDiscord,
 } from '@roundtable/local-discord';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { type Bot, startBot } from '../../src/app/bot.js';
 import { loadCatalogue } from '../../src/content/load.js';
@@ -92,4 +93,20 @@ export function buttonId(message: MessageView, label: string): string {
     );
   }
   return found.customId;
+}
+
+/**
+ * After every test of the file, nothing the bot sent in that test broke a
+ * Discord limit or used an unknown route. Per test, so a failure names the
+ * test that caused it and no check depends on the tests before it.
+ */
+export function checkDiscordAfterEachTest(discord: () => LocalDiscord): void {
+  let unknownBefore = 0;
+  beforeEach(() => {
+    unknownBefore = discord().unknownRoutes.length;
+  });
+  afterEach(() => {
+    expect(discord().takeViolations()).toEqual([]);
+    expect(discord().unknownRoutes.slice(unknownBefore)).toEqual([]);
+  });
 }
