@@ -16,7 +16,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: END_TO_END } },
+      // Shuffled, so no unit test can lean on the ones before it.
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: END_TO_END, sequence: { shuffle: true } },
+      },
       { extends: true, test: { name: 'e2e', include: END_TO_END } },
       { extends: true, test: { name: 'local-discord', include: ['packages/*/test/**/*.test.ts'] } },
     ],
