@@ -19,6 +19,10 @@ export function createChannelQueues(logger: Logger, what: string) {
       });
       return run;
     },
+    /** Whether any work is queued or running. */
+    busy(): boolean {
+      return queues.size > 0;
+    },
     /** Resolves when every queued piece of work has run. */
     async drain(): Promise<void> {
       await Promise.allSettled([...queues.values()]);

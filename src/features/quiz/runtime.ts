@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import type { Catalogue } from '../../content/catalogue.js';
 import type { Pack, QuizItem } from '../../content/schema.js';
-import { createChannelQueues } from '../../core/channel-queues.js';
 import type { Logger } from '../../core/logger.js';
 import { plural } from '../../core/plural.js';
-import { createTimers } from '../../core/timers.js';
 import type { ChannelMessages } from '../../discord-kit/channel-messages.js';
 import type { MessageView } from '../../discord-kit/reply.js';
-import { createReconcileLoop } from '../../runtime/reconcile-loop.js';
+import { createKernel } from '../../runtime/kernel.js';
 import type { GuildStore } from '../../store/index.js';
 import { type AnswerLog, createAnswerLog } from './answer-log.js';
 import { choiceOrder } from './choice-order.js';
@@ -37,7 +35,6 @@ import type { Answer, QuizControl, QuizItems, QuizRound } from './state.js';
 export const HISTORY_SIZE = 50;
 /** How often, at most, a question's "answered" count is edited. */
 export const COUNT_REFRESH_MS = 3000;
-/** Retry delays after a failed Discord call or store write: 1 s, doubling, at most 30 s. */
 /** How many chunk keys one store round trip asks for when a question's answers are read back. */
 const CHUNK_PAGE = 32;
 /**
@@ -82,8 +79,6 @@ function isUnknownMessage(error: unknown): boolean {
 
 export function createQuizRuntime(deps: QuizRuntimeDeps) {
   const { store, catalogue, messages, logger, now } = deps;
-  const timers = createTimers();
-  const { enqueue, drain } = createChannelQueues(logger, 'quiz reconcile');
   const itemsCache = new WeakMap<Pack, QuizItems>();
   const logs = new Map<string, Promise<AnswerLog>>();
   // Channels with a round this process is running, per server: for findRound and shutdown.
@@ -93,7 +88,6 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   // Acknowledgements per question (guild:round:index), first answer only; in memory: a token is a short-lived secret.
   const acks = new Map<string, Map<string, AnswerAck & { at: number }>>();
   const notifying = new Set<Promise<void>>();
-  let stopping = false;
 
   function itemsOf(slug: string): { pack: Pack | undefined; items: QuizItems } {
     const pack = catalogue.pack(slug);
@@ -200,40 +194,23 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     });
   }
 
-  const loop = createReconcileLoop({
-    logger,
-    failure: 'quiz round step failed; retrying',
-    field: 'channelId',
-    enqueue,
-    queueOf: (channelId) => channelId,
-    timers,
-    timerOf: (guildId, channelId) => `${guildId}:${channelId}:wake`,
-    stopping: () => stopping,
-    reconcile: (guildId, channelId) => reconcile(guildId, channelId),
-  });
-  const { kick } = loop;
-
-  /** Does what the channel's stored round owes, until it owes nothing now; then arms its one timer. */
-  async function reconcile(guildId: string, channelId: string): Promise<void> {
-    const key = `${guildId}:${channelId}`;
-    for (;;) {
-      const round = await store.read(guildId, quizRoundRecord(channelId));
-      if (!round) {
-        timers.clear(`${key}:wake`);
-        track(guildId, channelId, false);
-        return;
-      }
-      track(guildId, channelId, true);
-      const work = engine.owed(round, now());
-      if (!work) {
-        const at = engine.wakeAt(round);
-        if (at === null) timers.clear(`${key}:wake`);
-        else timers.set(`${key}:wake`, at - now(), () => kick(guildId, channelId));
-        return;
-      }
-      await perform(guildId, round, work);
-    }
-  }
+  // The round record is the outbox: the kernel runs `perform` for what `engine.owed` reads from it.
+  const kernel = createKernel<QuizControl, engine.Owed>(
+    {
+      name: 'quiz round',
+      read: (guildId, channelId) => store.read(guildId, quizRoundRecord(channelId)),
+      seen: (guildId, channelId, round) => track(guildId, channelId, round !== null),
+      owed: engine.owed,
+      perform: (guildId, round, work) => perform(guildId, round, work),
+      wakeAt: engine.wakeAt,
+    },
+    {
+      logger,
+      now,
+      inFlight: () => [...notifying, ...[...logs.values()].map(async (log) => (await log).settled())],
+    },
+  );
+  const { kick, timers } = kernel;
 
   async function perform(guildId: string, round: QuizControl, work: engine.Owed): Promise<void> {
     const { channelId, roundId } = round;
@@ -356,7 +333,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       let next = 0;
       let failed = 0;
       const worker = async () => {
-        while (next < fresh.length && !stopping) {
+        while (next < fresh.length && !kernel.stopping) {
           const entry = fresh[next++];
           if (!entry) break;
           const [userId, ack] = entry;
@@ -430,9 +407,9 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   /** Re-renders the current question (or its reveal) when answers arrived since it was last shown. */
   function scheduleCountRefresh(guildId: string, channelId: string): void {
     const key = `${guildId}:${channelId}:count`;
-    if (timers.has(key) || stopping) return;
+    if (timers.has(key) || kernel.stopping) return;
     timers.set(key, COUNT_REFRESH_MS, () => {
-      void enqueue(guildId, channelId, async () => {
+      void kernel.run(guildId, channelId, async () => {
         const round = await store.read(guildId, quizRoundRecord(channelId));
         if (!round || round.phase === 'finished' || round.questionMessageId === null) return;
         if (round.phase === 'question-closed' && !round.revealShown) return;
@@ -464,18 +441,18 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   }
 
   /** Applies a host event to the channel's round, then lets reconcile carry out what it owes. */
-  async function step<R>(
+  function step<R>(
     guildId: string,
     channelId: string,
     event: (round: QuizControl) => engine.Outcome<R>,
   ): Promise<R | null> {
-    const reply = await store.update(guildId, quizRoundRecord(channelId), (round) => {
-      if (!round) return { value: round, result: null };
-      const outcome = event(round);
-      return { value: outcome.state, result: outcome.reply };
-    });
-    kick(guildId, channelId);
-    return reply;
+    return kernel.act(guildId, channelId, () =>
+      store.update(guildId, quizRoundRecord(channelId), (round) => {
+        if (!round) return { value: round, result: null };
+        const outcome = event(round);
+        return { value: outcome.state, result: outcome.reply };
+      }),
+    );
   }
 
   return {
@@ -650,14 +627,17 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
 
     /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
     retryNow(): void {
-      loop.retryNow();
+      kernel.retryNow();
+    },
+
+    /** Resolves once nothing is queued or in flight: no step, no retry waiting, no answer or result being written. */
+    idle(): Promise<void> {
+      return kernel.idle();
     },
 
     /** Stops every timer and waits for the steps and answers in flight (stored deadlines bring the rest back). */
     async shutdown(): Promise<void> {
-      stopping = true;
-      timers.clearAll();
-      await drain();
+      await kernel.stop();
       await Promise.allSettled([...notifying]);
       await Promise.allSettled(
         [...logs.values()].map(async (log) => {

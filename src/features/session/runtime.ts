@@ -4,10 +4,9 @@ import { DiscordAPIError, RESTJSONErrorCodes, Routes } from 'discord.js';
 import { z } from 'zod';
 import type { Catalogue } from '../../content/catalogue.js';
 import type { Level, Pack, Question, Theme } from '../../content/schema.js';
-import { createChannelQueues } from '../../core/channel-queues.js';
 import type { Logger } from '../../core/logger.js';
-import { createTimers } from '../../core/timers.js';
 import type { ChannelMessages } from '../../discord-kit/channel-messages.js';
+import { createKernel } from '../../runtime/kernel.js';
 import { defineRecord, type GuildStore } from '../../store/index.js';
 import * as engine from './engine.js';
 import {
@@ -62,10 +61,11 @@ import { recapView } from './views.js';
  * - `session:live` (before 0.2): every session of the server in one record; read
  *   once per server, moved to the records above, then deleted.
  *
- * The stored control state is the outbox: a prompt, poll or recap whose message
- * id is null is still owed. When a Discord call fails, the channel is reconciled
- * from its stored state (engine.resume) with backoff, 1 s doubling to 30 s, until
- * nothing is owed; start-up runs the same reconcile.
+ * The stored control state is the outbox: an opening or follow-up not marked
+ * posted, a prompt, poll or recap whose message id is null, is still owed
+ * (engine.owed). The runtime kernel (src/runtime/kernel.ts) reconciles each
+ * channel from it after every event, after a failure (with backoff, 1 s
+ * doubling to 30 s) and at start-up, until nothing is owed.
  */
 
 const ServerSchema = z.object({
@@ -232,11 +232,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   const { store, catalogue, messages, discord, logger, now } = deps;
   const countsFlushMs = deps.countsFlushMs ?? COUNTS_FLUSH_MS;
   const retry = deps.retry ?? RETRY;
-  const { enqueue, drain } = createChannelQueues(logger, 'session effect');
-  const timers = createTimers();
   const lives = new Map<string, Live>();
-  // Failed attempts per channel since its last clean reconcile, for the backoff.
-  const attempts = new Map<string, number>();
   const migrations = new Map<string, Promise<void>>();
   const locks = new Map<string, Promise<void>>();
   // Channels and threads of live sessions, so ordinary chatter elsewhere costs nothing.
@@ -403,7 +399,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     return outcome;
   }
 
-  /** A host's action: its effects are queued for the channel, the reply goes back at once. */
+  /** A host's action: the reply goes back at once, and the channel's reconcile does what it owes. */
   async function step<R>(
     guildId: string,
     channelId: string,
@@ -411,18 +407,11 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     event: (state: SessionState) => Step<R>,
   ): Promise<R | null> {
     await migrated(guildId);
-    const outcome = await change(guildId, channelId, sessionId, event);
-    if (!outcome) return null;
-    const { effects } = outcome;
-    if (effects.length > 0) {
-      void enqueue(guildId, channelId, async () => {
-        await apply(guildId, outcome.state, effects);
-      });
-    }
-    return outcome.reply;
+    const outcome = await kernel.act(guildId, channelId, () => change(guildId, channelId, sessionId, event));
+    return outcome?.reply ?? null;
   }
 
-  /** Reports what Discord did back to the engine, from inside the channel's effect queue. */
+  /** Reports what Discord did back to the engine; what it owes next, the next pass derives. */
   async function report(
     guildId: string,
     snapshot: SessionState,
@@ -435,12 +424,10 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
       }
       return { state: result.state, effects: result.effects, reply: null };
     });
-    if (!outcome) return null;
-    if (outcome.effects.length > 0) await apply(guildId, outcome.state, outcome.effects);
-    return outcome.state;
+    return outcome?.state ?? null;
   }
 
-  /** The session as stored now (effects may run after later events), else the given snapshot. */
+  /** The session as stored now (an earlier effect of the list may have changed it), else the given snapshot. */
   async function latest(guildId: string, snapshot: SessionState): Promise<SessionState> {
     const control = await store.read(guildId, sessionControlRecord(snapshot.channelId));
     if (!control || sessionIdOf(control) !== sessionIdOf(snapshot)) return snapshot;
@@ -448,54 +435,54 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   }
 
   /**
-   * Runs effects in order. A failed one is logged and does not cost the rest;
-   * what it owed stays in the stored state, and the channel is reconciled later.
+   * Runs what a session owes, in order. A failed effect is logged and does not
+   * cost the rest; the pass then throws, so the kernel retries what is still owed.
    */
   async function apply(
     guildId: string,
     snapshot: SessionState,
     effects: readonly engine.SessionEffect[],
-  ): Promise<boolean> {
-    let ok = true;
+  ): Promise<void> {
+    let failed = 0;
     for (const effect of effects) {
       try {
         await applyOne(guildId, snapshot, effect);
       } catch (error) {
-        ok = false;
+        failed += 1;
         logger.error({ err: error, guildId, channelId: snapshot.channelId, effect }, 'session effect failed');
       }
     }
-    if (!ok) retryLater(guildId, snapshot.channelId);
-    return ok;
+    if (failed > 0) throw new Error(`${failed} of ${effects.length} session effects failed`);
   }
 
-  function retryLater(guildId: string, channelId: string): void {
-    const key = `${guildId}:${channelId}`;
-    const attempt = attempts.get(key) ?? 0;
-    attempts.set(key, attempt + 1);
-    const delayMs = Math.min(retry.maxMs, retry.firstMs * 2 ** attempt);
-    logger.warn({ guildId, channelId, attempt: attempt + 1, delayMs }, 'session will retry what it still owes');
-    // The queue catches and logs whatever the reconcile throws: no timer ends in a rejection.
-    timers.set(`retry:${key}`, delayMs, () => void enqueue(guildId, channelId, () => reconcile(guildId, channelId)));
-  }
-
-  /** Does whatever the stored state of a channel still owes: after a failure, and at start-up. */
-  async function reconcile(guildId: string, channelId: string): Promise<void> {
-    const key = `${guildId}:${channelId}`;
-    const control = await store.read(guildId, sessionControlRecord(channelId));
-    if (!control) {
-      attempts.delete(key);
-      return;
-    }
-    await load(guildId, control);
-    const state = await stateOf(guildId, control);
-    track(guildId, state);
-    const effects: readonly engine.SessionEffect[] =
-      state.phase === 'ended' && state.recapMessageId !== null
-        ? [{ type: 'post-recap' }]
-        : engine.resume(state, now()).effects;
-    if (await apply(guildId, state, effects)) attempts.delete(key);
-  }
+  // The control record is the outbox: the kernel runs `apply` for what `engine.owed` reads from it.
+  const kernel = createKernel<SessionState, readonly engine.SessionEffect[]>(
+    {
+      name: 'session',
+      async read(guildId, channelId) {
+        const control = await store.read(guildId, sessionControlRecord(channelId));
+        if (!control) return null;
+        await load(guildId, control);
+        return stateOf(guildId, control);
+      },
+      seen: (guildId, _channelId, state) => {
+        if (state) track(guildId, state);
+      },
+      owed: (state, at) => {
+        const effects = engine.owed(state, at);
+        return effects.length > 0 ? effects : null;
+      },
+      perform: apply,
+      // Sessions keep no deadlines: Discord closes a forgotten poll by itself.
+      wakeAt: () => null,
+    },
+    {
+      logger,
+      now,
+      retry: { first: retry.firstMs, max: retry.maxMs },
+      inFlight: () => [...lives.values()].map((live) => live.flushed),
+    },
+  );
 
   async function applyOne(guildId: string, snapshot: SessionState, effect: engine.SessionEffect): Promise<void> {
     const { channelId } = snapshot;
@@ -503,6 +490,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     switch (effect.type) {
       case 'post-opening':
         if (pack) await messages.send(channelId, renderOpening(pack, snapshot));
+        await report(guildId, snapshot, engine.setOpeningPosted);
         return;
       case 'post-prompt':
         return postPrompt(guildId, await latest(guildId, snapshot), pack, effect.index);
@@ -511,8 +499,11 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         const prompt = state.prompts[effect.index];
         const question = pack && prompt ? catalogue.question(pack.slug, prompt.questionId) : undefined;
         const text = question?.followUps[effect.followUp];
+        const posted = (current: SessionState) =>
+          engine.setFollowUpPosted(current, { index: effect.index, followUp: effect.followUp });
         if (!pack || !prompt || !question || text === undefined) {
           logger.warn({ guildId, channelId, effect }, 'session follow-up missing from the content');
+          await report(guildId, state, posted);
           return;
         }
         const view = renderFollowUp(state, effect.index, effect.followUp, text);
@@ -526,6 +517,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         } else {
           await messages.send(channelId, view);
         }
+        await report(guildId, state, posted);
         return refreshPrompt(guildId, state, pack, effect.index, question);
       }
       case 'post-poll': {
@@ -572,6 +564,8 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
       }
       case 'post-recap':
         return postRecap(guildId, await latest(guildId, snapshot));
+      case 'file':
+        return finish(guildId, await latest(guildId, snapshot));
     }
   }
 
@@ -767,6 +761,10 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     }): Promise<StartOutcome> {
       const { guildId, channelId, pack } = input;
       await migrated(guildId);
+      // A session that just ended here may still be posting its recap: it finishes first.
+      if ((await store.read(guildId, sessionControlRecord(channelId)))?.phase === 'ended') {
+        await kernel.settled(guildId, channelId);
+      }
       const outcome = await exclusive(
         guildId,
         async (): Promise<StartOutcome | { kind: 'new'; started: engine.StartResult & { state: SessionState } }> => {
@@ -801,12 +799,10 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         },
       );
       if (outcome.kind !== 'new') return outcome;
-      const { state, effects, reply } = outcome.started;
+      const { state, reply } = outcome.started;
       await load(guildId, controlOf(state));
       track(guildId, state);
-      void enqueue(guildId, channelId, async () => {
-        await apply(guildId, state, effects);
-      });
+      kernel.kick(guildId, channelId);
       return { kind: 'started', session: state, note: reply.note };
     },
 
@@ -939,29 +935,31 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         await load(guildId, control);
         track(guildId, control);
         if (control.phase === 'active') resumed += 1;
-        void enqueue(guildId, control.channelId, () => reconcile(guildId, control.channelId));
+        kernel.kick(guildId, control.channelId);
       }
       return resumed;
     },
 
     /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
     retryNow(): void {
-      for (const key of attempts.keys()) {
-        const [guildId, channelId] = key.split(':');
-        if (!guildId || !channelId || !timers.has(`retry:${key}`)) continue;
-        timers.clear(`retry:${key}`);
-        void enqueue(guildId, channelId, () => reconcile(guildId, channelId));
-      }
+      kernel.retryNow();
     },
 
     /**
-     * Waits for pending messages and writes every count. Pending retries stop:
-     * the stored state owes them, and start-up does them.
+     * Writes the counted messages now and resolves once nothing is queued or in
+     * flight: no effect, no retry waiting, no count being written.
+     */
+    async idle(): Promise<void> {
+      for (const live of lives.values()) if (live.timer) void flush(live);
+      await kernel.idle();
+    },
+
+    /**
+     * Waits for the effects in flight and writes every count. Nothing more is
+     * done: the stored state owes the rest, and start-up does it.
      */
     async shutdown(): Promise<void> {
-      timers.clearAll();
-      await drain();
-      timers.clearAll();
+      await kernel.stop();
       await Promise.all([...lives.values()].map((live) => flush(live, false)));
     },
   };
