@@ -1,12 +1,34 @@
+import type { Catalogue } from '../content/catalogue.js';
+import type { Pack } from '../content/schema.js';
 import { createChannelQueues } from '../core/channel-queues.js';
 import type { Logger } from '../core/logger.js';
 import { createTimers } from '../core/timers.js';
+import type { ChannelMessages } from '../discord-kit/channel-messages.js';
+import type { GuildStore } from '../store/index.js';
 import { createReconcileLoop, RETRY_MS, type RetryDelays } from './reconcile-loop.js';
 
 /** setTimeout's longest delay (about 24.8 days); a later deadline re-arms when the timer fires. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 /** How often `idle` looks again while a failed pass waits out its backoff. */
 const IDLE_POLL_MS = 10;
+
+/** What the runtime of every feature that acts in channels is made with. */
+export interface RuntimeDeps {
+  store: GuildStore;
+  catalogue: Catalogue;
+  messages: ChannelMessages;
+  logger: Logger;
+  now: () => number;
+}
+
+/** A host starting a round, a session or an assignment in a channel, with the feature's own options. */
+export interface ChannelStart<O> {
+  guildId: string;
+  channelId: string;
+  hostId: string;
+  pack: Pack;
+  options: O;
+}
 
 /**
  * What a feature tells the kernel: how to read its stored state, what that

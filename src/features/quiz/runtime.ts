@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
-import type { Catalogue } from '../../content/catalogue.js';
 import type { Pack, QuizItem } from '../../content/schema.js';
-import type { Logger } from '../../core/logger.js';
 import { plural } from '../../core/plural.js';
-import type { ChannelMessages } from '../../discord-kit/channel-messages.js';
+import { editIfThere, editOrPost } from '../../discord-kit/channel-messages.js';
 import type { MessageView } from '../../discord-kit/reply.js';
-import { createKernel } from '../../runtime/kernel.js';
-import type { GuildStore } from '../../store/index.js';
+import { type ChannelStart, createKernel, type RuntimeDeps } from '../../runtime/kernel.js';
 import { type AnswerLog, createAnswerLog } from './answer-log.js';
 import { choiceOrder } from './choice-order.js';
 import * as engine from './engine.js';
@@ -63,19 +59,9 @@ export type StartOutcome =
   | { kind: 'busy'; round: QuizControl; messageId: string | null; reposted: boolean }
   | { kind: 'error'; error: engine.StartError };
 
-export interface QuizRuntimeDeps {
-  store: GuildStore;
-  catalogue: Catalogue;
-  messages: ChannelMessages;
-  logger: Logger;
-  now: () => number;
-}
+export type QuizRuntimeDeps = RuntimeDeps;
 
 export type QuizRuntime = ReturnType<typeof createQuizRuntime>;
-
-function isUnknownMessage(error: unknown): boolean {
-  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
-}
 
 export function createQuizRuntime(deps: QuizRuntimeDeps) {
   const { store, catalogue, messages, logger, now } = deps;
@@ -302,12 +288,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   /** The previous question's reveal without its host buttons; one already gone is left gone. */
   async function retire(guildId: string, round: QuizControl, index: number, messageId: string): Promise<void> {
     const rendered = renderRevealOf(await assemble(guildId, round), index);
-    if (!rendered) return;
-    try {
-      await messages.edit(round.channelId, messageId, rendered);
-    } catch (error) {
-      if (!isUnknownMessage(error)) throw error;
-    }
+    if (rendered) await editIfThere(messages, round.channelId, messageId, rendered);
   }
 
   /**
@@ -374,16 +355,10 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     await log.settled();
     const rendered = await renderCurrent(guildId, round, log);
     if (!rendered) return;
-    if (round.questionMessageId !== null) {
-      try {
-        await messages.edit(round.channelId, round.questionMessageId, rendered);
-        return;
-      } catch (error) {
-        if (!isUnknownMessage(error)) throw error;
-        logger.info({ guildId, roundId: round.roundId, index }, 'question message is gone; posting the reveal anew');
-      }
-    }
-    const messageId = await messages.send(round.channelId, rendered);
+    const messageId = await editOrPost(messages, round.channelId, round.questionMessageId, rendered, () =>
+      logger.info({ guildId, roundId: round.roundId, index }, 'question message is gone; posting the reveal anew'),
+    );
+    if (messageId === round.questionMessageId) return;
     await write(guildId, round.channelId, (r) => engine.setQuestionMessage(r, { index, messageId }), round.roundId);
   }
 
@@ -416,13 +391,8 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
         const log = await logOf(guildId, round.roundId, round.index);
         if (shownCounts.get(`${guildId}:${round.roundId}:${round.index}`) === log.answers.length) return;
         const rendered = await renderCurrent(guildId, round, log);
-        if (!rendered) return;
-        try {
-          await messages.edit(channelId, round.questionMessageId, rendered);
-        } catch (error) {
-          // Only a count: the next step of the round posts what matters.
-          if (!isUnknownMessage(error)) throw error;
-        }
+        // Only a count: one whose message is gone waits for the next step of the round.
+        if (rendered) await editIfThere(messages, channelId, round.questionMessageId, rendered);
       });
     });
   }
@@ -456,13 +426,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   }
 
   return {
-    async start(input: {
-      guildId: string;
-      channelId: string;
-      hostId: string;
-      pack: Pack;
-      options: engine.StartOptions;
-    }): Promise<StartOutcome> {
+    async start(input: ChannelStart<engine.StartOptions>): Promise<StartOutcome> {
       const { guildId, channelId, pack } = input;
       const record = quizRoundRecord(channelId);
       const busy = async (round: QuizControl): Promise<StartOutcome> => ({

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
-import { DiscordAPIError, RESTJSONErrorCodes, Routes } from 'discord.js';
+import { DiscordAPIError, Routes } from 'discord.js';
 import { z } from 'zod';
-import type { Catalogue } from '../../content/catalogue.js';
 import type { Level, Pack, Question, Theme } from '../../content/schema.js';
-import type { Logger } from '../../core/logger.js';
-import type { ChannelMessages } from '../../discord-kit/channel-messages.js';
-import { createKernel } from '../../runtime/kernel.js';
-import { defineRecord, type GuildStore } from '../../store/index.js';
+import { createSerial } from '../../core/channel-queues.js';
+import { editOrPost } from '../../discord-kit/channel-messages.js';
+import { type ChannelStart, createKernel, type RuntimeDeps } from '../../runtime/kernel.js';
+import { defineRecord } from '../../store/index.js';
 import * as engine from './engine.js';
 import {
   pollRequest,
@@ -164,6 +163,13 @@ export function pollCountsOf(message: unknown): PollCounts | null {
   return counts;
 }
 
+export interface SessionOptions {
+  count: number | null;
+  theme: Theme | null;
+  level: Level | null;
+  threads: boolean;
+}
+
 export type StartOutcome =
   | { kind: 'started'; session: SessionState; note: engine.StartedReply['note'] }
   | { kind: 'busy'; session: SessionState }
@@ -187,13 +193,8 @@ export interface IncomingMessage {
   isBot: boolean;
 }
 
-export interface SessionRuntimeDeps {
-  store: GuildStore;
-  catalogue: Catalogue;
-  messages: ChannelMessages;
+export interface SessionRuntimeDeps extends RuntimeDeps {
   discord: SessionDiscord;
-  logger: Logger;
-  now: () => number;
   /** How long counted messages may wait in memory before they are written (default 2 s). */
   countsFlushMs?: number;
   /** Retries after a failed Discord call: the first delay, doubled up to `maxMs` (default 1 s to 30 s). */
@@ -221,11 +222,6 @@ interface Live {
 const COUNTS_FLUSH_MS = 2000;
 const RETRY = { firstMs: 1000, maxMs: 30_000 };
 
-/** Discord's answer when the message is gone, e.g. deleted by a moderator. */
-function isUnknownMessage(error: unknown): boolean {
-  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
-}
-
 export type SessionRuntime = ReturnType<typeof createSessionRuntime>;
 
 export function createSessionRuntime(deps: SessionRuntimeDeps) {
@@ -234,7 +230,6 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   const retry = deps.retry ?? RETRY;
   const lives = new Map<string, Live>();
   const migrations = new Map<string, Promise<void>>();
-  const locks = new Map<string, Promise<void>>();
   // Channels and threads of live sessions, so ordinary chatter elsewhere costs nothing.
   const watched = new Map<string, { guildId: string; channelId: string; live: string }>();
   const watchedBySession = new Map<string, { startedAt: number; ids: string[] }>();
@@ -258,18 +253,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   }
 
   /** Starts and filings of one server run one at a time, so the channel list never misses a session. */
-  function exclusive<R>(guildId: string, work: () => Promise<R>): Promise<R> {
-    const run = (locks.get(guildId) ?? Promise.resolve()).then(work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    locks.set(guildId, settled);
-    void settled.then(() => {
-      if (locks.get(guildId) === settled) locks.delete(guildId);
-    });
-    return run;
-  }
+  const exclusive = createSerial();
 
   /** Moves a server's sessions out of the old shared record, once per process, before anything else. */
   function migrated(guildId: string): Promise<void> {
@@ -617,16 +601,13 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     const prompt = state.prompts[index];
     if (!prompt?.messageId) return;
     const view = renderPrompt(pack, state, index, question);
-    try {
-      await messages.edit(state.channelId, prompt.messageId, view);
-    } catch (error) {
-      if (!isUnknownMessage(error)) throw error;
-      logger.warn({ guildId, channelId: state.channelId, index }, 'prompt message was deleted; posting it again');
-      const messageId = await messages.send(state.channelId, view);
-      await report(guildId, state, (current) =>
-        engine.setPromptMessage(current, { index, messageId, threadId: prompt.threadId }),
-      );
-    }
+    const messageId = await editOrPost(messages, state.channelId, prompt.messageId, view, () =>
+      logger.warn({ guildId, channelId: state.channelId, index }, 'prompt message was deleted; posting it again'),
+    );
+    if (messageId === prompt.messageId) return;
+    await report(guildId, state, (current) =>
+      engine.setPromptMessage(current, { index, messageId, threadId: prompt.threadId }),
+    );
   }
 
   /** Takes the host buttons off a prompt the session has moved past; one that is gone needs nothing. */
@@ -752,13 +733,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   }
 
   return {
-    async start(input: {
-      guildId: string;
-      channelId: string;
-      hostId: string;
-      pack: Pack;
-      options: { count: number | null; theme: Theme | null; level: Level | null; threads: boolean };
-    }): Promise<StartOutcome> {
+    async start(input: ChannelStart<SessionOptions>): Promise<StartOutcome> {
       const { guildId, channelId, pack } = input;
       await migrated(guildId);
       // A session that just ended here may still be posting its recap: it finishes first.
