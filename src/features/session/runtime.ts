@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { REST } from '@discordjs/rest';
-import { DiscordAPIError, Routes } from 'discord.js';
-import { z } from 'zod';
+import { DiscordAPIError } from 'discord.js';
 import type { Level, Pack, Question, Theme } from '../../content/schema.js';
 import { createSerial } from '../../core/channel-queues.js';
 import { editOrPost } from '../../discord-kit/channel-messages.js';
 import { type ChannelStart, createKernel, type RuntimeDeps } from '../../runtime/kernel.js';
-import { defineRecord } from '../../store/index.js';
+import { pollCountsOf, type SessionDiscord } from './discord.js';
 import * as engine from './engine.js';
+import { migrateLegacySessions } from './legacy.js';
+import {
+  type SessionServer,
+  sessionArchiveRecord,
+  sessionControlRecord,
+  sessionCountsRecord,
+  sessionServerRecord,
+} from './records.js';
 import {
   pollRequest,
   renderFollowUp,
@@ -17,28 +23,23 @@ import {
   renderPrompt,
   renderRecap,
   sessionIdOf,
-  THREAD_ARCHIVE_MINUTES,
   threadName,
 } from './render.js';
 import {
   controlOf,
   countsOf,
-  POLL_ANSWERS,
   type PollCounts,
   type SessionControl,
-  SessionControlSchema,
   type SessionCounts,
-  SessionCountsSchema,
   type SessionState,
-  SessionStateSchema,
   withCounts,
 } from './state.js';
 import { recapView } from './views.js';
 
 /**
  * Runs discussion sessions: feeds events to the pure engine inside the store's
- * serialised update, then carries out the engine's effects (messages, threads,
- * polls, the recap) in order, one channel at a time.
+ * serialised update; the runtime kernel then carries out what the stored state
+ * owes (messages, threads, polls, the recap) in order, one channel at a time.
  *
  * Records of a server, split by how they grow:
  * - `session:live:<channelId>`: the channel's control state (phase, prompts,
@@ -67,101 +68,15 @@ import { recapView } from './views.js';
  * doubling to 30 s) and at start-up, until nothing is owed.
  */
 
-const ServerSchema = z.object({
-  /** Channels with a session in play, in the order they started. */
-  channels: z.array(z.string().min(1)),
-  /** Prompts already used per article, oldest first, so later sessions get fresh ones. */
-  used: z.record(z.string(), z.array(z.string())),
-});
-type Server = z.infer<typeof ServerSchema>;
-export const sessionServerRecord = defineRecord<Server>({
-  key: 'session:server',
-  version: 1,
-  schema: ServerSchema,
-  initial: () => ({ channels: [], used: {} }),
-});
-
-export const sessionControlRecord = defineRecord({
-  key: (channelId: string) => `session:live:${channelId}`,
-  version: 1,
-  schema: SessionControlSchema.nullable(),
-  initial: (): SessionControl | null => null,
-});
-
-/** Keyed by session too, so a late flush of an ended session can never overwrite the next one's counts. */
-export const sessionCountsRecord = defineRecord<SessionCounts, [channelId: string, sessionId: string]>({
-  key: (channelId, sessionId) => `session:counts:${channelId}:${sessionId}`,
-  version: 1,
-  schema: SessionCountsSchema,
-  initial: () => ({ prompts: [] }),
-});
-
-/** The last ended session of a channel, for `/session report`. */
-export const sessionArchiveRecord = defineRecord({
-  key: (channelId: string) => `session:archive:${channelId}`,
-  version: 1,
-  schema: SessionStateSchema.nullable(),
-  initial: (): SessionState | null => null,
-});
-
-const LegacyLiveSchema = z.object({
-  sessions: z.record(z.string(), SessionStateSchema),
-  used: z.record(z.string(), z.array(z.string())),
-});
-/** Where every session of a server lived before the per-channel records; only read to move them. */
-export const legacySessionLiveRecord = defineRecord<z.infer<typeof LegacyLiveSchema>>({
-  key: 'session:live',
-  version: 1,
-  schema: LegacyLiveSchema,
-  initial: () => ({ sessions: {}, used: {} }),
-});
-
-/** The Discord calls sessions need beyond plain channel messages. */
-export interface SessionDiscord {
-  /** Opens a public thread from a message; resolves to the thread's id. */
-  createThread(channelId: string, messageId: string, name: string): Promise<string>;
-  /** Closes a poll now; resolves to the finalized message. */
-  expirePoll(channelId: string, messageId: string): Promise<unknown>;
-  fetchMessage(channelId: string, messageId: string): Promise<unknown>;
-}
-
-const Created = z.object({ id: z.string().min(1) });
-
-export function createSessionDiscord(rest: REST): SessionDiscord {
-  return {
-    async createThread(channelId, messageId, name) {
-      const created = await rest.post(Routes.threads(channelId, messageId), {
-        body: { name, auto_archive_duration: THREAD_ARCHIVE_MINUTES },
-      });
-      return Created.parse(created).id;
-    },
-    expirePoll: (channelId, messageId) => rest.post(Routes.expirePoll(channelId, messageId)),
-    fetchMessage: (channelId, messageId) => rest.get(Routes.channelMessage(channelId, messageId)),
-  };
-}
-
-const PollMessageSchema = z.object({
-  poll: z.object({
-    results: z
-      .object({
-        answer_counts: z.array(z.object({ id: z.number().int(), count: z.number().int().nonnegative() })),
-      })
-      .nullish(),
-  }),
-});
-
-/** Counts from a poll message; Discord numbers answers 1..4 in the order posted and may leave out those at 0. */
-export function pollCountsOf(message: unknown): PollCounts | null {
-  const parsed = PollMessageSchema.safeParse(message);
-  const results = parsed.success ? parsed.data.poll.results : null;
-  if (!results) return null;
-  const counts: PollCounts = { agree: 0, disagree: 0, notSure: 0, needMoreEvidence: 0 };
-  for (const { id, count } of results.answer_counts) {
-    const answer = POLL_ANSWERS[id - 1];
-    if (answer) counts[answer.key] = count;
-  }
-  return counts;
-}
+// Where the records and the Discord calls were before they had files of their own.
+export { createSessionDiscord, pollCountsOf, type SessionDiscord } from './discord.js';
+export {
+  legacySessionLiveRecord,
+  sessionArchiveRecord,
+  sessionControlRecord,
+  sessionCountsRecord,
+  sessionServerRecord,
+} from './records.js';
 
 export interface SessionOptions {
   count: number | null;
@@ -259,36 +174,12 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   function migrated(guildId: string): Promise<void> {
     let migration = migrations.get(guildId);
     if (!migration) {
-      migration = exclusive(guildId, () => migrateLegacy(guildId));
+      migration = exclusive(guildId, () => migrateLegacySessions(store, logger, guildId));
       migrations.set(guildId, migration);
       // A failed move is tried again by the next call; the caller sees the error.
       migration.catch(() => migrations.delete(guildId));
     }
     return migration;
-  }
-
-  async function migrateLegacy(guildId: string): Promise<void> {
-    const legacy = await store.read(guildId, legacySessionLiveRecord);
-    const moved = Object.values(legacy.sessions);
-    // Absent (or unreadable, which the store has logged): nothing to move, and nothing is overwritten.
-    if (moved.length === 0 && Object.keys(legacy.used).length === 0) return;
-    for (const state of moved) {
-      // Counts first: they are keyed by session, so a move cut short and run again never doubles them.
-      await store.put(guildId, sessionCountsRecord(state.channelId, sessionIdOf(state)), countsOf(state));
-      await store.update(guildId, sessionControlRecord(state.channelId), (current) => ({
-        value: current ?? controlOf(state),
-        result: null,
-      }));
-    }
-    await store.update(guildId, sessionServerRecord, (server) => ({
-      value: {
-        channels: [...new Set([...server.channels, ...moved.map((s) => s.channelId)])],
-        used: { ...legacy.used, ...server.used },
-      },
-      result: null,
-    }));
-    await store.delete(guildId, legacySessionLiveRecord);
-    logger.info({ guildId, sessions: moved.length }, 'discussion sessions moved to per-channel records');
   }
 
   /** The in-memory session of a stored control state, its counts read back the first time. */
@@ -746,29 +637,33 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
           const running = await store.read(guildId, sessionControlRecord(channelId));
           if (running?.phase === 'active') return { kind: 'busy', session: await stateOf(guildId, running) };
           const at = now();
-          const started = await store.update<Server, engine.StartResult>(guildId, sessionServerRecord, (server) => {
-            const result = engine.startSession(
-              {
-                guildId,
-                channelId,
-                hostId: input.hostId,
-                article: pack.slug,
-                questions: pack.questions,
-                usedPromptIds: server.used[pack.slug] ?? [],
-                count: input.options.count,
-                theme: input.options.theme,
-                level: input.options.level,
-                threads: input.options.threads,
-                seed: randomBytes(4).readUInt32BE(0),
-              },
-              at,
-            );
-            if (result.state === null) return { value: server, result };
-            const channels = server.channels.includes(channelId) ? server.channels : [...server.channels, channelId];
-            return { value: { channels, used: { ...server.used, [pack.slug]: result.used } }, result };
-          });
+          const started = await store.update<SessionServer, engine.StartResult>(
+            guildId,
+            sessionServerRecord,
+            (server) => {
+              const result = engine.startSession(
+                {
+                  guildId,
+                  channelId,
+                  hostId: input.hostId,
+                  article: pack.slug,
+                  questions: pack.questions,
+                  usedPromptIds: server.used[pack.slug] ?? [],
+                  count: input.options.count,
+                  theme: input.options.theme,
+                  level: input.options.level,
+                  threads: input.options.threads,
+                  seed: randomBytes(4).readUInt32BE(0),
+                },
+                at,
+              );
+              if (result.state === null) return { value: server, result };
+              const channels = server.channels.includes(channelId) ? server.channels : [...server.channels, channelId];
+              return { value: { channels, used: { ...server.used, [pack.slug]: result.used } }, result };
+            },
+          );
           if (started.state === null) return { kind: 'refused', reply: started.reply };
-          // An ended session still filing away may be replaced: its effects carry their own snapshot.
+          // An ended session whose recap is still waiting out a failure is replaced: the new session goes first.
           await store.put(guildId, sessionControlRecord(channelId), controlOf(started.state));
           return { kind: 'new', started };
         },
