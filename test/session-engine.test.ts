@@ -13,9 +13,9 @@ import {
   resume,
   type SessionEffect,
   type StartInput,
-  setPollMessage,
   setFollowUpPosted,
   setOpeningPosted,
+  setPollMessage,
   setPollResultMessage,
   setPromptMessage,
   setRecapMessage,
@@ -545,6 +545,14 @@ describe('owed', () => {
     expect(owed(one, T0 + MIN)[0]).toEqual({ type: 'show-follow-up', index: 0, followUp: 1 });
     // A report repeated (a retry after a lost answer) changes nothing.
     expect(setFollowUpPosted(one, { index: 0, followUp: 0 }).state).toBe(one);
+  });
+
+  test('GIVEN two Nexts before the first of them was posted THEN both prompts are owed, in order', () => {
+    const twice = next(next(posted, T0 + MIN).state, T0 + 2 * MIN).state;
+    expect(owed(twice, T0 + 2 * MIN)).toEqual([
+      { type: 'post-prompt', index: 1 },
+      { type: 'post-prompt', index: 2 },
+    ]);
   });
 
   test('GIVEN a session stored before openings and follow-ups were kept THEN it owes what resume owes', () => {

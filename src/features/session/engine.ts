@@ -395,7 +395,8 @@ export function resume(state: SessionState, _now: number): EventResult {
 
 /**
  * Everything a stored session still owes, in the order it is done: the
- * opening, follow-ups of earlier prompts, the current prompt, its follow-ups,
+ * opening, earlier prompts not posted yet and their follow-ups, the current
+ * prompt, its follow-ups,
  * then what `resume` owes of polls and the recap, and last filing it away. The
  * runtime derives its work from this after every event, on a failure's retry
  * and at start-up; each effect's report to the engine takes it off the list.
@@ -411,7 +412,14 @@ export function owed(state: SessionState, now: number): SessionEffect[] {
       }
     }
   };
-  followUps(0, state.current);
+  for (let index = 0; index < state.current; index++) {
+    // Moved past before it was posted (two Nexts in a row): posted still, in order, as the host asked.
+    const prompt = state.prompts[index];
+    if (state.phase === 'active' && prompt && prompt.startedAt !== null && prompt.messageId === null) {
+      effects.push({ type: 'post-prompt', index });
+    }
+    followUps(index, index + 1);
+  }
   const prompt = rest[0]?.type === 'post-prompt' ? rest.shift() : undefined;
   if (prompt) effects.push(prompt);
   followUps(state.current, state.prompts.length);
