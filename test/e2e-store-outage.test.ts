@@ -103,4 +103,51 @@ describe.runIf(HAS_REDIS_SERVER)('Redis goes away mid-round', () => {
     expect(await bot.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(discord.violations).toEqual([]);
   }, 60_000);
+
+  test('GIVEN Redis killed while a session retries a prompt THEN host actions are refused meanwhile, and once it is back the prompt is posted and the recap counts every reply', async () => {
+    const channelId = discord.addChannel('discussion');
+    const prompts = () => discord.channelMessages(channelId).filter((m) => m.embeds[0]?.title?.startsWith('Prompt '));
+    const bot: ChildBot = startChild('main', { env: botEnv(discord, redis.url) });
+    await bot.waitForLog('ready');
+    const { teacher, student1, student2 } = discord.users;
+    await discord.slash(teacher, 'session', { prompts: 2, threads: false }, { subcommand: 'start', channelId }).reply();
+    const first = await discord.waitFor(() => prompts()[0]);
+    discord.postUserMessage(student1, channelId);
+
+    // Discord fails the next prompt twice over (discord.js retries 4 times a call); Redis dies before the retry.
+    const fault = discord.failRequests({
+      method: 'POST',
+      path: `/channels/${channelId}/messages`,
+      status: 503,
+      times: 8,
+    });
+    await discord.click(teacher, first, buttonId(first, 'Next prompt')).ack();
+    await discord.waitFor(() => fault.hits.length === 4 || undefined);
+    await redis.kill();
+    const refused = await discord.slash(teacher, 'session', {}, { subcommand: 'end', channelId }).reply();
+    expect(refused.content).toBe(STORE_UNAVAILABLE);
+    expect(refused.flags & 64).toBe(64);
+    // Chat goes on: counted in memory, written once the store is back.
+    discord.postUserMessage(student2, channelId);
+    await bot.waitForLog('session step failed; retrying', (line) =>
+      JSON.stringify(line.err).includes(STORE_UNAVAILABLE),
+    );
+    expect(prompts()).toHaveLength(1);
+
+    await redis.start();
+    await bot.waitForLog('the store is available again');
+    const second = await discord.waitFor(() => prompts()[1], 15_000);
+    expect(second.embeds[0]?.title).toBe('Prompt 2 of 2');
+    expect(fault.remaining).toBe(0);
+    const ended = await discord.slash(teacher, 'session', {}, { subcommand: 'end', channelId }).reply();
+    expect(ended.content).toContain('Session ended');
+    const recap = await discord.waitFor(() =>
+      discord.channelMessages(channelId).find((m) => m.text.includes('Session recap')),
+    );
+    expect(recap.text).toContain('2 replies from 2 people');
+    expect(prompts()).toHaveLength(2);
+
+    expect(await bot.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(discord.violations).toEqual([]);
+  }, 60_000);
 });

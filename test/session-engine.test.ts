@@ -5,6 +5,7 @@ import {
   closeClaimPoll,
   end,
   next,
+  owed,
   pollClaim,
   pollResults,
   pollUnavailable,
@@ -12,6 +13,8 @@ import {
   resume,
   type SessionEffect,
   type StartInput,
+  setFollowUpPosted,
+  setOpeningPosted,
   setPollMessage,
   setPollResultMessage,
   setPromptMessage,
@@ -513,5 +516,55 @@ describe('resume', () => {
     const result = resume(state, T0 + 60 * MIN);
     expect(result.effects).toEqual(effects);
     expect(result.state).toBe(state);
+  });
+});
+
+describe('owed', () => {
+  const opened = setOpeningPosted(start()).state;
+  const posted = setPromptMessage(opened, { index: 0, messageId: 'm0', threadId: null }).state;
+
+  test('GIVEN a session just started THEN it owes its opening, then its first prompt, and each report takes one off', () => {
+    expect(owed(start(), T0)).toEqual([{ type: 'post-opening' }, { type: 'post-prompt', index: 0 }]);
+    expect(owed(opened, T0)).toEqual([{ type: 'post-prompt', index: 0 }]);
+    expect(owed(posted, T0)).toEqual([]);
+  });
+
+  test('GIVEN follow-ups shown faster than they are posted THEN each is owed once, in order, before the next prompt', () => {
+    const twice = showFollowUp(showFollowUp(posted).state).state;
+    expect(owed(twice, T0)).toEqual([
+      { type: 'show-follow-up', index: 0, followUp: 0 },
+      { type: 'show-follow-up', index: 0, followUp: 1 },
+    ]);
+    const moved = next(twice, T0 + MIN).state;
+    expect(owed(moved, T0 + MIN)).toEqual([
+      { type: 'show-follow-up', index: 0, followUp: 0 },
+      { type: 'show-follow-up', index: 0, followUp: 1 },
+      { type: 'post-prompt', index: 1 },
+    ]);
+    const one = setFollowUpPosted(moved, { index: 0, followUp: 0 }).state;
+    expect(owed(one, T0 + MIN)[0]).toEqual({ type: 'show-follow-up', index: 0, followUp: 1 });
+    // A report repeated (a retry after a lost answer) changes nothing.
+    expect(setFollowUpPosted(one, { index: 0, followUp: 0 }).state).toBe(one);
+  });
+
+  test('GIVEN two Nexts before the first of them was posted THEN both prompts are owed, in order', () => {
+    const twice = next(next(posted, T0 + MIN).state, T0 + 2 * MIN).state;
+    expect(owed(twice, T0 + 2 * MIN)).toEqual([
+      { type: 'post-prompt', index: 1 },
+      { type: 'post-prompt', index: 2 },
+    ]);
+  });
+
+  test('GIVEN a session stored before openings and follow-ups were kept THEN it owes what resume owes', () => {
+    const { openingPosted: _opening, followUpsPosted: _followUps, ...older } = showFollowUp(posted).state;
+    const polled = pollClaim(older, 'c1', T0).state;
+    expect(owed(polled, T0)).toEqual(resume(polled, T0).effects);
+    expect(owed(polled, T0)).toEqual([{ type: 'post-poll', claimId: 'c1' }]);
+  });
+
+  test('GIVEN an ended session THEN it owes its recap, and once that is posted, filing it away', () => {
+    const ended = end(posted, T0 + MIN).state;
+    expect(owed(ended, T0 + MIN)).toEqual([{ type: 'post-recap' }]);
+    expect(owed(setRecapMessage(ended, 'r1').state, T0 + MIN)).toEqual([{ type: 'file' }]);
   });
 });

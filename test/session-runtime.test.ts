@@ -150,7 +150,7 @@ async function start(runtime: SessionRuntime, threads = true, channelId = C) {
     options: { count: 2, theme: null, level: null, threads },
   });
   if (outcome.kind !== 'started') throw new Error(`not started: ${outcome.kind}`);
-  await runtime.shutdown();
+  await runtime.idle();
   return outcome.session;
 }
 
@@ -161,23 +161,8 @@ async function live(channelId = C) {
   return withCounts(control, await store.read(G, sessionCountsRecord(channelId, sessionIdOf(control))));
 }
 
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const found = await probe();
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 function say(runtime: SessionRuntime, channelId: string, userId: string) {
   runtime.recordMessage({ guildId: G, channelId, userId, displayName: userId, isBot: false });
-}
-
-/** Waits for queued effects and writes the counted messages. */
-async function settle(runtime: SessionRuntime) {
-  await store.update(G, sessionArchiveRecord('flush'), (v) => ({ value: v, result: null }));
-  await runtime.shutdown();
 }
 
 describe('session runtime', () => {
@@ -200,7 +185,7 @@ describe('session runtime', () => {
     ] as const) {
       runtime.recordMessage({ guildId: G, channelId, userId, displayName: userId, isBot });
     }
-    await settle(runtime);
+    await runtime.idle();
     expect((await live())?.prompts[0]?.participants).toEqual([
       { userId: 'u1', displayName: 'u1', messages: 2 },
       { userId: 'u2', displayName: 'u2', messages: 1 },
@@ -211,7 +196,7 @@ describe('session runtime', () => {
     expect(await runtime.next(G, C, { sessionId: sid, index: 1 })).toEqual({ kind: 'wrong-prompt', current: 0 });
     expect(await runtime.next(G, C, { sessionId: 'other', index: 0 })).toEqual({ kind: 'session-ended' });
     expect(await runtime.showFollowUp(G, C, { sessionId: sid, index: 0 })).toMatchObject({ kind: 'follow-up-shown' });
-    await runtime.shutdown();
+    await runtime.idle();
     expect(fake.sent.at(-1)?.channelId).toBe('t-m2');
     expect(fake.edits.at(-1)?.messageId).toBe('m2');
 
@@ -221,13 +206,13 @@ describe('session runtime', () => {
       index: 1,
       total: 2,
     });
-    await runtime.shutdown();
+    await runtime.idle();
     // The first prompt lost its host buttons.
     expect(textOf(fake.edits.at(-1)?.view ?? {})).not.toContain('session-next');
 
     expect(await runtime.poll(G, C, null, 'no-such-claim')).toEqual({ kind: 'unknown-claim' });
     expect(await runtime.poll(G, C, sid, 'vote-result')).toEqual({ kind: 'poll-opened', claimId: 'vote-result' });
-    await runtime.shutdown();
+    await runtime.idle();
     const pollMessage = fake.sent.at(-1);
     expect(pollMessage?.extra).toMatchObject({ poll: { allow_multiselect: false, duration: 768 } });
     expect((await live())?.polls[0]).toMatchObject({ claimId: 'vote-result', messageId: pollMessage?.id });
@@ -235,7 +220,7 @@ describe('session runtime', () => {
 
     clock += 20 * 60_000;
     expect(await runtime.end(G, C, sid)).toEqual({ kind: 'ended' });
-    await runtime.shutdown();
+    await runtime.idle();
     expect(fake.expired).toEqual([pollMessage?.id]);
     const recap = textOf(fake.sent.at(-1)?.view ?? {});
     expect(recap).toContain('Session recap');
@@ -252,7 +237,7 @@ describe('session runtime', () => {
     expect(await runtime.lastSession(G, C)).toEqual(archived);
     // Chatter after the end costs nothing and counts nothing.
     runtime.recordMessage({ guildId: G, channelId: 't-m2', userId: 'u9', displayName: 'u9', isBot: false });
-    await settle(runtime);
+    await runtime.idle();
     expect((await runtime.lastSession(G, C))?.prompts[0]?.participants).toHaveLength(2);
   });
 
@@ -264,7 +249,7 @@ describe('session runtime', () => {
     expect((await live())?.prompts[0]).toMatchObject({ messageId: 'm2', threadId: null });
     expect(textOf(fake.edits.at(-1)?.view ?? {})).toContain('here in the channel');
     runtime.recordMessage({ guildId: G, channelId: C, userId: 'u1', displayName: 'u1', isBot: false });
-    await settle(runtime);
+    await runtime.idle();
     expect((await live())?.prompts[0]?.participants).toHaveLength(1);
   });
 
@@ -290,11 +275,11 @@ describe('session runtime', () => {
     const after = fakeDiscord();
     const second = runtimeWith(after);
     expect(await second.resumeGuild(G)).toBe(1);
-    await second.shutdown();
+    await second.idle();
     expect(after.sent).toHaveLength(1);
     expect((await live())?.prompts[0]).toMatchObject({ messageId: 'm1', threadId: 't-m1' });
     second.recordMessage({ guildId: G, channelId: 't-m1', userId: 'u1', displayName: 'u1', isBot: false });
-    await settle(second);
+    await second.idle();
     expect((await live())?.prompts[0]?.participants).toHaveLength(1);
   });
 
@@ -318,7 +303,7 @@ describe('session runtime', () => {
       options: { count: 1, theme: null, level: null, threads: false },
     });
     expect(other.kind).toBe('started');
-    await runtime.shutdown();
+    await runtime.idle();
     expect((await runtime.sessionsIn(G)).map((s) => s.channelId).sort()).toEqual([C, 'c2']);
     expect(Object.keys((await store.read(G, sessionServerRecord)).used)).toEqual([pack.slug]);
   });
@@ -345,16 +330,12 @@ describe('session runtime', () => {
       options: { count: 1, theme: null, level: null, threads: false },
     });
     expect(second.kind).toBe('started');
-    for (let i = 0; i < 100 && (await store.read(G, sessionArchiveRecord(C)))?.startedAt !== first.startedAt; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // The new session waited for the old one to post its recap and be filed away.
     expect(await store.read(G, sessionArchiveRecord(C))).toMatchObject({ startedAt: first.startedAt, phase: 'ended' });
-    // Writes are serialised per server: once this one lands, the old session is filed away entirely.
-    await store.update(G, sessionArchiveRecord('flush'), (v) => ({ value: v, result: null }));
 
     runtime.recordMessage({ guildId: G, channelId: C, userId: 'u1', displayName: 'u1', isBot: false });
     release();
-    await settle(runtime);
+    await runtime.idle();
     expect((await live())?.prompts[0]?.participants).toEqual([{ userId: 'u1', displayName: 'u1', messages: 1 }]);
   });
 
@@ -366,7 +347,7 @@ describe('session runtime', () => {
     say(runtime, C, 'u1');
     say(runtime, 'c2', 'u2');
     say(runtime, 'c2', 'u3');
-    await settle(runtime);
+    await runtime.idle();
     expect((await live(C))?.prompts[0]?.participants.map((p) => p.userId)).toEqual(['u1']);
     expect((await live('c2'))?.prompts[0]?.participants.map((p) => p.userId)).toEqual(['u2', 'u3']);
 
@@ -389,7 +370,7 @@ describe('session runtime', () => {
     const moved = await restarted.next(G, 'c2', { sessionId: sessionIdOf(second), index: 0 });
     expect(moved).toMatchObject({ kind: 'prompt-shown' });
     expect(await restarted.end(G, 'c2', null)).toEqual({ kind: 'ended' });
-    await settle(restarted);
+    await restarted.idle();
     const recaps = after.sent.filter((m) => m.channelId === 'c2' && textOf(m.view).includes('Session recap'));
     expect(recaps).toHaveLength(1);
     expect(textOf(recaps[0]?.view ?? {})).toContain('3 replies from 2 people');
@@ -410,7 +391,7 @@ describe('session runtime', () => {
     expect(await restarted.resumeGuild(G)).toBe(1);
     say(restarted, C, 'u2');
     expect(await restarted.end(G, C, null)).toEqual({ kind: 'ended' });
-    await restarted.shutdown();
+    await restarted.idle();
     const archived = await store.read(G, sessionArchiveRecord(C));
     expect(archived?.prompts[0]?.participants).toEqual([
       { userId: 'u1', displayName: 'u1', messages: 3 },
@@ -430,7 +411,9 @@ describe('session runtime', () => {
     expect(await runtime.next(G, C, { sessionId: sessionIdOf(session), index: 0 })).toMatchObject({
       kind: 'prompt-shown',
     });
-    const posted = await until(async () => (await live())?.prompts[1]?.messageId, 'the second prompt');
+    await runtime.idle();
+    const posted = (await live())?.prompts[1]?.messageId;
+    expect(posted).toBeDefined();
     expect(fake.state.failSends.times).toBe(0);
     expect(fake.sent.filter((m) => textOf(m.view).includes('Prompt 2 of 2'))).toEqual([
       expect.objectContaining({ id: posted }),
@@ -438,10 +421,9 @@ describe('session runtime', () => {
 
     fake.state.failSends = { text: 'Session recap', times: 2 };
     expect(await runtime.end(G, C, null)).toEqual({ kind: 'ended' });
-    await until(async () => (await store.read(G, sessionArchiveRecord(C)))?.recapMessageId, 'the recap');
+    await runtime.idle();
+    expect((await store.read(G, sessionArchiveRecord(C)))?.recapMessageId).toBeTruthy();
     expect(fake.sent.filter((m) => textOf(m.view).includes('Session recap'))).toHaveLength(1);
-    // The live record goes in the write after the recap's id is filed.
-    await runtime.shutdown();
     expect(await live()).toBeUndefined();
   });
 
@@ -450,7 +432,7 @@ describe('session runtime', () => {
     const runtime = runtimeWith(fake, { retry: { firstMs: 20, maxMs: 80 } });
     await start(runtime, false);
     expect(await runtime.poll(G, C, null, 'vote-result')).toMatchObject({ kind: 'poll-opened' });
-    await runtime.shutdown();
+    await runtime.idle();
     let outage = 2;
     const expire = fake.discord.expirePoll;
     fake.discord.expirePoll = async (channelId, messageId) => {
@@ -458,8 +440,9 @@ describe('session runtime', () => {
       return expire(channelId, messageId);
     };
     expect(await runtime.end(G, C, null)).toEqual({ kind: 'ended' });
-    const archived = await until(() => store.read(G, sessionArchiveRecord(C)), 'the archive');
-    expect(archived.polls[0]).toMatchObject({ status: 'closed', results: { agree: 3, needMoreEvidence: 1 } });
+    await runtime.idle();
+    const archived = await store.read(G, sessionArchiveRecord(C));
+    expect(archived?.polls[0]).toMatchObject({ status: 'closed', results: { agree: 3, needMoreEvidence: 1 } });
     const recaps = fake.sent.filter((m) => textOf(m.view).includes('Session recap'));
     expect(recaps).toHaveLength(1);
     expect(fake.sent.map((m) => textOf(m.view)).join('\n')).toContain('Agree: **3** (75%)');
@@ -474,13 +457,13 @@ describe('session runtime', () => {
     expect(await runtime.showFollowUp(G, C, { sessionId: sessionIdOf(session), index: 0 })).toMatchObject({
       kind: 'follow-up-shown',
     });
-    await runtime.shutdown();
+    await runtime.idle();
     const fresh = (await live())?.prompts[0]?.messageId;
     expect(fresh).not.toBe(prompt);
     expect(textOf(fake.sent.find((m) => m.id === fresh)?.view ?? {})).toContain('Prompt 1 of 2');
 
     expect(await runtime.poll(G, C, null, 'vote-result')).toMatchObject({ kind: 'poll-opened' });
-    await runtime.shutdown();
+    await runtime.idle();
     const gone = async () => {
       throw new DiscordAPIError({ code: 10008, message: 'Unknown Message' }, 10008, 404, 'POST', 'poll', {});
     };
@@ -490,7 +473,7 @@ describe('session runtime', () => {
       kind: 'prompt-shown',
     });
     expect(await runtime.end(G, C, null)).toEqual({ kind: 'ended' });
-    await runtime.shutdown();
+    await runtime.idle();
     const recap = fake.sent.filter((m) => textOf(m.view).includes('Session recap'));
     expect(recap).toHaveLength(1);
     expect(fake.sent.map((m) => textOf(m.view)).join('\n')).toContain('Discord did not report this poll’s results.');
@@ -506,7 +489,7 @@ describe('session runtime', () => {
     const threadId = (await live())?.prompts[0]?.threadId ?? '';
     say(runtime, threadId, 'u1');
     say(runtime, threadId, 'u2');
-    await settle(runtime);
+    await runtime.idle();
     const stored = await live();
     if (!stored) throw new Error('no session');
     // What an earlier version stored: every session of the server in one record, counts inside.
@@ -522,7 +505,7 @@ describe('session runtime', () => {
     const after = fakeDiscord();
     const upgraded = runtimeWith(after);
     expect(await upgraded.resumeGuild(G)).toBe(1);
-    await upgraded.shutdown();
+    await upgraded.idle();
     expect(after.sent).toEqual([]);
     expect(await store.read(G, legacySessionLiveRecord)).toEqual({ sessions: {}, used: {} });
     expect((await store.read(G, sessionServerRecord)).channels).toEqual([C]);
@@ -536,7 +519,7 @@ describe('session runtime', () => {
     expect(again.kind).toBe('busy');
     say(upgraded, threadId, 'u3');
     expect(await upgraded.end(G, C, null)).toEqual({ kind: 'ended' });
-    await upgraded.shutdown();
+    await upgraded.idle();
     expect(textOf(after.sent.at(-1)?.view ?? {})).toContain('3 replies from 3 people');
   });
 });

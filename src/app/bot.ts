@@ -28,6 +28,8 @@ export interface Bot {
   readonly client: Client<true>;
   /** Stops taking interactions, finishes those in flight, then disconnects (the store is the caller's). */
   stop(): Promise<void>;
+  /** Resolves once no round, session or homework card has work queued, in flight or waiting to be retried. */
+  idle(): Promise<void>;
 }
 
 /** No privileged intent: guild messages are counted by author, their content is never read. */
@@ -112,6 +114,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
 
   return {
     client: readyClient,
+    async idle() {
+      await Promise.all([quiz.idle(), sessions.idle(), homework.idle()]);
+    },
     async stop() {
       await router.drain();
       await quiz.shutdown();

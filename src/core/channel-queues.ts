@@ -19,9 +19,33 @@ export function createChannelQueues(logger: Logger, what: string) {
       });
       return run;
     },
+    /** Whether any work is queued or running. */
+    busy(): boolean {
+      return queues.size > 0;
+    },
     /** Resolves when every queued piece of work has run. */
     async drain(): Promise<void> {
       await Promise.allSettled([...queues.values()]);
     },
+  };
+}
+
+/**
+ * Runs tasks of one key one after another, each handing back its own result
+ * (or error) to its caller; a failed task does not stop the ones behind it.
+ */
+export function createSerial() {
+  const chains = new Map<string, Promise<void>>();
+  return function serially<R>(key: string, task: () => Promise<R>): Promise<R> {
+    const run = (chains.get(key) ?? Promise.resolve()).then(task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    chains.set(key, settled);
+    void settled.then(() => {
+      if (chains.get(key) === settled) chains.delete(key);
+    });
+    return run;
   };
 }

@@ -56,7 +56,7 @@ export function createChannelMessages(rest: REST, webhooks: REST = rest): Channe
         await rest.get(Routes.channelMessage(channelId, messageId));
         return true;
       } catch (error) {
-        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage) return false;
+        if (isUnknownMessage(error)) return false;
         throw error;
       }
     },
@@ -68,4 +68,44 @@ export function createChannelMessages(rest: REST, webhooks: REST = rest): Channe
       });
     },
   };
+}
+
+/** Discord's answer when a message is gone, e.g. deleted by a moderator. */
+export function isUnknownMessage(error: unknown): boolean {
+  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
+}
+
+/**
+ * Shows `view` in message `messageId`; one that is gone (`gone` is told) or
+ * was never posted (null) is posted anew. Resolves to the id of the message
+ * showing it now: `messageId` when edited in place.
+ */
+export async function editOrPost(
+  messages: ChannelMessages,
+  channelId: string,
+  messageId: string | null,
+  view: MessageView,
+  gone: () => void = () => {},
+): Promise<string> {
+  if (messageId !== null) {
+    if (await editIfThere(messages, channelId, messageId, view)) return messageId;
+    gone();
+  }
+  return messages.send(channelId, view);
+}
+
+/** Edits a message into `view`; false when it is gone, which needs nothing more. */
+export async function editIfThere(
+  messages: ChannelMessages,
+  channelId: string,
+  messageId: string,
+  view: MessageView,
+): Promise<boolean> {
+  try {
+    await messages.edit(channelId, messageId, view);
+    return true;
+  } catch (error) {
+    if (!isUnknownMessage(error)) throw error;
+    return false;
+  }
 }

@@ -1,7 +1,12 @@
 import type { Logger } from '../core/logger.js';
 
 /** A failed pass is tried again after 1 s, doubling to 30 s: an outage is waited out, not hammered. */
-export const RETRY_MS = { first: 1000, max: 30_000 } as const;
+export const RETRY_MS: RetryDelays = { first: 1000, max: 30_000 };
+
+export interface RetryDelays {
+  readonly first: number;
+  readonly max: number;
+}
 
 export interface ReconcileLoopOptions {
   readonly logger: Logger;
@@ -18,6 +23,8 @@ export interface ReconcileLoopOptions {
   readonly stopping: () => boolean;
   /** One pass: does what the stored state owes; throws to be retried with backoff. */
   readonly reconcile: (guildId: string, id: string) => Promise<void>;
+  /** Backoff delays (default RETRY_MS). */
+  readonly retry?: RetryDelays;
 }
 
 /**
@@ -27,6 +34,7 @@ export interface ReconcileLoopOptions {
  */
 export function createReconcileLoop(options: ReconcileLoopOptions) {
   const { logger, timers } = options;
+  const retry = options.retry ?? RETRY_MS;
   const attempts = new Map<string, { guildId: string; id: string; count: number }>();
   const queued = new Set<string>();
 
@@ -43,7 +51,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions) {
       } catch (error) {
         const attempt = (attempts.get(key)?.count ?? 0) + 1;
         attempts.set(key, { guildId, id, count: attempt });
-        const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** (attempt - 1));
+        const delay = Math.min(retry.max, retry.first * 2 ** (attempt - 1));
         logger.warn({ err: error, guildId, [options.field]: id, attempt, retryInMs: delay }, options.failure);
         timers.set(options.timerOf(guildId, id), delay, () => kick(guildId, id));
       }
@@ -52,6 +60,10 @@ export function createReconcileLoop(options: ReconcileLoopOptions) {
 
   return {
     kick,
+    /** Whether a failed pass waits to be tried again. */
+    waiting(): boolean {
+      return attempts.size > 0;
+    },
     /** Runs at once every pass that waits out a backoff (the store is back after an outage). */
     retryNow(): void {
       for (const { guildId, id } of attempts.values()) {

@@ -1,6 +1,7 @@
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { createSerial } from '../core/channel-queues.js';
 import { createAvailability, STORE_TIMEOUT_MS } from './availability.js';
 import { LruCache } from './lru-cache.js';
 import { openBackend } from './open-keyv.js';
@@ -259,7 +260,6 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
   const lanes = new Map<string, Lane>();
   // Per server, the keys set aside; read once per process, so a put needs no read.
   const indexes = new Map<string, Promise<QuarantineMap>>();
-  const indexChains = new Map<string, Promise<unknown>>();
   // readMany fills the cache outside the lanes; a lane touching the key drops these tokens.
   const fillTokens = new Map<string, Set<object>>();
   const inFlight = new Set<Promise<unknown>>();
@@ -326,18 +326,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
 
   // ---- the quarantine index of each server
 
-  function serially<R>(guildId: string, task: () => Promise<R>): Promise<R> {
-    const run = (indexChains.get(guildId) ?? Promise.resolve()).then(task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    indexChains.set(guildId, settled);
-    void settled.then(() => {
-      if (indexChains.get(guildId) === settled) indexChains.delete(guildId);
-    });
-    return run;
-  }
+  const serially = createSerial();
 
   async function readIndex(guildId: string): Promise<QuarantineMap> {
     const stored = await io(() => keyv.get(guildKey(guildId, QUARANTINE_INDEX_KEY)));

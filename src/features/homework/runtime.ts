@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
-import type { Catalogue } from '../../content/catalogue.js';
 import type { Difficulty, Pack } from '../../content/schema.js';
-import { createChannelQueues } from '../../core/channel-queues.js';
-import type { Logger } from '../../core/logger.js';
-import { createTimers } from '../../core/timers.js';
-import type { ChannelMessages } from '../../discord-kit/channel-messages.js';
-import { createReconcileLoop } from '../../runtime/reconcile-loop.js';
-import type { GuildStore } from '../../store/index.js';
+import { editOrPost } from '../../discord-kit/channel-messages.js';
+import { type ChannelStart, createKernel, type RuntimeDeps } from '../../runtime/kernel.js';
 import * as engine from './engine.js';
 import { type AnswerResult, createProgressStore } from './progress-store.js';
 import { ASSIGNMENT_PREFIX, homeworkAssignmentRecord, homeworkIndexRecord } from './records.js';
 import { renderCard } from './render.js';
-import { ASSIGNMENT_ID, type Assignment, INDEX_SIZE, type IndexEntry, type Progress, type QuizItems } from './state.js';
+import {
+  ASSIGNMENT_ID,
+  type Assignment,
+  type CardState,
+  INDEX_SIZE,
+  type IndexEntry,
+  type Progress,
+  type QuizItems,
+} from './state.js';
 
 /**
  * Runs homework: the pure engine over the store (progress-store.ts), plus the
@@ -24,19 +26,10 @@ import { ASSIGNMENT_ID, type Assignment, INDEX_SIZE, type IndexEntry, type Progr
  * its due time even when the bot was down then.
  */
 
-/** Retry delays after a failed Discord call or store write: 1 s, doubling, at most 30 s. */
-/** setTimeout's longest delay (about 24.8 days); a later due time re-arms when it fires. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 const ID_LENGTH = 5;
 
-export interface HomeworkRuntimeDeps {
-  store: GuildStore;
-  catalogue: Catalogue;
-  messages: ChannelMessages;
-  logger: Logger;
-  now: () => number;
-}
+export type HomeworkRuntimeDeps = RuntimeDeps;
 
 export interface AssignOptions {
   readonly questions: number | null;
@@ -62,10 +55,6 @@ export interface Loaded {
 
 export type HomeworkRuntime = ReturnType<typeof createHomeworkRuntime>;
 
-function isUnknownMessage(error: unknown): boolean {
-  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
-}
-
 function newId(): string {
   const bytes = randomBytes(ID_LENGTH);
   return Array.from(bytes, (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
@@ -74,10 +63,7 @@ function newId(): string {
 export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
   const { store, catalogue, messages, logger, now } = deps;
   const progress = createProgressStore(store);
-  const timers = createTimers();
-  const { enqueue, drain } = createChannelQueues(logger, 'homework card');
   const itemsCache = new WeakMap<Pack, QuizItems>();
-  let stopping = false;
 
   function itemsOf(pack: Pack): QuizItems {
     let items = itemsCache.get(pack);
@@ -95,18 +81,21 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
     return { assignment, pack, items: itemsOf(pack) };
   }
 
-  const loop = createReconcileLoop({
-    logger,
-    failure: 'homework card failed; retrying',
-    field: 'assignmentId',
-    enqueue,
-    queueOf: (assignmentId) => `homework:${assignmentId}`,
-    timers,
-    timerOf: (guildId, assignmentId) => `${guildId}:${assignmentId}`,
-    stopping: () => stopping,
-    reconcile: (guildId, assignmentId) => reconcile(guildId, assignmentId),
-  });
-  const { kick } = loop;
+  // The assignment record is the outbox: the kernel posts or edits the card `engine.cardOwed` reads from it.
+  const kernel = createKernel<Loaded, { readonly card: 'post' | 'edit'; readonly shows: CardState }>(
+    {
+      name: 'homework card',
+      read: load,
+      owed: ({ assignment }, at) => {
+        const card = engine.cardOwed(assignment, at);
+        return card && { card, shows: engine.cardState(assignment, at) };
+      },
+      perform: (guildId, loaded, work) => showCard(guildId, loaded, work.shows),
+      wakeAt: ({ assignment }, at) => engine.cardWakeAt(assignment, at),
+    },
+    { logger, now, field: 'assignmentId', queueOf: (assignmentId) => `homework:${assignmentId}` },
+  );
+  const { kick } = kernel;
 
   /** Kicks the card's reconcile when it no longer shows what it should at `at`. */
   function kickIfOwed(guildId: string, assignment: Assignment, at: number): void {
@@ -120,39 +109,13 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
     }));
   }
 
-  /** Does what the card owes until it owes nothing now; then arms the timer for the due time. */
-  async function reconcile(guildId: string, assignmentId: string): Promise<void> {
-    const key = `${guildId}:${assignmentId}`;
-    for (;;) {
-      const loaded = await load(guildId, assignmentId);
-      if (!loaded) {
-        timers.clear(key);
-        return;
-      }
-      const { assignment, pack } = loaded;
-      const at = now();
-      const owed = engine.cardOwed(assignment, at);
-      if (!owed) {
-        const wake = engine.cardWakeAt(assignment, at);
-        if (wake === null) timers.clear(key);
-        else timers.set(key, Math.min(wake - at, LONGEST_TIMER_MS), () => kick(guildId, assignmentId));
-        return;
-      }
-      const state = engine.cardState(assignment, at);
-      const view = renderCard(assignment, pack, state);
-      let messageId = assignment.cardMessageId;
-      if (messageId !== null) {
-        try {
-          await messages.edit(assignment.channelId, messageId, view);
-        } catch (error) {
-          if (!isUnknownMessage(error)) throw error;
-          logger.info({ guildId, assignmentId }, 'homework card is gone; posting it again');
-          messageId = null;
-        }
-      }
-      messageId ??= await messages.send(assignment.channelId, view);
-      await setCard(guildId, assignmentId, messageId, state);
-    }
+  /** Shows `shows` on the card, editing it in place; a card that is gone (or not posted yet) is posted. */
+  async function showCard(guildId: string, { assignment, pack }: Loaded, shows: CardState) {
+    const view = renderCard(assignment, pack, shows);
+    const messageId = await editOrPost(messages, assignment.channelId, assignment.cardMessageId, view, () =>
+      logger.info({ guildId, assignmentId: assignment.id }, 'homework card is gone; posting it again'),
+    );
+    await setCard(guildId, assignment.id, messageId, shows);
   }
 
   async function freshId(guildId: string, index: readonly IndexEntry[]): Promise<string> {
@@ -164,13 +127,7 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
   }
 
   return {
-    async assign(input: {
-      guildId: string;
-      channelId: string;
-      hostId: string;
-      pack: Pack;
-      options: AssignOptions;
-    }): Promise<AssignOutcome> {
+    async assign(input: ChannelStart<AssignOptions>): Promise<AssignOutcome> {
       const { guildId, channelId, pack, options } = input;
       const at = now();
       const id = await freshId(guildId, await store.read(guildId, homeworkIndexRecord));
@@ -277,12 +234,17 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
       return store.read(guildId, homeworkIndexRecord);
     },
 
-    /** After a start or restart: every card catches up (a due time passed while down) and its timer is armed. */
     /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
     retryNow(): void {
-      loop.retryNow();
+      kernel.retryNow();
     },
 
+    /** Resolves once no card is queued, being posted, or waiting to be retried. */
+    idle(): Promise<void> {
+      return kernel.idle();
+    },
+
+    /** After a start or restart: every card catches up (a due time passed while down) and its timer is armed. */
     async resume(owns: (guildId: string) => boolean): Promise<number> {
       let count = 0;
       for (const { guildId, key } of await store.listRecords(ASSIGNMENT_PREFIX)) {
@@ -293,10 +255,8 @@ export function createHomeworkRuntime(deps: HomeworkRuntimeDeps) {
       return count;
     },
 
-    async shutdown(): Promise<void> {
-      stopping = true;
-      timers.clearAll();
-      await drain();
+    shutdown(): Promise<void> {
+      return kernel.stop();
     },
   };
 }

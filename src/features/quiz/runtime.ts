@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
-import type { Catalogue } from '../../content/catalogue.js';
 import type { Pack, QuizItem } from '../../content/schema.js';
-import { createChannelQueues } from '../../core/channel-queues.js';
-import type { Logger } from '../../core/logger.js';
 import { plural } from '../../core/plural.js';
-import { createTimers } from '../../core/timers.js';
-import type { ChannelMessages } from '../../discord-kit/channel-messages.js';
+import { editIfThere, editOrPost } from '../../discord-kit/channel-messages.js';
 import type { MessageView } from '../../discord-kit/reply.js';
-import { createReconcileLoop } from '../../runtime/reconcile-loop.js';
-import type { GuildStore } from '../../store/index.js';
+import { type ChannelStart, createKernel, type RuntimeDeps } from '../../runtime/kernel.js';
 import { type AnswerLog, createAnswerLog } from './answer-log.js';
 import { choiceOrder } from './choice-order.js';
 import * as engine from './engine.js';
@@ -37,7 +31,6 @@ import type { Answer, QuizControl, QuizItems, QuizRound } from './state.js';
 export const HISTORY_SIZE = 50;
 /** How often, at most, a question's "answered" count is edited. */
 export const COUNT_REFRESH_MS = 3000;
-/** Retry delays after a failed Discord call or store write: 1 s, doubling, at most 30 s. */
 /** How many chunk keys one store round trip asks for when a question's answers are read back. */
 const CHUNK_PAGE = 32;
 /**
@@ -66,24 +59,12 @@ export type StartOutcome =
   | { kind: 'busy'; round: QuizControl; messageId: string | null; reposted: boolean }
   | { kind: 'error'; error: engine.StartError };
 
-export interface QuizRuntimeDeps {
-  store: GuildStore;
-  catalogue: Catalogue;
-  messages: ChannelMessages;
-  logger: Logger;
-  now: () => number;
-}
+export type QuizRuntimeDeps = RuntimeDeps;
 
 export type QuizRuntime = ReturnType<typeof createQuizRuntime>;
 
-function isUnknownMessage(error: unknown): boolean {
-  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
-}
-
 export function createQuizRuntime(deps: QuizRuntimeDeps) {
   const { store, catalogue, messages, logger, now } = deps;
-  const timers = createTimers();
-  const { enqueue, drain } = createChannelQueues(logger, 'quiz reconcile');
   const itemsCache = new WeakMap<Pack, QuizItems>();
   const logs = new Map<string, Promise<AnswerLog>>();
   // Channels with a round this process is running, per server: for findRound and shutdown.
@@ -93,7 +74,6 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   // Acknowledgements per question (guild:round:index), first answer only; in memory: a token is a short-lived secret.
   const acks = new Map<string, Map<string, AnswerAck & { at: number }>>();
   const notifying = new Set<Promise<void>>();
-  let stopping = false;
 
   function itemsOf(slug: string): { pack: Pack | undefined; items: QuizItems } {
     const pack = catalogue.pack(slug);
@@ -200,40 +180,23 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     });
   }
 
-  const loop = createReconcileLoop({
-    logger,
-    failure: 'quiz round step failed; retrying',
-    field: 'channelId',
-    enqueue,
-    queueOf: (channelId) => channelId,
-    timers,
-    timerOf: (guildId, channelId) => `${guildId}:${channelId}:wake`,
-    stopping: () => stopping,
-    reconcile: (guildId, channelId) => reconcile(guildId, channelId),
-  });
-  const { kick } = loop;
-
-  /** Does what the channel's stored round owes, until it owes nothing now; then arms its one timer. */
-  async function reconcile(guildId: string, channelId: string): Promise<void> {
-    const key = `${guildId}:${channelId}`;
-    for (;;) {
-      const round = await store.read(guildId, quizRoundRecord(channelId));
-      if (!round) {
-        timers.clear(`${key}:wake`);
-        track(guildId, channelId, false);
-        return;
-      }
-      track(guildId, channelId, true);
-      const work = engine.owed(round, now());
-      if (!work) {
-        const at = engine.wakeAt(round);
-        if (at === null) timers.clear(`${key}:wake`);
-        else timers.set(`${key}:wake`, at - now(), () => kick(guildId, channelId));
-        return;
-      }
-      await perform(guildId, round, work);
-    }
-  }
+  // The round record is the outbox: the kernel runs `perform` for what `engine.owed` reads from it.
+  const kernel = createKernel<QuizControl, engine.Owed>(
+    {
+      name: 'quiz round',
+      read: (guildId, channelId) => store.read(guildId, quizRoundRecord(channelId)),
+      seen: (guildId, channelId, round) => track(guildId, channelId, round !== null),
+      owed: engine.owed,
+      perform: (guildId, round, work) => perform(guildId, round, work),
+      wakeAt: engine.wakeAt,
+    },
+    {
+      logger,
+      now,
+      inFlight: () => [...notifying, ...[...logs.values()].map(async (log) => (await log).settled())],
+    },
+  );
+  const { kick, timers } = kernel;
 
   async function perform(guildId: string, round: QuizControl, work: engine.Owed): Promise<void> {
     const { channelId, roundId } = round;
@@ -325,12 +288,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   /** The previous question's reveal without its host buttons; one already gone is left gone. */
   async function retire(guildId: string, round: QuizControl, index: number, messageId: string): Promise<void> {
     const rendered = renderRevealOf(await assemble(guildId, round), index);
-    if (!rendered) return;
-    try {
-      await messages.edit(round.channelId, messageId, rendered);
-    } catch (error) {
-      if (!isUnknownMessage(error)) throw error;
-    }
+    if (rendered) await editIfThere(messages, round.channelId, messageId, rendered);
   }
 
   /**
@@ -356,7 +314,7 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
       let next = 0;
       let failed = 0;
       const worker = async () => {
-        while (next < fresh.length && !stopping) {
+        while (next < fresh.length && !kernel.stopping) {
           const entry = fresh[next++];
           if (!entry) break;
           const [userId, ack] = entry;
@@ -397,16 +355,10 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
     await log.settled();
     const rendered = await renderCurrent(guildId, round, log);
     if (!rendered) return;
-    if (round.questionMessageId !== null) {
-      try {
-        await messages.edit(round.channelId, round.questionMessageId, rendered);
-        return;
-      } catch (error) {
-        if (!isUnknownMessage(error)) throw error;
-        logger.info({ guildId, roundId: round.roundId, index }, 'question message is gone; posting the reveal anew');
-      }
-    }
-    const messageId = await messages.send(round.channelId, rendered);
+    const messageId = await editOrPost(messages, round.channelId, round.questionMessageId, rendered, () =>
+      logger.info({ guildId, roundId: round.roundId, index }, 'question message is gone; posting the reveal anew'),
+    );
+    if (messageId === round.questionMessageId) return;
     await write(guildId, round.channelId, (r) => engine.setQuestionMessage(r, { index, messageId }), round.roundId);
   }
 
@@ -430,22 +382,17 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   /** Re-renders the current question (or its reveal) when answers arrived since it was last shown. */
   function scheduleCountRefresh(guildId: string, channelId: string): void {
     const key = `${guildId}:${channelId}:count`;
-    if (timers.has(key) || stopping) return;
+    if (timers.has(key) || kernel.stopping) return;
     timers.set(key, COUNT_REFRESH_MS, () => {
-      void enqueue(guildId, channelId, async () => {
+      void kernel.run(guildId, channelId, async () => {
         const round = await store.read(guildId, quizRoundRecord(channelId));
         if (!round || round.phase === 'finished' || round.questionMessageId === null) return;
         if (round.phase === 'question-closed' && !round.revealShown) return;
         const log = await logOf(guildId, round.roundId, round.index);
         if (shownCounts.get(`${guildId}:${round.roundId}:${round.index}`) === log.answers.length) return;
         const rendered = await renderCurrent(guildId, round, log);
-        if (!rendered) return;
-        try {
-          await messages.edit(channelId, round.questionMessageId, rendered);
-        } catch (error) {
-          // Only a count: the next step of the round posts what matters.
-          if (!isUnknownMessage(error)) throw error;
-        }
+        // Only a count: one whose message is gone waits for the next step of the round.
+        if (rendered) await editIfThere(messages, channelId, round.questionMessageId, rendered);
       });
     });
   }
@@ -464,28 +411,22 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
   }
 
   /** Applies a host event to the channel's round, then lets reconcile carry out what it owes. */
-  async function step<R>(
+  function step<R>(
     guildId: string,
     channelId: string,
     event: (round: QuizControl) => engine.Outcome<R>,
   ): Promise<R | null> {
-    const reply = await store.update(guildId, quizRoundRecord(channelId), (round) => {
-      if (!round) return { value: round, result: null };
-      const outcome = event(round);
-      return { value: outcome.state, result: outcome.reply };
-    });
-    kick(guildId, channelId);
-    return reply;
+    return kernel.act(guildId, channelId, () =>
+      store.update(guildId, quizRoundRecord(channelId), (round) => {
+        if (!round) return { value: round, result: null };
+        const outcome = event(round);
+        return { value: outcome.state, result: outcome.reply };
+      }),
+    );
   }
 
   return {
-    async start(input: {
-      guildId: string;
-      channelId: string;
-      hostId: string;
-      pack: Pack;
-      options: engine.StartOptions;
-    }): Promise<StartOutcome> {
+    async start(input: ChannelStart<engine.StartOptions>): Promise<StartOutcome> {
       const { guildId, channelId, pack } = input;
       const record = quizRoundRecord(channelId);
       const busy = async (round: QuizControl): Promise<StartOutcome> => ({
@@ -650,14 +591,17 @@ export function createQuizRuntime(deps: QuizRuntimeDeps) {
 
     /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
     retryNow(): void {
-      loop.retryNow();
+      kernel.retryNow();
+    },
+
+    /** Resolves once nothing is queued or in flight: no step, no retry waiting, no answer or result being written. */
+    idle(): Promise<void> {
+      return kernel.idle();
     },
 
     /** Stops every timer and waits for the steps and answers in flight (stored deadlines bring the rest back). */
     async shutdown(): Promise<void> {
-      stopping = true;
-      timers.clearAll();
-      await drain();
+      await kernel.stop();
       await Promise.allSettled([...notifying]);
       await Promise.allSettled(
         [...logs.values()].map(async (log) => {

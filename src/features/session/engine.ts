@@ -26,7 +26,9 @@ export type SessionEffect =
   | { type: 'close-poll'; claimId: string; messageId: string }
   /** The poll's split and its check, posted when the host closed it mid-session. */
   | { type: 'post-poll-result'; claimId: string }
-  | { type: 'post-recap' };
+  | { type: 'post-recap' }
+  /** An ended session whose recap is posted: archived and taken out of play. */
+  | { type: 'file' };
 
 export type SessionEndedReply = { kind: 'session-ended' };
 export type StartedReply = { kind: 'started'; promptCount: number; note: PromptNote | null };
@@ -139,6 +141,8 @@ export function startSession(input: StartInput, now: number): StartResult {
     startedAt: now,
     endedAt: null,
     recapMessageId: null,
+    openingPosted: false,
+    followUpsPosted: prompts.map(() => 0),
   };
   return {
     state,
@@ -291,6 +295,27 @@ export function setPollMessage(
   };
 }
 
+/** The runtime reports the opening message posted (or skipped: its article left the content). */
+export function setOpeningPosted(state: SessionState): EventResult {
+  if (state.openingPosted !== false) return { state, effects: [] };
+  return { state: { ...state, openingPosted: true }, effects: [] };
+}
+
+/** Follow-ups of prompt `index` posted so far. */
+function followUpsPostedOf(state: SessionState, index: number): number {
+  return state.followUpsPosted?.[index] ?? state.prompts[index]?.shownFollowUps ?? 0;
+}
+
+/** The runtime reports follow-up `followUp` of prompt `index` posted (or skipped: it left the content). */
+export function setFollowUpPosted(state: SessionState, report: { index: number; followUp: number }): EventResult {
+  if (state.prompts[report.index] === undefined) return ignore(state, 'unknown-prompt');
+  if (followUpsPostedOf(state, report.index) > report.followUp) return { state, effects: [] };
+  const followUpsPosted = state.prompts.map((_, i) =>
+    i === report.index ? report.followUp + 1 : followUpsPostedOf(state, i),
+  );
+  return { state: { ...state, followUpsPosted }, effects: [] };
+}
+
 export function setRecapMessage(state: SessionState, messageId: string): EventResult {
   if (state.phase !== 'ended') return ignore(state, 'session-active');
   if (state.recapMessageId === messageId) return { state, effects: [] };
@@ -366,6 +391,41 @@ export function resume(state: SessionState, _now: number): EventResult {
     effects.push({ type: 'post-recap' });
   }
   return { state, effects };
+}
+
+/**
+ * Everything a stored session still owes, in the order it is done: the
+ * opening, earlier prompts not posted yet and their follow-ups, the current
+ * prompt, its follow-ups,
+ * then what `resume` owes of polls and the recap, and last filing it away. The
+ * runtime derives its work from this after every event, on a failure's retry
+ * and at start-up; each effect's report to the engine takes it off the list.
+ */
+export function owed(state: SessionState, now: number): SessionEffect[] {
+  const rest = resume(state, now).effects;
+  const effects: SessionEffect[] = state.openingPosted === false ? [{ type: 'post-opening' }] : [];
+  const followUps = (from: number, to: number) => {
+    for (let index = from; index < to; index++) {
+      const shown = state.prompts[index]?.shownFollowUps ?? 0;
+      for (let followUp = followUpsPostedOf(state, index); followUp < shown; followUp++) {
+        effects.push({ type: 'show-follow-up', index, followUp });
+      }
+    }
+  };
+  for (let index = 0; index < state.current; index++) {
+    // Moved past before it was posted (two Nexts in a row): posted still, in order, as the host asked.
+    const prompt = state.prompts[index];
+    if (state.phase === 'active' && prompt && prompt.startedAt !== null && prompt.messageId === null) {
+      effects.push({ type: 'post-prompt', index });
+    }
+    followUps(index, index + 1);
+  }
+  const prompt = rest[0]?.type === 'post-prompt' ? rest.shift() : undefined;
+  if (prompt) effects.push(prompt);
+  followUps(state.current, state.prompts.length);
+  effects.push(...rest);
+  if (state.phase === 'ended' && state.recapMessageId !== null) effects.push({ type: 'file' });
+  return effects;
 }
 
 function findPromptIndex(state: SessionState, channelId: string): number | null {

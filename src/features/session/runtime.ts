@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { REST } from '@discordjs/rest';
-import { DiscordAPIError, RESTJSONErrorCodes, Routes } from 'discord.js';
-import { z } from 'zod';
-import type { Catalogue } from '../../content/catalogue.js';
+import { DiscordAPIError } from 'discord.js';
 import type { Level, Pack, Question, Theme } from '../../content/schema.js';
-import { createChannelQueues } from '../../core/channel-queues.js';
-import type { Logger } from '../../core/logger.js';
-import { createTimers } from '../../core/timers.js';
-import type { ChannelMessages } from '../../discord-kit/channel-messages.js';
-import { defineRecord, type GuildStore } from '../../store/index.js';
+import { createSerial } from '../../core/channel-queues.js';
+import { editOrPost } from '../../discord-kit/channel-messages.js';
+import { type ChannelStart, createKernel, type RuntimeDeps } from '../../runtime/kernel.js';
+import { pollCountsOf, type SessionDiscord } from './discord.js';
 import * as engine from './engine.js';
+import { migrateLegacySessions } from './legacy.js';
+import {
+  type SessionServer,
+  sessionArchiveRecord,
+  sessionControlRecord,
+  sessionCountsRecord,
+  sessionServerRecord,
+} from './records.js';
 import {
   pollRequest,
   renderFollowUp,
@@ -19,28 +23,23 @@ import {
   renderPrompt,
   renderRecap,
   sessionIdOf,
-  THREAD_ARCHIVE_MINUTES,
   threadName,
 } from './render.js';
 import {
   controlOf,
   countsOf,
-  POLL_ANSWERS,
   type PollCounts,
   type SessionControl,
-  SessionControlSchema,
   type SessionCounts,
-  SessionCountsSchema,
   type SessionState,
-  SessionStateSchema,
   withCounts,
 } from './state.js';
 import { recapView } from './views.js';
 
 /**
  * Runs discussion sessions: feeds events to the pure engine inside the store's
- * serialised update, then carries out the engine's effects (messages, threads,
- * polls, the recap) in order, one channel at a time.
+ * serialised update; the runtime kernel then carries out what the stored state
+ * owes (messages, threads, polls, the recap) in order, one channel at a time.
  *
  * Records of a server, split by how they grow:
  * - `session:live:<channelId>`: the channel's control state (phase, prompts,
@@ -62,106 +61,28 @@ import { recapView } from './views.js';
  * - `session:live` (before 0.2): every session of the server in one record; read
  *   once per server, moved to the records above, then deleted.
  *
- * The stored control state is the outbox: a prompt, poll or recap whose message
- * id is null is still owed. When a Discord call fails, the channel is reconciled
- * from its stored state (engine.resume) with backoff, 1 s doubling to 30 s, until
- * nothing is owed; start-up runs the same reconcile.
+ * The stored control state is the outbox: an opening or follow-up not marked
+ * posted, a prompt, poll or recap whose message id is null, is still owed
+ * (engine.owed). The runtime kernel (src/runtime/kernel.ts) reconciles each
+ * channel from it after every event, after a failure (with backoff, 1 s
+ * doubling to 30 s) and at start-up, until nothing is owed.
  */
 
-const ServerSchema = z.object({
-  /** Channels with a session in play, in the order they started. */
-  channels: z.array(z.string().min(1)),
-  /** Prompts already used per article, oldest first, so later sessions get fresh ones. */
-  used: z.record(z.string(), z.array(z.string())),
-});
-type Server = z.infer<typeof ServerSchema>;
-export const sessionServerRecord = defineRecord<Server>({
-  key: 'session:server',
-  version: 1,
-  schema: ServerSchema,
-  initial: () => ({ channels: [], used: {} }),
-});
+// Where the records and the Discord calls were before they had files of their own.
+export { createSessionDiscord, pollCountsOf, type SessionDiscord } from './discord.js';
+export {
+  legacySessionLiveRecord,
+  sessionArchiveRecord,
+  sessionControlRecord,
+  sessionCountsRecord,
+  sessionServerRecord,
+} from './records.js';
 
-export const sessionControlRecord = defineRecord({
-  key: (channelId: string) => `session:live:${channelId}`,
-  version: 1,
-  schema: SessionControlSchema.nullable(),
-  initial: (): SessionControl | null => null,
-});
-
-/** Keyed by session too, so a late flush of an ended session can never overwrite the next one's counts. */
-export const sessionCountsRecord = defineRecord<SessionCounts, [channelId: string, sessionId: string]>({
-  key: (channelId, sessionId) => `session:counts:${channelId}:${sessionId}`,
-  version: 1,
-  schema: SessionCountsSchema,
-  initial: () => ({ prompts: [] }),
-});
-
-/** The last ended session of a channel, for `/session report`. */
-export const sessionArchiveRecord = defineRecord({
-  key: (channelId: string) => `session:archive:${channelId}`,
-  version: 1,
-  schema: SessionStateSchema.nullable(),
-  initial: (): SessionState | null => null,
-});
-
-const LegacyLiveSchema = z.object({
-  sessions: z.record(z.string(), SessionStateSchema),
-  used: z.record(z.string(), z.array(z.string())),
-});
-/** Where every session of a server lived before the per-channel records; only read to move them. */
-export const legacySessionLiveRecord = defineRecord<z.infer<typeof LegacyLiveSchema>>({
-  key: 'session:live',
-  version: 1,
-  schema: LegacyLiveSchema,
-  initial: () => ({ sessions: {}, used: {} }),
-});
-
-/** The Discord calls sessions need beyond plain channel messages. */
-export interface SessionDiscord {
-  /** Opens a public thread from a message; resolves to the thread's id. */
-  createThread(channelId: string, messageId: string, name: string): Promise<string>;
-  /** Closes a poll now; resolves to the finalized message. */
-  expirePoll(channelId: string, messageId: string): Promise<unknown>;
-  fetchMessage(channelId: string, messageId: string): Promise<unknown>;
-}
-
-const Created = z.object({ id: z.string().min(1) });
-
-export function createSessionDiscord(rest: REST): SessionDiscord {
-  return {
-    async createThread(channelId, messageId, name) {
-      const created = await rest.post(Routes.threads(channelId, messageId), {
-        body: { name, auto_archive_duration: THREAD_ARCHIVE_MINUTES },
-      });
-      return Created.parse(created).id;
-    },
-    expirePoll: (channelId, messageId) => rest.post(Routes.expirePoll(channelId, messageId)),
-    fetchMessage: (channelId, messageId) => rest.get(Routes.channelMessage(channelId, messageId)),
-  };
-}
-
-const PollMessageSchema = z.object({
-  poll: z.object({
-    results: z
-      .object({
-        answer_counts: z.array(z.object({ id: z.number().int(), count: z.number().int().nonnegative() })),
-      })
-      .nullish(),
-  }),
-});
-
-/** Counts from a poll message; Discord numbers answers 1..4 in the order posted and may leave out those at 0. */
-export function pollCountsOf(message: unknown): PollCounts | null {
-  const parsed = PollMessageSchema.safeParse(message);
-  const results = parsed.success ? parsed.data.poll.results : null;
-  if (!results) return null;
-  const counts: PollCounts = { agree: 0, disagree: 0, notSure: 0, needMoreEvidence: 0 };
-  for (const { id, count } of results.answer_counts) {
-    const answer = POLL_ANSWERS[id - 1];
-    if (answer) counts[answer.key] = count;
-  }
-  return counts;
+export interface SessionOptions {
+  count: number | null;
+  theme: Theme | null;
+  level: Level | null;
+  threads: boolean;
 }
 
 export type StartOutcome =
@@ -187,13 +108,8 @@ export interface IncomingMessage {
   isBot: boolean;
 }
 
-export interface SessionRuntimeDeps {
-  store: GuildStore;
-  catalogue: Catalogue;
-  messages: ChannelMessages;
+export interface SessionRuntimeDeps extends RuntimeDeps {
   discord: SessionDiscord;
-  logger: Logger;
-  now: () => number;
   /** How long counted messages may wait in memory before they are written (default 2 s). */
   countsFlushMs?: number;
   /** Retries after a failed Discord call: the first delay, doubled up to `maxMs` (default 1 s to 30 s). */
@@ -221,24 +137,14 @@ interface Live {
 const COUNTS_FLUSH_MS = 2000;
 const RETRY = { firstMs: 1000, maxMs: 30_000 };
 
-/** Discord's answer when the message is gone, e.g. deleted by a moderator. */
-function isUnknownMessage(error: unknown): boolean {
-  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage;
-}
-
 export type SessionRuntime = ReturnType<typeof createSessionRuntime>;
 
 export function createSessionRuntime(deps: SessionRuntimeDeps) {
   const { store, catalogue, messages, discord, logger, now } = deps;
   const countsFlushMs = deps.countsFlushMs ?? COUNTS_FLUSH_MS;
   const retry = deps.retry ?? RETRY;
-  const { enqueue, drain } = createChannelQueues(logger, 'session effect');
-  const timers = createTimers();
   const lives = new Map<string, Live>();
-  // Failed attempts per channel since its last clean reconcile, for the backoff.
-  const attempts = new Map<string, number>();
   const migrations = new Map<string, Promise<void>>();
-  const locks = new Map<string, Promise<void>>();
   // Channels and threads of live sessions, so ordinary chatter elsewhere costs nothing.
   const watched = new Map<string, { guildId: string; channelId: string; live: string }>();
   const watchedBySession = new Map<string, { startedAt: number; ids: string[] }>();
@@ -262,53 +168,18 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   }
 
   /** Starts and filings of one server run one at a time, so the channel list never misses a session. */
-  function exclusive<R>(guildId: string, work: () => Promise<R>): Promise<R> {
-    const run = (locks.get(guildId) ?? Promise.resolve()).then(work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    locks.set(guildId, settled);
-    void settled.then(() => {
-      if (locks.get(guildId) === settled) locks.delete(guildId);
-    });
-    return run;
-  }
+  const exclusive = createSerial();
 
   /** Moves a server's sessions out of the old shared record, once per process, before anything else. */
   function migrated(guildId: string): Promise<void> {
     let migration = migrations.get(guildId);
     if (!migration) {
-      migration = exclusive(guildId, () => migrateLegacy(guildId));
+      migration = exclusive(guildId, () => migrateLegacySessions(store, logger, guildId));
       migrations.set(guildId, migration);
       // A failed move is tried again by the next call; the caller sees the error.
       migration.catch(() => migrations.delete(guildId));
     }
     return migration;
-  }
-
-  async function migrateLegacy(guildId: string): Promise<void> {
-    const legacy = await store.read(guildId, legacySessionLiveRecord);
-    const moved = Object.values(legacy.sessions);
-    // Absent (or unreadable, which the store has logged): nothing to move, and nothing is overwritten.
-    if (moved.length === 0 && Object.keys(legacy.used).length === 0) return;
-    for (const state of moved) {
-      // Counts first: they are keyed by session, so a move cut short and run again never doubles them.
-      await store.put(guildId, sessionCountsRecord(state.channelId, sessionIdOf(state)), countsOf(state));
-      await store.update(guildId, sessionControlRecord(state.channelId), (current) => ({
-        value: current ?? controlOf(state),
-        result: null,
-      }));
-    }
-    await store.update(guildId, sessionServerRecord, (server) => ({
-      value: {
-        channels: [...new Set([...server.channels, ...moved.map((s) => s.channelId)])],
-        used: { ...legacy.used, ...server.used },
-      },
-      result: null,
-    }));
-    await store.delete(guildId, legacySessionLiveRecord);
-    logger.info({ guildId, sessions: moved.length }, 'discussion sessions moved to per-channel records');
   }
 
   /** The in-memory session of a stored control state, its counts read back the first time. */
@@ -403,7 +274,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     return outcome;
   }
 
-  /** A host's action: its effects are queued for the channel, the reply goes back at once. */
+  /** A host's action: the reply goes back at once, and the channel's reconcile does what it owes. */
   async function step<R>(
     guildId: string,
     channelId: string,
@@ -411,18 +282,11 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     event: (state: SessionState) => Step<R>,
   ): Promise<R | null> {
     await migrated(guildId);
-    const outcome = await change(guildId, channelId, sessionId, event);
-    if (!outcome) return null;
-    const { effects } = outcome;
-    if (effects.length > 0) {
-      void enqueue(guildId, channelId, async () => {
-        await apply(guildId, outcome.state, effects);
-      });
-    }
-    return outcome.reply;
+    const outcome = await kernel.act(guildId, channelId, () => change(guildId, channelId, sessionId, event));
+    return outcome?.reply ?? null;
   }
 
-  /** Reports what Discord did back to the engine, from inside the channel's effect queue. */
+  /** Reports what Discord did back to the engine; what it owes next, the next pass derives. */
   async function report(
     guildId: string,
     snapshot: SessionState,
@@ -435,12 +299,10 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
       }
       return { state: result.state, effects: result.effects, reply: null };
     });
-    if (!outcome) return null;
-    if (outcome.effects.length > 0) await apply(guildId, outcome.state, outcome.effects);
-    return outcome.state;
+    return outcome?.state ?? null;
   }
 
-  /** The session as stored now (effects may run after later events), else the given snapshot. */
+  /** The session as stored now (an earlier effect of the list may have changed it), else the given snapshot. */
   async function latest(guildId: string, snapshot: SessionState): Promise<SessionState> {
     const control = await store.read(guildId, sessionControlRecord(snapshot.channelId));
     if (!control || sessionIdOf(control) !== sessionIdOf(snapshot)) return snapshot;
@@ -448,54 +310,54 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   }
 
   /**
-   * Runs effects in order. A failed one is logged and does not cost the rest;
-   * what it owed stays in the stored state, and the channel is reconciled later.
+   * Runs what a session owes, in order. A failed effect is logged and does not
+   * cost the rest; the pass then throws, so the kernel retries what is still owed.
    */
   async function apply(
     guildId: string,
     snapshot: SessionState,
     effects: readonly engine.SessionEffect[],
-  ): Promise<boolean> {
-    let ok = true;
+  ): Promise<void> {
+    let failed = 0;
     for (const effect of effects) {
       try {
         await applyOne(guildId, snapshot, effect);
       } catch (error) {
-        ok = false;
+        failed += 1;
         logger.error({ err: error, guildId, channelId: snapshot.channelId, effect }, 'session effect failed');
       }
     }
-    if (!ok) retryLater(guildId, snapshot.channelId);
-    return ok;
+    if (failed > 0) throw new Error(`${failed} of ${effects.length} session effects failed`);
   }
 
-  function retryLater(guildId: string, channelId: string): void {
-    const key = `${guildId}:${channelId}`;
-    const attempt = attempts.get(key) ?? 0;
-    attempts.set(key, attempt + 1);
-    const delayMs = Math.min(retry.maxMs, retry.firstMs * 2 ** attempt);
-    logger.warn({ guildId, channelId, attempt: attempt + 1, delayMs }, 'session will retry what it still owes');
-    // The queue catches and logs whatever the reconcile throws: no timer ends in a rejection.
-    timers.set(`retry:${key}`, delayMs, () => void enqueue(guildId, channelId, () => reconcile(guildId, channelId)));
-  }
-
-  /** Does whatever the stored state of a channel still owes: after a failure, and at start-up. */
-  async function reconcile(guildId: string, channelId: string): Promise<void> {
-    const key = `${guildId}:${channelId}`;
-    const control = await store.read(guildId, sessionControlRecord(channelId));
-    if (!control) {
-      attempts.delete(key);
-      return;
-    }
-    await load(guildId, control);
-    const state = await stateOf(guildId, control);
-    track(guildId, state);
-    const effects: readonly engine.SessionEffect[] =
-      state.phase === 'ended' && state.recapMessageId !== null
-        ? [{ type: 'post-recap' }]
-        : engine.resume(state, now()).effects;
-    if (await apply(guildId, state, effects)) attempts.delete(key);
-  }
+  // The control record is the outbox: the kernel runs `apply` for what `engine.owed` reads from it.
+  const kernel = createKernel<SessionState, readonly engine.SessionEffect[]>(
+    {
+      name: 'session',
+      async read(guildId, channelId) {
+        const control = await store.read(guildId, sessionControlRecord(channelId));
+        if (!control) return null;
+        await load(guildId, control);
+        return stateOf(guildId, control);
+      },
+      seen: (guildId, _channelId, state) => {
+        if (state) track(guildId, state);
+      },
+      owed: (state, at) => {
+        const effects = engine.owed(state, at);
+        return effects.length > 0 ? effects : null;
+      },
+      perform: apply,
+      // Sessions keep no deadlines: Discord closes a forgotten poll by itself.
+      wakeAt: () => null,
+    },
+    {
+      logger,
+      now,
+      retry: { first: retry.firstMs, max: retry.maxMs },
+      inFlight: () => [...lives.values()].map((live) => live.flushed),
+    },
+  );
 
   async function applyOne(guildId: string, snapshot: SessionState, effect: engine.SessionEffect): Promise<void> {
     const { channelId } = snapshot;
@@ -503,6 +365,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     switch (effect.type) {
       case 'post-opening':
         if (pack) await messages.send(channelId, renderOpening(pack, snapshot));
+        await report(guildId, snapshot, engine.setOpeningPosted);
         return;
       case 'post-prompt':
         return postPrompt(guildId, await latest(guildId, snapshot), pack, effect.index);
@@ -511,8 +374,11 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         const prompt = state.prompts[effect.index];
         const question = pack && prompt ? catalogue.question(pack.slug, prompt.questionId) : undefined;
         const text = question?.followUps[effect.followUp];
+        const posted = (current: SessionState) =>
+          engine.setFollowUpPosted(current, { index: effect.index, followUp: effect.followUp });
         if (!pack || !prompt || !question || text === undefined) {
           logger.warn({ guildId, channelId, effect }, 'session follow-up missing from the content');
+          await report(guildId, state, posted);
           return;
         }
         const view = renderFollowUp(state, effect.index, effect.followUp, text);
@@ -526,6 +392,7 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         } else {
           await messages.send(channelId, view);
         }
+        await report(guildId, state, posted);
         return refreshPrompt(guildId, state, pack, effect.index, question);
       }
       case 'post-poll': {
@@ -572,6 +439,8 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
       }
       case 'post-recap':
         return postRecap(guildId, await latest(guildId, snapshot));
+      case 'file':
+        return finish(guildId, await latest(guildId, snapshot));
     }
   }
 
@@ -623,16 +492,13 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
     const prompt = state.prompts[index];
     if (!prompt?.messageId) return;
     const view = renderPrompt(pack, state, index, question);
-    try {
-      await messages.edit(state.channelId, prompt.messageId, view);
-    } catch (error) {
-      if (!isUnknownMessage(error)) throw error;
-      logger.warn({ guildId, channelId: state.channelId, index }, 'prompt message was deleted; posting it again');
-      const messageId = await messages.send(state.channelId, view);
-      await report(guildId, state, (current) =>
-        engine.setPromptMessage(current, { index, messageId, threadId: prompt.threadId }),
-      );
-    }
+    const messageId = await editOrPost(messages, state.channelId, prompt.messageId, view, () =>
+      logger.warn({ guildId, channelId: state.channelId, index }, 'prompt message was deleted; posting it again'),
+    );
+    if (messageId === prompt.messageId) return;
+    await report(guildId, state, (current) =>
+      engine.setPromptMessage(current, { index, messageId, threadId: prompt.threadId }),
+    );
   }
 
   /** Takes the host buttons off a prompt the session has moved past; one that is gone needs nothing. */
@@ -758,55 +624,55 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
   }
 
   return {
-    async start(input: {
-      guildId: string;
-      channelId: string;
-      hostId: string;
-      pack: Pack;
-      options: { count: number | null; theme: Theme | null; level: Level | null; threads: boolean };
-    }): Promise<StartOutcome> {
+    async start(input: ChannelStart<SessionOptions>): Promise<StartOutcome> {
       const { guildId, channelId, pack } = input;
       await migrated(guildId);
+      // A session that just ended here may still be posting its recap: it finishes first.
+      if ((await store.read(guildId, sessionControlRecord(channelId)))?.phase === 'ended') {
+        await kernel.settled(guildId, channelId);
+      }
       const outcome = await exclusive(
         guildId,
         async (): Promise<StartOutcome | { kind: 'new'; started: engine.StartResult & { state: SessionState } }> => {
           const running = await store.read(guildId, sessionControlRecord(channelId));
           if (running?.phase === 'active') return { kind: 'busy', session: await stateOf(guildId, running) };
           const at = now();
-          const started = await store.update<Server, engine.StartResult>(guildId, sessionServerRecord, (server) => {
-            const result = engine.startSession(
-              {
-                guildId,
-                channelId,
-                hostId: input.hostId,
-                article: pack.slug,
-                questions: pack.questions,
-                usedPromptIds: server.used[pack.slug] ?? [],
-                count: input.options.count,
-                theme: input.options.theme,
-                level: input.options.level,
-                threads: input.options.threads,
-                seed: randomBytes(4).readUInt32BE(0),
-              },
-              at,
-            );
-            if (result.state === null) return { value: server, result };
-            const channels = server.channels.includes(channelId) ? server.channels : [...server.channels, channelId];
-            return { value: { channels, used: { ...server.used, [pack.slug]: result.used } }, result };
-          });
+          const started = await store.update<SessionServer, engine.StartResult>(
+            guildId,
+            sessionServerRecord,
+            (server) => {
+              const result = engine.startSession(
+                {
+                  guildId,
+                  channelId,
+                  hostId: input.hostId,
+                  article: pack.slug,
+                  questions: pack.questions,
+                  usedPromptIds: server.used[pack.slug] ?? [],
+                  count: input.options.count,
+                  theme: input.options.theme,
+                  level: input.options.level,
+                  threads: input.options.threads,
+                  seed: randomBytes(4).readUInt32BE(0),
+                },
+                at,
+              );
+              if (result.state === null) return { value: server, result };
+              const channels = server.channels.includes(channelId) ? server.channels : [...server.channels, channelId];
+              return { value: { channels, used: { ...server.used, [pack.slug]: result.used } }, result };
+            },
+          );
           if (started.state === null) return { kind: 'refused', reply: started.reply };
-          // An ended session still filing away may be replaced: its effects carry their own snapshot.
+          // An ended session whose recap is still waiting out a failure is replaced: the new session goes first.
           await store.put(guildId, sessionControlRecord(channelId), controlOf(started.state));
           return { kind: 'new', started };
         },
       );
       if (outcome.kind !== 'new') return outcome;
-      const { state, effects, reply } = outcome.started;
+      const { state, reply } = outcome.started;
       await load(guildId, controlOf(state));
       track(guildId, state);
-      void enqueue(guildId, channelId, async () => {
-        await apply(guildId, state, effects);
-      });
+      kernel.kick(guildId, channelId);
       return { kind: 'started', session: state, note: reply.note };
     },
 
@@ -939,29 +805,31 @@ export function createSessionRuntime(deps: SessionRuntimeDeps) {
         await load(guildId, control);
         track(guildId, control);
         if (control.phase === 'active') resumed += 1;
-        void enqueue(guildId, control.channelId, () => reconcile(guildId, control.channelId));
+        kernel.kick(guildId, control.channelId);
       }
       return resumed;
     },
 
     /** Does at once what waits for a retry (the store is back after an outage), instead of at the backoff's end. */
     retryNow(): void {
-      for (const key of attempts.keys()) {
-        const [guildId, channelId] = key.split(':');
-        if (!guildId || !channelId || !timers.has(`retry:${key}`)) continue;
-        timers.clear(`retry:${key}`);
-        void enqueue(guildId, channelId, () => reconcile(guildId, channelId));
-      }
+      kernel.retryNow();
     },
 
     /**
-     * Waits for pending messages and writes every count. Pending retries stop:
-     * the stored state owes them, and start-up does them.
+     * Writes the counted messages now and resolves once nothing is queued or in
+     * flight: no effect, no retry waiting, no count being written.
+     */
+    async idle(): Promise<void> {
+      for (const live of lives.values()) if (live.timer) void flush(live);
+      await kernel.idle();
+    },
+
+    /**
+     * Waits for the effects in flight and writes every count. Nothing more is
+     * done: the stored state owes the rest, and start-up does it.
      */
     async shutdown(): Promise<void> {
-      timers.clearAll();
-      await drain();
-      timers.clearAll();
+      await kernel.stop();
       await Promise.all([...lives.values()].map((live) => flush(live, false)));
     },
   };

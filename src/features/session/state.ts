@@ -97,6 +97,10 @@ const sessionFields = {
   endedAt: timestamp.nullable(),
   /** Set once the recap is posted, so a restart knows whether it still owes one. */
   recapMessageId: id.nullable(),
+  /** False until the opening message is posted; absent (stored before it was kept) counts as posted. */
+  openingPosted: z.boolean().optional(),
+  /** Follow-ups posted per prompt; fewer than `shownFollowUps` are still owed. Absent: all shown are posted. */
+  followUpsPosted: z.array(count).optional(),
 };
 
 type SessionShape = {
