@@ -291,7 +291,7 @@ describe('/claims show', () => {
   });
 
   test('GIVEN a real claim without sources THEN there is no empty Sources field', () => {
-    const embed = onlyEmbed(renderClaim(pack, claim('support-through-beijing')));
+    const embed = onlyEmbed(renderClaim(pack, claim('relations-were-needed')));
     expect(embed.fields?.map((f) => f.name)).not.toContain('Sources');
   });
 
