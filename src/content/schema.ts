@@ -19,7 +19,7 @@ const kebabId = (max: number) =>
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case (a-z, 0-9 and single hyphens)')
     .max(max, `must be at most ${max} characters`);
 const itemId = kebabId(40);
-const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+const PARTIAL_DATE = /^\d{4}(?:-(\d{2})(?:-(\d{2}))?)?$/;
 /**
  * A date known to the day, the month or only the year, as YYYY-MM-DD, YYYY-MM or YYYY.
  * YAML reads a bare year as a number, so one is taken as its text.
@@ -32,7 +32,7 @@ const partialDate = z.preprocess(
 function isPartialDate(value: string): boolean {
   const match = PARTIAL_DATE.exec(value);
   if (!match) return false;
-  const [, , month, day] = match;
+  const [, month, day] = match;
   if (month !== undefined && (Number(month) < 1 || Number(month) > 12)) return false;
   return day === undefined || z.iso.date().safeParse(value).success;
 }
@@ -49,7 +49,7 @@ export function latestDay(date: string): string {
 /** One source a pack has read, listed once in its sources.yaml and cited by id. */
 export const SourceSchema = z.strictObject({
   id: kebabId(60),
-  // The page's own headline or the document's name.
+  // The page's headline or the document's name where recorded, else a short description of the page.
   title: text(200),
   // Who published it; "X via Y" when a wire story was read on another site.
   publisher: text(100),
