@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { formatContentError } from '../src/content/errors.js';
@@ -278,6 +278,18 @@ describe('broken files and folders', () => {
     await rm(join(dir, 'harbour-vote', 'glossary.yaml'));
     expect(formatErrors(await loadCatalogue(dir))).toEqual([
       `${dir}/harbour-vote/glossary.yaml:1:1 (root): file is missing`,
+    ]);
+  });
+
+  test('GIVEN a source cited twice by one claim THEN the second citation is an error', async () => {
+    const dir = await copyContent();
+    const file = join(dir, 'harbour-vote', 'claims.yaml');
+    const source = await readFile(file, 'utf8');
+    const cited = '        - id: council-minutes\n          event: 2024-03-05\n';
+    if (!source.includes(cited)) throw new Error('claims.yaml no longer cites council-minutes with an event');
+    await writeFile(file, source.replace(cited, '        - council-minutes\n        - council-minutes\n'));
+    expect(formatErrors(await loadCatalogue(dir))).toEqual([
+      `${file}:14:11 claims[0].check.sources[1]: "council-minutes" is cited twice (first at 0)`,
     ]);
   });
 

@@ -62,7 +62,7 @@ function dateLine(pack: Pack): string {
 }
 
 /** One cited source: its title (a link where there is an address), publisher and date, and what it is cited for. */
-export function sourceLine(source: CitedSource): string {
+function sourceLine(source: CitedSource): string {
   const title = escapeMarkdown(source.title);
   const by = escapeMarkdown(
     source.date === undefined ? source.publisher : `${source.publisher}, ${longDate(source.date)}`,
