@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { formatContentError } from '../src/content/errors.js';
@@ -92,6 +92,77 @@ describe('one broken line gives one located error', () => {
       errors: [
         'harbour-vote/questions.yaml:9:21 questions[0].paragraphs[1]: paragraph 4 does not exist (the article has 3 paragraphs)',
       ],
+    },
+    {
+      name: 'an unknown source id',
+      edit: ['claims.yaml', 13, '        - id: council-minutes', '        - id: council-minute'],
+      errors: [
+        'harbour-vote/claims.yaml:13:11 claims[0].check.sources[0]: unknown source id "council-minute" (not in sources.yaml)',
+      ],
+    },
+    {
+      name: 'a source dated before the event it is cited for',
+      edit: ['sources.yaml', 5, '    date: 2024-03-06', '    date: 2024-03-04'],
+      errors: [
+        'harbour-vote/claims.yaml:13:11 claims[0].check.sources[0]: "council-minutes" is dated 2024-03-04, before the event it is cited for (2024-03-05): cite a later source',
+      ],
+    },
+    {
+      // A year is the whole year: minutes of March cannot carry a figure for all of 2024.
+      name: 'a source dated inside the year it is cited for',
+      edit: ['claims.yaml', 14, '          event: 2024-03-05', '          event: 2024'],
+      errors: [
+        'harbour-vote/claims.yaml:13:11 claims[0].check.sources[0]: "council-minutes" is dated 2024-03-06, before the event it is cited for (2024): cite a later source',
+      ],
+    },
+    {
+      name: 'a source dated by month only, in the month of the event',
+      edit: ['sources.yaml', 5, '    date: 2024-03-06', '    date: 2024-03'],
+      errors: [],
+    },
+    {
+      name: 'a date that does not exist',
+      edit: ['sources.yaml', 5, '    date: 2024-03-06', '    date: 2024-02-30'],
+      errors: ['harbour-vote/sources.yaml:5:5 sources[0].date: must be a date as YYYY-MM-DD, YYYY-MM or YYYY'],
+    },
+    {
+      name: 'a misspelt key in a citation',
+      edit: ['claims.yaml', 14, '          event: 2024-03-05', '          evnt: 2024-03-05'],
+      errors: ['harbour-vote/claims.yaml:14:11 claims[0].check.sources[0].evnt: unknown key'],
+    },
+    {
+      name: 'a listed source that nothing cites',
+      edit: ['quiz.yaml', 35, '      - id: navigation-guide', '      - id: council-minutes'],
+      errors: [
+        'harbour-vote/sources.yaml:7:5 sources[1].id: "navigation-guide" is not cited by any claim, quiz item or term',
+      ],
+    },
+    {
+      name: 'an address in a note that is not a listed source',
+      edit: [
+        'claims.yaml',
+        10,
+        '      note: The published council minutes record seven votes for and two against.',
+        '      note: The minutes (https://example.org/other) record seven votes for and two against.',
+      ],
+      errors: [
+        'harbour-vote/claims.yaml:10:7 claims[0].check.note: names the address https://example.org/other, which is not in sources.yaml: list it there and cite it by id',
+      ],
+    },
+    {
+      name: 'an address in a note that is a listed source',
+      edit: [
+        'claims.yaml',
+        10,
+        '      note: The published council minutes record seven votes for and two against.',
+        '      note: The minutes (https://example.org/minutes) record seven votes for and two against.',
+      ],
+      errors: [],
+    },
+    {
+      name: 'the same address listed twice',
+      edit: ['sources.yaml', 10, '    url: https://example.org/navigation', '    url: https://example.org/minutes'],
+      errors: ['harbour-vote/sources.yaml:10:5 sources[1].url: same address as sources[0]'],
     },
     {
       name: 'a duplicate id',
@@ -210,6 +281,26 @@ describe('broken files and folders', () => {
     ]);
   });
 
+  test('GIVEN a source cited twice by one claim THEN the second citation is an error', async () => {
+    const dir = await copyContent();
+    const file = join(dir, 'harbour-vote', 'claims.yaml');
+    const source = await readFile(file, 'utf8');
+    const cited = '        - id: council-minutes\n          event: 2024-03-05\n';
+    if (!source.includes(cited)) throw new Error('claims.yaml no longer cites council-minutes with an event');
+    await writeFile(file, source.replace(cited, '        - council-minutes\n        - council-minutes\n'));
+    expect(formatErrors(await loadCatalogue(dir))).toEqual([
+      `${file}:14:11 claims[0].check.sources[1]: "council-minutes" is cited twice (first at 0)`,
+    ]);
+  });
+
+  test('GIVEN no sources.yaml THEN only that is reported, not every citation as unknown', async () => {
+    const dir = await copyContent();
+    await rm(join(dir, 'harbour-vote', 'sources.yaml'));
+    expect(formatErrors(await loadCatalogue(dir))).toEqual([
+      `${dir}/harbour-vote/sources.yaml:1:1 (root): file is missing`,
+    ]);
+  });
+
   test('GIVEN an empty file THEN it must be a map', async () => {
     const dir = await copyContent();
     await writeFile(join(dir, 'harbour-vote', 'quiz.yaml'), '# nothing yet\n');
@@ -250,7 +341,7 @@ describe('broken files and folders', () => {
     await mkdir(join(dir, 'notes'));
     await writeFile(join(dir, 'notes', 'todo.txt'), 'write more questions\n');
     expect(formatErrors(await loadCatalogue(dir))).toEqual([
-      `${dir}/notes:1:1 (root): not a pack: a pack folder holds article.yaml, summaries.yaml, claims.yaml, questions.yaml, quiz.yaml, glossary.yaml`,
+      `${dir}/notes:1:1 (root): not a pack: a pack folder holds article.yaml, summaries.yaml, sources.yaml, claims.yaml, questions.yaml, quiz.yaml, glossary.yaml`,
     ]);
   });
 
@@ -269,7 +360,7 @@ describe('broken files and folders', () => {
     const dir = await copyContent();
     await writeFile(join(dir, 'harbour-vote', 'quiz.yml'), 'quiz: []\n');
     expect(formatErrors(await loadCatalogue(dir))).toEqual([
-      `${dir}/harbour-vote/quiz.yml:1:1 (root): unexpected file: a pack folder holds only article.yaml, summaries.yaml, claims.yaml, questions.yaml, quiz.yaml, glossary.yaml`,
+      `${dir}/harbour-vote/quiz.yml:1:1 (root): unexpected file: a pack folder holds only article.yaml, summaries.yaml, sources.yaml, claims.yaml, questions.yaml, quiz.yaml, glossary.yaml`,
     ]);
   });
 

@@ -221,7 +221,11 @@ describe('renderReveal', () => {
     expect(embed.fields).toEqual([
       { name: 'Why', value: quizItem.explanation },
       { name: 'From the article (¶1)', value: `> ${quizItem.quote}` },
-      { name: 'Sources', value: `• [${source.title}](${source.url})` },
+      {
+        name: 'Sources',
+        value:
+          '• [Russia, North Korea do not ink any agreements in wake of Putin-Kim meeting — Kremlin](https://tass.com/politics/1675603/amp) · TASS, 15 September 2023',
+      },
       { name: 'Answered', value: '3 answered, 2 correct · fastest: Ann (+1000), Bo (+750)' },
     ]);
   });

@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { pagedMessage, pagedReply, withPager } from '../src/app/paging.js';
 import { KIND_LABEL, VERDICT_LABEL, VERDICT_MEANING } from '../src/content/labels.js';
 import {
+  type CitedSource,
   CLAIM_KINDS,
   type Claim,
   LEVELS,
   type Pack,
-  type Source,
   SUMMARY_LENGTHS,
   type Term,
   THEMES,
@@ -34,16 +34,15 @@ import {
   renderQuestion,
   renderSummary,
   renderTerm,
+  sourceFields,
 } from '../src/features/reading/render.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
 import { loadRealPack, REAL_SLUG } from './fixtures/real-pack.js';
 
 let pack: Pack;
 
-/** How a list of sources reads in a field: a link where there is an address (these titles need no escaping). */
-function sourceLines(sources: readonly Source[]): string {
-  return sources.map((s) => (s.url ? `• [${s.title}](${s.url})` : `• ${s.title}`)).join('\n');
-}
+const TASS_KREMLIN =
+  '• [Russia, North Korea do not ink any agreements in wake of Putin-Kim meeting — Kremlin](https://tass.com/politics/1675603/amp) · TASS, 15 September 2023';
 beforeAll(async () => {
   pack = await loadRealPack();
 });
@@ -265,12 +264,18 @@ describe('/claims show', () => {
       'Paragraph',
       'Check: ✅ Supported',
       'Sources',
+      'Sources (continued)',
     ]);
     expect(embed.fields?.slice(0, 3).map((f) => f.value)).toEqual(['📰 Reported fact', 'the author', '1']);
     // The sources are editorial and change with each review; the test pins how they are shown.
     expect(shown.check.sources.length).toBeGreaterThan(1);
-    expect(embed.fields?.[4]?.value).toBe(sourceLines(shown.check.sources));
-    expect(embed.fields?.[4]?.value).toMatch(/^• \[TASS, Kremlin statement of 15 Sep 2023\]\(https:\/\/tass\.com\//);
+    const lines = [embed.fields?.[4]?.value, embed.fields?.[5]?.value].join('\n').split('\n');
+    expect(lines).toHaveLength(shown.check.sources.length);
+    // Title as a link, publisher and date, and what the source is cited for where the citation says.
+    expect(lines[0]).toBe(TASS_KREMLIN);
+    expect(lines[1]).toBe(
+      "• [Report that Kim's train left Pyongyang on 10 September and reached Russia](https://pledgetimes.com/kim-jong-un-arrived-in-russia/) · RIA Novosti via pledgetimes, 12 September 2023 · train left Pyongyang on 10 Sep",
+    );
     expect(embed.footer?.text).toBe(
       `visit-at-putin-invitation · checked ${shown.check.checked} · ${pack.article.shortTitle}`,
     );
@@ -286,7 +291,7 @@ describe('/claims show', () => {
   });
 
   test('GIVEN a real claim without sources THEN there is no empty Sources field', () => {
-    const embed = onlyEmbed(renderClaim(pack, claim('support-through-beijing')));
+    const embed = onlyEmbed(renderClaim(pack, claim('relations-were-needed')));
     expect(embed.fields?.map((f) => f.name)).not.toContain('Sources');
   });
 
@@ -308,13 +313,64 @@ describe('/claims show', () => {
       expect(check.split('\n').at(-1), c.id).toBe(
         `-# ${VERDICT_LABEL[c.check.verdict]}: ${VERDICT_MEANING[c.check.verdict]}`,
       );
-      const sources = embed.fields?.find((f) => f.name === 'Sources')?.value ?? '';
-      for (const s of c.check.sources) expect(sources, c.id).toContain(s.url ? `](${s.url})` : s.title);
+      const sources = (embed.fields ?? [])
+        .filter((f) => f.name.startsWith('Sources'))
+        .map((f) => f.value)
+        .join('\n');
+      expect(sources === '' ? [] : sources.split('\n'), c.id).toHaveLength(c.check.sources.length);
+      for (const s of c.check.sources) {
+        expect(sources, c.id).toContain(s.url ? `](${s.url}) · ${s.publisher}` : `${s.title} · ${s.publisher}`);
+        if (s.date) expect(sources, c.id).toContain(s.date.slice(0, 4));
+      }
     }
   });
 
   test('GIVEN markdown characters in a quote THEN they are escaped and the hedge is still underlined', () => {
     expect(highlightHedges('Russia may *perhaps* help', ['perhaps'])).toBe('Russia may \\*__**perhaps**__\\* help');
+  });
+});
+
+describe('sources', () => {
+  const source = (n: number, more: Partial<CitedSource> = {}): CitedSource => ({
+    id: `s-${n}`,
+    title: `Report number ${n} on *the* talks`,
+    publisher: 'Example News',
+    url: `https://example.org/news/${n}/${'x'.repeat(150)}`,
+    ...more,
+  });
+
+  test('GIVEN a source known only by month, one by year and one without address THEN each line says what is known', () => {
+    expect(
+      sourceFields([
+        source(1, { date: '2023-10' }),
+        source(2, { date: '2016', for: 'the vote' }),
+        source(3, { url: undefined }),
+      ]).map((f) => [f.name, f.value.split('\n')]),
+    ).toEqual([
+      [
+        'Sources',
+        [
+          `• [Report number 1 on \\*the\\* talks](${source(1).url}) · Example News, October 2023`,
+          `• [Report number 2 on \\*the\\* talks](${source(2).url}) · Example News, 2016 · the vote`,
+          '• Report number 3 on \\*the\\* talks · Example News',
+        ],
+      ],
+    ]);
+  });
+
+  test('GIVEN more sources than a field holds THEN they go on in more fields, whole lines only, the rest counted', () => {
+    const fields = sourceFields(Array.from({ length: 20 }, (_, i) => source(i + 1)));
+    expect(fields.map((f) => f.name)).toEqual(['Sources', 'Sources (continued)', 'Sources (continued)']);
+    const lines = fields.flatMap((f) => f.value.split('\n'));
+    for (const f of fields) expect(f.value.length).toBeLessThanOrEqual(1024);
+    expect(lines.at(-1)).toBe(`• and ${20 - (lines.length - 1)} more`);
+    lines.slice(0, -1).forEach((line, i) => {
+      expect(line).toBe(`• [Report number ${i + 1} on \\*the\\* talks](${source(i + 1).url}) · Example News`);
+    });
+  });
+
+  test('GIVEN no sources THEN there is no Sources field', () => {
+    expect(sourceFields([])).toEqual([]);
   });
 });
 
@@ -330,7 +386,10 @@ describe('/glossary', () => {
       { name: 'In the article (¶1)', value: '> North Korean leader Kim Jong Un' },
       {
         name: 'Sources',
-        value: sourceLines(kim.sources),
+        value: [
+          TASS_KREMLIN,
+          '• [Report on the Putin-Kim summit at the Vostochny Cosmodrome](https://www.unionleader.com/news/military/putin-and-north-koreas-kim-discuss-military-matters-ukraine-war-and-satellites/article_2a593c8a-44e9-53e0-87af-4a7b50d19a68.html) · Reuters via New Hampshire Union Leader, 13 September 2023',
+        ].join('\n'),
       },
     ]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { type Claim, ClaimSchema, type Question, QuestionSchema } from '../src/content/schema.js';
+import { type Claim, citingSchemas, type Question, QuestionSchema } from '../src/content/schema.js';
+
 import {
   end,
   next,
@@ -12,6 +13,8 @@ import {
 } from '../src/features/session/engine.js';
 import type { PollCounts, SessionState } from '../src/features/session/state.js';
 import { recapView, splitAnswers, statusView } from '../src/features/session/views.js';
+
+const { claim: ClaimSchema } = citingSchemas(new Map());
 
 const T0 = Date.UTC(2025, 2, 3, 9, 0);
 const MIN = 60_000;

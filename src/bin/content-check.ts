@@ -13,6 +13,7 @@ export async function runCheck(contentDir: string, out: (line: string) => void):
   }
   for (const pack of result.catalogue.packs) {
     const counts = [
+      count(pack.sources.length, 'source', 'sources'),
       count(pack.claims.length, 'claim', 'claims'),
       count(pack.questions.length, 'question', 'questions'),
       count(pack.quiz.length, 'quiz item', 'quiz items'),

@@ -4,13 +4,21 @@ import type { z } from 'zod';
 import { type Catalogue, createCatalogue } from './catalogue.js';
 import { type ContentError, compareContentErrors, formatPath } from './errors.js';
 import { checkPackRules, type PackDraft, type PackFileKey } from './rules.js';
-import { PACK_FILES, type Pack } from './schema.js';
+import {
+  ArticleSchema,
+  citingSchemas,
+  PACK_FILES,
+  type Pack,
+  QuestionsSchema,
+  SourcesSchema,
+  SummariesSchema,
+} from './schema.js';
 import { type Locate, parseYamlDocument } from './yaml-document.js';
 
 export type LoadResult = { ok: true; catalogue: Catalogue } | { ok: false; errors: ContentError[] };
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const PACK_FILE_NAMES: readonly string[] = Object.values(PACK_FILES).map((f) => f.file);
+const PACK_FILE_NAMES: readonly string[] = Object.values(PACK_FILES);
 const PACK_FILE_LIST = PACK_FILE_NAMES.join(', ');
 
 /**
@@ -69,16 +77,21 @@ async function loadPack(dir: string, slug: string, errors: ContentError[]): Prom
     }
   }
 
-  const article = await loadPackFile(dir, PACK_FILES.article, errors);
-  const summaries = await loadPackFile(dir, PACK_FILES.summaries, errors);
-  const claims = await loadPackFile(dir, PACK_FILES.claims, errors);
-  const questions = await loadPackFile(dir, PACK_FILES.questions, errors);
-  const quiz = await loadPackFile(dir, PACK_FILES.quiz, errors);
-  const glossary = await loadPackFile(dir, PACK_FILES.glossary, errors);
+  const file = (key: PackFileKey) => join(dir, PACK_FILES[key]);
+  const article = await loadPackFile(file('article'), ArticleSchema, errors);
+  const summaries = await loadPackFile(file('summaries'), SummariesSchema, errors);
+  const sources = await loadPackFile(file('sources'), SourcesSchema, errors);
+  // Citations are resolved while parsing, so the files that cite come after sources.yaml.
+  const citing = citingSchemas(sources && new Map(sources.data.sources.map((s) => [s.id, s])));
+  const claims = await loadPackFile(file('claims'), citing.claims, errors);
+  const questions = await loadPackFile(file('questions'), QuestionsSchema, errors);
+  const quiz = await loadPackFile(file('quiz'), citing.quiz, errors);
+  const glossary = await loadPackFile(file('glossary'), citing.glossary, errors);
 
   const draft: PackDraft = {
     article: article?.data,
     summaries: summaries?.data,
+    sources: sources?.data.sources,
     claims: claims?.data.claims,
     questions: questions?.data.questions,
     quiz: quiz?.data.quiz,
@@ -87,6 +100,7 @@ async function loadPack(dir: string, slug: string, errors: ContentError[]): Prom
   const located: Record<PackFileKey, LoadedFile<unknown> | undefined> = {
     article,
     summaries,
+    sources,
     claims,
     questions,
     quiz,
@@ -99,13 +113,22 @@ async function loadPack(dir: string, slug: string, errors: ContentError[]): Prom
     errors.push({ file: file.path, ...file.locate(issue.path), path: formatPath(issue.path), message: issue.message });
   }
 
-  if (!draft.article || !draft.summaries || !draft.claims || !draft.questions || !draft.quiz || !draft.terms) {
+  if (
+    !draft.article ||
+    !draft.summaries ||
+    !draft.sources ||
+    !draft.claims ||
+    !draft.questions ||
+    !draft.quiz ||
+    !draft.terms
+  ) {
     return undefined;
   }
   return {
     slug,
     article: draft.article,
     summaries: draft.summaries,
+    sources: draft.sources,
     claims: draft.claims,
     questions: draft.questions,
     quiz: draft.quiz,
@@ -120,11 +143,10 @@ interface LoadedFile<T> {
 }
 
 async function loadPackFile<T>(
-  dir: string,
-  spec: { readonly file: string; readonly schema: z.ZodType<T> },
+  path: string,
+  schema: z.ZodType<T>,
   errors: ContentError[],
 ): Promise<LoadedFile<T> | undefined> {
-  const path = join(dir, spec.file);
   let source: string;
   try {
     source = await readFile(path, 'utf8');
@@ -140,7 +162,7 @@ async function loadPackFile<T>(
     errors.push(...parsed.errors);
     return undefined;
   }
-  const result = spec.schema.safeParse(parsed.data, { error: describeIssue });
+  const result = schema.safeParse(parsed.data, { error: describeIssue });
   if (!result.success) {
     for (const issue of result.error.issues) {
       // One error per unknown key, at the key itself, so a typo points at its line.

@@ -1,5 +1,7 @@
 import {
   type Article,
+  type CitedSource,
+  latestDay,
   type PACK_FILES,
   type Pack,
   SUMMARY_LENGTHS,
@@ -60,6 +62,9 @@ export function checkPackRules(draft: PackDraft): RuleIssue[] {
     );
   }
   if (draft.terms) issues.push(...checkUniqueIds('glossary', 'terms', draft.terms));
+  if (draft.sources)
+    issues.push(...checkUniqueIds('sources', 'sources', draft.sources), ...checkSourceUrls(draft.sources));
+  issues.push(...checkCitations(draft));
   if (draft.summaries) issues.push(...checkSummaryLengths(draft.summaries));
   if (draft.claims) issues.push(...checkHedges(draft.claims));
   if (draft.questions && draft.claims) issues.push(...checkClaimRefs(draft.questions, draft.claims));
@@ -97,6 +102,113 @@ function checkUniqueIds(file: PackFileKey, key: string, items: readonly { readon
     if (seen === undefined) first.set(item.id, i);
     else issues.push(issue(file, [key, i, 'id'], `duplicate id "${item.id}" (first at ${key}[${seen}])`));
   });
+  return issues;
+}
+
+/** The same page listed twice would be cited under two ids. */
+function checkSourceUrls(sources: NonNullable<PackDraft['sources']>): RuleIssue[] {
+  const first = new Map<string, number>();
+  return sources.flatMap((source, i) => {
+    if (source.url === undefined) return [];
+    const seen = first.get(source.url);
+    if (seen === undefined) {
+      first.set(source.url, i);
+      return [];
+    }
+    return [issue('sources', ['sources', i, 'url'], `same address as sources[${seen}]`)];
+  });
+}
+
+interface Citing {
+  readonly file: PackFileKey;
+  /** Where the item's citations are, e.g. ['claims', 3, 'check', 'sources']. */
+  readonly at: RulePath;
+  readonly sources: readonly CitedSource[];
+  /** Texts that state facts, which may name an address only if it is a listed source. */
+  readonly texts: readonly { readonly key: RulePath; readonly text: string }[];
+}
+
+function citingItems(draft: PackDraft): Citing[] {
+  return [
+    ...(draft.claims ?? []).map((c, i) => ({
+      file: 'claims' as const,
+      at: ['claims', i, 'check', 'sources'],
+      sources: c.check.sources,
+      texts: [
+        { key: ['claims', i, 'check', 'note'], text: c.check.note },
+        ...(c.teacherNote === undefined ? [] : [{ key: ['claims', i, 'teacherNote'], text: c.teacherNote }]),
+      ],
+    })),
+    ...(draft.quiz ?? []).map((q, i) => ({
+      file: 'quiz' as const,
+      at: ['quiz', i, 'sources'],
+      sources: q.sources,
+      texts: [{ key: ['quiz', i, 'explanation'], text: q.explanation }],
+    })),
+    ...(draft.terms ?? []).map((t, i) => ({
+      file: 'glossary' as const,
+      at: ['terms', i, 'sources'],
+      sources: t.sources,
+      texts: [{ key: ['terms', i, 'definition'], text: t.definition }],
+    })),
+  ];
+}
+
+const ADDRESS = /https?:\/\/[^\s)>\]"']+/g;
+
+/**
+ * A source must date from after the event it is cited for (both as far as known: a
+ * source dated by month counts as the month's last day, an event given as a month or
+ * a year is the whole period); each source is cited once per item; every listed source
+ * is cited somewhere; an address in a text must be one of the listed sources.
+ */
+function checkCitations(draft: PackDraft): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const cited = new Set<string>();
+  const listed = new Set((draft.sources ?? []).flatMap((s) => (s.url === undefined ? [] : [s.url])));
+  for (const item of citingItems(draft)) {
+    const first = new Map<string, number>();
+    item.sources.forEach((source, j) => {
+      cited.add(source.id);
+      const path = [...item.at, j];
+      const seen = first.get(source.id);
+      if (seen === undefined) first.set(source.id, j);
+      else issues.push(issue(item.file, path, `"${source.id}" is cited twice (first at ${seen})`));
+      if (source.date !== undefined && source.event !== undefined && latestDay(source.date) < latestDay(source.event)) {
+        issues.push(
+          issue(
+            item.file,
+            path,
+            `"${source.id}" is dated ${source.date}, before the event it is cited for (${source.event}): cite a later source`,
+          ),
+        );
+      }
+    });
+    if (!draft.sources) continue;
+    for (const { key, text } of item.texts) {
+      for (const [address] of text.matchAll(ADDRESS)) {
+        if (!listed.has(address)) {
+          issues.push(
+            issue(
+              item.file,
+              key,
+              `names the address ${address}, which is not in sources.yaml: list it there and cite it by id`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  // Only when every citing file loaded can a source be known to be unused.
+  if (draft.sources && draft.claims && draft.quiz && draft.terms) {
+    draft.sources.forEach((source, i) => {
+      if (!cited.has(source.id)) {
+        issues.push(
+          issue('sources', ['sources', i, 'id'], `"${source.id}" is not cited by any claim, quiz item or term`),
+        );
+      }
+    });
+  }
   return issues;
 }
 

@@ -14,7 +14,7 @@ import { plural } from '../../core/plural.js';
 import { encodeId } from '../../discord-kit/custom-id.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { buttonRow, type MessageView } from '../../discord-kit/reply.js';
-import { COLOUR, sourceLink } from '../reading/render.js';
+import { COLOUR, sourceFields } from '../reading/render.js';
 import { choiceOrder, shownLetter } from './choice-order.js';
 import type { AnswerReply } from './engine.js';
 import type { MovingStanding } from './results.js';
@@ -100,12 +100,7 @@ export function explanationFields(item: QuizItem): APIEmbedField[] {
       value: truncate(`> ${escapeMarkdown(item.quote)}`, LIMITS.fieldValue),
     },
   ];
-  if (item.sources.length > 0) {
-    fields.push({
-      name: 'Sources',
-      value: truncate(item.sources.map((s) => `• ${sourceLink(s)}`).join('\n'), LIMITS.fieldValue),
-    });
-  }
+  fields.push(...sourceFields(item.sources));
   return fields;
 }
 

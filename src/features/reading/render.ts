@@ -18,12 +18,12 @@ import {
   VERDICT_MEANING,
 } from '../../content/labels.js';
 import type {
+  CitedSource,
   Claim,
   ClaimKind,
   Level,
   Pack,
   Question,
-  Source,
   SummaryLength,
   Term,
   Theme,
@@ -42,24 +42,64 @@ export const COLOUR = 0x3b6ea5;
 const PAGE_TEXT = 1500;
 const CLAIMS_PER_PAGE = 8;
 
-function dateLine(pack: Pack): string {
-  const { date } = pack.article;
-  const when = new Date(`${date.value}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
+/** `2023-09-15` -> `15 September 2023`; a date known only to the month or year reads as such. */
+function longDate(date: string): string {
+  const [year, month, day] = date.split('-');
+  if (month === undefined) return year ?? date;
+  const when = new Date(`${year}-${month}-${day ?? '01'}T00:00:00Z`);
+  return when.toLocaleDateString('en-GB', {
+    ...(day === undefined ? {} : { day: 'numeric' }),
     month: 'long',
     year: 'numeric',
     timeZone: 'UTC',
   });
+}
+
+function dateLine(pack: Pack): string {
+  const { date } = pack.article;
+  const when = longDate(date.value);
   return date.kind === 'published' ? `Published ${when}` : `Event date ${when}`;
 }
 
-export function sourceLink(source: Source): string {
+/** One cited source: its title (a link where there is an address), publisher and date, and what it is cited for. */
+function sourceLine(source: CitedSource): string {
   const title = escapeMarkdown(source.title);
-  return source.url ? `[${title}](${source.url})` : title;
+  const by = escapeMarkdown(
+    source.date === undefined ? source.publisher : `${source.publisher}, ${longDate(source.date)}`,
+  );
+  const named = `${source.url ? `[${title}](${source.url})` : title} · ${by}`;
+  return source.for === undefined ? named : `${named} · ${escapeMarkdown(source.for)}`;
 }
 
-function sourceList(sources: readonly Source[], max: number): string {
-  return truncate(sources.map((s) => `• ${sourceLink(s)}`).join('\n'), max);
+const MAX_SOURCE_FIELDS = 3;
+
+/**
+ * The Sources fields: one line per source, whole lines only (a link is never cut in
+ * half), spread over up to three fields, as a field holds only about four long links.
+ * What still does not fit is counted on the last line.
+ */
+export function sourceFields(sources: readonly CitedSource[]): APIEmbedField[] {
+  const lines = sources.map((s) => `• ${truncate(sourceLine(s), LIMITS.fieldValue - 2)}`);
+  const values: string[] = [];
+  let current = '';
+  let shown = 0;
+  for (const line of lines) {
+    const next = current ? `${current}\n${line}` : line;
+    if (next.length <= LIMITS.fieldValue) current = next;
+    else if (values.length + 1 < MAX_SOURCE_FIELDS) {
+      values.push(current);
+      current = line;
+    } else break;
+    shown++;
+  }
+  const rest = lines.length - shown;
+  if (rest > 0) {
+    const more = `• and ${rest} more`;
+    while (current.length + more.length + 1 > LIMITS.fieldValue) current = current.slice(0, current.lastIndexOf('\n'));
+    current = `${current}\n${more}`;
+  }
+  if (current) values.push(current);
+  return values.map((value, i) => ({ name: i === 0 ? 'Sources' : 'Sources (continued)', value }));
 }
 
 export function renderArticlePages(pack: Pack): MessageView[] {
@@ -172,9 +212,7 @@ export function renderClaim(pack: Pack, claim: Claim): MessageView {
       value: `${truncate(escapeMarkdown(claim.check.note), LIMITS.fieldValue - meaning.length)}${meaning}`,
     },
   ];
-  if (claim.check.sources.length > 0) {
-    fields.push({ name: 'Sources', value: sourceList(claim.check.sources, LIMITS.fieldValue) });
-  }
+  fields.push(...sourceFields(claim.check.sources));
   const hedgeNote =
     claim.hedges.length > 0
       ? `\n${subtext(`Underlined: hedging or loaded words (${claim.hedges.map((h) => escapeMarkdown(h)).join(', ')})`)}`
@@ -201,7 +239,7 @@ export function renderTerm(pack: Pack, term: Term): MessageView {
       value: truncate(`> ${escapeMarkdown(term.quote)}`, LIMITS.fieldValue),
     },
   ];
-  if (term.sources.length > 0) fields.push({ name: 'Sources', value: sourceList(term.sources, LIMITS.fieldValue) });
+  fields.push(...sourceFields(term.sources));
   return {
     embeds: [
       {

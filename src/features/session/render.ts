@@ -20,7 +20,7 @@ import { plural } from '../../core/plural.js';
 import { encodeId } from '../../discord-kit/custom-id.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { buttonRow, type MessageView } from '../../discord-kit/reply.js';
-import { COLOUR, sourceLink } from '../reading/render.js';
+import { COLOUR, sourceFields } from '../reading/render.js';
 import { POLL_ANSWERS, type SessionState } from './state.js';
 import type { RecapPoll, RecapView, StatusView } from './views.js';
 
@@ -323,14 +323,7 @@ function pollEmbed(poll: RecapPoll, claim: Claim | undefined): APIEmbed {
   const check = poll.verdict
     ? `**The check: ${VERDICT_LABEL[poll.verdict]}**\n${escapeMarkdown(poll.checkNote ?? '')}`
     : '**The check:** this claim is no longer in the article’s content.';
-  const fields: APIEmbedField[] = [];
-  const sources = claim?.check.sources ?? [];
-  if (sources.length > 0) {
-    fields.push({
-      name: 'Sources',
-      value: truncate(sources.map((s) => `• ${sourceLink(s)}`).join('\n'), LIMITS.fieldValue),
-    });
-  }
+  const fields = sourceFields(claim?.check.sources ?? []);
   return {
     title: truncate(`Poll: ${poll.claim ?? poll.claimId}`, LIMITS.embedTitle),
     description: truncate(`**What the class said**\n${split}\n\n${check}`, LIMITS.embedDescription),
