@@ -8,8 +8,8 @@ import { close, startRound } from '../src/features/quiz/engine.js';
 import { renderQuestion as renderQuizQuestion, renderReveal } from '../src/features/quiz/render.js';
 import { revealView } from '../src/features/quiz/reveal.js';
 import { renderQuestion } from '../src/features/reading/render.js';
-import { buttonsOf } from './fixtures/message-limits.js';
 import { loadFixturePack } from './fixtures/fixture-pack.js';
+import { buttonsOf } from './fixtures/message-limits.js';
 
 /** The local Discord's checker is the one oracle for Discord's command rules; the bot keeps no copy. */
 const definitionProblems = (data: (typeof commands)[number]['data']) => checkCommandLimits(data);

@@ -21,9 +21,9 @@ import {
   STATUS_NAMES,
 } from '../src/features/homework/render.js';
 import type { Assignment, Progress } from '../src/features/homework/state.js';
-import { buttonsOf, limitProblems } from './fixtures/message-limits.js';
 import { homeworkProblems } from './fixtures/content-properties.js';
 import { loadFixturePack } from './fixtures/fixture-pack.js';
+import { buttonsOf, limitProblems } from './fixtures/message-limits.js';
 
 const NOW = Date.UTC(2026, 11, 3, 12, 0);
 
