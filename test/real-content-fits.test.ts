@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Pack } from '../src/content/schema.js';
 import {
   articleProblems,
@@ -11,6 +11,7 @@ import {
   sessionProblems,
   summaryProblems,
 } from './fixtures/content-properties.js';
+import { loadFixturePack } from './fixtures/fixture-pack.js';
 import { loadRealCatalogue } from './fixtures/real-pack.js';
 
 /**
@@ -41,5 +42,48 @@ const properties: [string, (pack: Pack) => string[]][] = [
 describe.each(packs.map((pack) => [pack.slug, pack] as const))('the pack %s in content/', (_, pack) => {
   test.each(properties)('THEN %s', (_, problems) => {
     expect(problems(pack)).toEqual([]);
+  });
+});
+
+describe('the checks above, on broken copies of the fixture pack (so a pass means something)', () => {
+  let pack: Pack;
+  beforeAll(async () => {
+    pack = await loadFixturePack();
+  });
+
+  test('GIVEN a detailed summary too long for one embed THEN its cut-off sentences are reported', () => {
+    const detailed = Array.from({ length: 10 }, (_, i) => ({
+      text: `Point ${i}. ${'Very long. '.repeat(45)}`,
+      paragraphs: [1],
+    }));
+    const long: Pack = { ...pack, summaries: { ...pack.summaries, detailed } };
+    expect(summaryProblems(long)).toContain(`detailed summary: missing "${detailed[9]?.text}"`);
+  });
+
+  test('GIVEN a hedge missing from its quote THEN it is reported', () => {
+    const [first, ...rest] = pack.claims;
+    if (!first) throw new Error('the fixture pack has no claims');
+    const broken: Pack = { ...pack, claims: [{ ...first, hedges: ['perhaps'] }, ...rest] };
+    expect(claimProblems(broken)).toEqual([
+      `${first.id}: not every hedge is underlined`,
+      `${first.id}: "perhaps" is not underlined`,
+    ]);
+  });
+
+  test('GIVEN two terms of one name THEN the list is reported', () => {
+    const [first] = pack.terms;
+    if (!first) throw new Error('the fixture pack has no terms');
+    const twice: Pack = { ...pack, terms: [...pack.terms, { ...first, id: 'council-again' }] };
+    expect(glossaryProblems(twice)).toEqual([
+      `the list does not show ${first.id} once`,
+      'the list does not show council-again once',
+    ]);
+  });
+
+  test('GIVEN an answer that is none of the choices THEN the reveal is reported', () => {
+    const [first, ...rest] = pack.quiz;
+    if (!first) throw new Error('the fixture pack has no quiz items');
+    const broken: Pack = { ...pack, quiz: [{ ...first, answer: 'none of these' }, ...rest] };
+    expect(quizProblems(broken)).toEqual([`${first.id} the reveal does not mark the right answer`]);
   });
 });
