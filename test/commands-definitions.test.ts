@@ -8,8 +8,8 @@ import { close, startRound } from '../src/features/quiz/engine.js';
 import { renderQuestion as renderQuizQuestion, renderReveal } from '../src/features/quiz/render.js';
 import { revealView } from '../src/features/quiz/reveal.js';
 import { renderQuestion } from '../src/features/reading/render.js';
+import { loadFixturePack } from './fixtures/fixture-pack.js';
 import { buttonsOf } from './fixtures/message-limits.js';
-import { loadRealPack } from './fixtures/real-pack.js';
 
 /** The local Discord's checker is the one oracle for Discord's command rules; the bot keeps no copy. */
 const definitionProblems = (data: (typeof commands)[number]['data']) => checkCommandLimits(data);
@@ -58,10 +58,10 @@ describe('button actions', () => {
     expect(decodeId(action)).toEqual({ action, args: [] });
   });
 
-  describe('GIVEN the buttons the real views render', () => {
+  describe('GIVEN the buttons the views render', () => {
     let pack: Pack;
     beforeAll(async () => {
-      pack = await loadRealPack();
+      pack = await loadFixturePack();
     });
 
     function renderedActions(): string[] {
@@ -71,7 +71,7 @@ describe('button actions', () => {
         { roundId: 'r1', article: pack.slug, channelId: 'c', hostId: 'h', options: {}, bank, used: [], seed: 1 },
         0,
       );
-      if (!question || !started.ok) throw new Error('the real pack cannot start a round');
+      if (!question || !started.ok) throw new Error('the fixture pack cannot start a round');
       const round = { ...started.state, answers: started.state.questionIds.map(() => []) };
       const item = pack.quiz.find((q) => q.id === round.questionIds[0]);
       const closed = { ...close(round, { index: 0, by: 'host' }, 1).state, answers: round.answers };

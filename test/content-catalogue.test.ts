@@ -48,7 +48,7 @@ describe('catalogue lookups', () => {
     { name: 'an unknown quiz item', find: (c: Catalogue) => c.quizItem('harbour-vote', 'nope') },
     { name: 'an unknown term', find: (c: Catalogue) => c.term('harbour-vote', 'nope') },
     { name: 'paragraph 0', find: (c: Catalogue) => c.paragraph('harbour-vote', 0) },
-    { name: 'a paragraph past the end', find: (c: Catalogue) => c.paragraph('harbour-vote', 4) },
+    { name: 'a paragraph past the end', find: (c: Catalogue) => c.paragraph('harbour-vote', 9) },
   ])('GIVEN $name THEN it is undefined', async ({ find }) => {
     expect(find(await loadValidCatalogue())).toBeUndefined();
   });

@@ -15,7 +15,7 @@ test('GIVEN valid content THEN it prints one line per pack and returns 0', async
   expect(await check(VALID_CONTENT)).toEqual({
     code: 0,
     lines: [
-      'harbour-vote: 2 sources, 3 claims, 2 questions, 3 quiz items, 2 terms; the answer is the longest choice in 1 of 3 quiz items (33%)',
+      'harbour-vote: 11 sources, 13 claims, 2 questions, 8 quiz items, 17 terms; the answer is the longest choice in 2 of 8 quiz items (25%)',
     ],
   });
 });

@@ -10,7 +10,7 @@ const TSX = join('node_modules', '.bin', 'tsx');
 test('GIVEN the CLI with a content dir THEN it checks that dir and exits 0', async () => {
   const { stdout } = await run(TSX, ['src/bin/content-check.ts', VALID_CONTENT]);
   expect(stdout).toBe(
-    'harbour-vote: 2 sources, 3 claims, 2 questions, 3 quiz items, 2 terms; the answer is the longest choice in 1 of 3 quiz items (33%)\n',
+    'harbour-vote: 11 sources, 13 claims, 2 questions, 8 quiz items, 17 terms; the answer is the longest choice in 2 of 8 quiz items (25%)\n',
   );
 });
 

@@ -83,14 +83,14 @@ describe('one broken line gives one located error', () => {
       name: 'a paragraph that does not exist',
       edit: ['claims.yaml', 5, '    paragraph: 1', '    paragraph: 9'],
       errors: [
-        'harbour-vote/claims.yaml:5:5 claims[0].paragraph: paragraph 9 does not exist (the article has 3 paragraphs)',
+        'harbour-vote/claims.yaml:5:5 claims[0].paragraph: paragraph 9 does not exist (the article has 8 paragraphs)',
       ],
     },
     {
       name: 'a question naming a paragraph that does not exist',
-      edit: ['questions.yaml', 9, '    paragraphs: [2, 3]', '    paragraphs: [2, 4]'],
+      edit: ['questions.yaml', 9, '    paragraphs: [2, 3]', '    paragraphs: [2, 9]'],
       errors: [
-        'harbour-vote/questions.yaml:9:21 questions[0].paragraphs[1]: paragraph 4 does not exist (the article has 3 paragraphs)',
+        'harbour-vote/questions.yaml:9:21 questions[0].paragraphs[1]: paragraph 9 does not exist (the article has 8 paragraphs)',
       ],
     },
     {
@@ -192,11 +192,11 @@ describe('one broken line gives one located error', () => {
       errors: ['harbour-vote/quiz.yaml:14:5 quiz[1].sources: a context item must name at least one source'],
     },
     {
-      // With "about" the one longest choice here, the answer is the longest in 2 of the 3 items.
+      // With "about" the one longest choice here, the answer is the longest in 3 of the 8 items.
       name: 'answers that are the longest choice in more than 35% of the items',
       edit: ['quiz.yaml', 16, '    choices: [about, costs, year]', '    choices: [about, cost, year]'],
       errors: [
-        'harbour-vote/quiz.yaml:1:1 quiz: the answer is the longest choice in 2 of 3 quiz items (67%), more than 35%: a student could score by always picking the longest; lengthen a distractor or shorten the answer',
+        'harbour-vote/quiz.yaml:1:1 quiz: the answer is the longest choice in 3 of 8 quiz items (38%), more than 35%: a student could score by always picking the longest; lengthen a distractor or shorten the answer',
       ],
     },
     {

@@ -21,8 +21,9 @@ import {
   STATUS_NAMES,
 } from '../src/features/homework/render.js';
 import type { Assignment, Progress } from '../src/features/homework/state.js';
+import { homeworkProblems } from './fixtures/content-properties.js';
+import { loadFixturePack } from './fixtures/fixture-pack.js';
 import { buttonsOf, limitProblems } from './fixtures/message-limits.js';
-import { loadRealPack } from './fixtures/real-pack.js';
 
 const NOW = Date.UTC(2026, 11, 3, 12, 0);
 
@@ -31,7 +32,7 @@ let assignment: Assignment;
 let items: Map<string, Pack['quiz'][number]>;
 
 beforeAll(async () => {
-  pack = await loadRealPack();
+  pack = await loadFixturePack();
   items = new Map(pack.quiz.map((i) => [i.id, i]));
   const made = createAssignment(
     {
@@ -84,7 +85,11 @@ describe('homework views', () => {
     expect(view.embeds?.[0]?.description).toContain('**5,000** started');
   });
 
-  test('GIVEN every step of a run on the real content THEN each view fits, and its buttons are homework actions', () => {
+  test('GIVEN a run through every fixture item THEN each step fits Discord', () => {
+    expect(homeworkProblems(pack)).toEqual([]);
+  });
+
+  test('GIVEN every step of a run THEN each view fits, and its buttons are homework actions', () => {
     const p = student(1, 30);
     const result = studentResult(p, items);
     const first = items.get(p.order[0] ?? '');

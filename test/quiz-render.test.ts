@@ -22,8 +22,9 @@ import {
 import { type RevealView, revealView } from '../src/features/quiz/reveal.js';
 import { roundStandings } from '../src/features/quiz/standings.js';
 import type { QuizControl, QuizItems, QuizRound, Standing } from '../src/features/quiz/state.js';
+import { quizProblems } from './fixtures/content-properties.js';
+import { byId, loadFixturePack } from './fixtures/fixture-pack.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
-import { loadRealPack } from './fixtures/real-pack.js';
 
 const T0 = 1_700_000_000_000;
 const ROUND = 'lnx8k2ab3f9c';
@@ -35,32 +36,25 @@ const AWKWARD_NAME = '*_~`|'.repeat(6).slice(0, 32);
 let pack: Pack;
 let items: QuizItems;
 let title: string;
-/** The choices of the real item most tests ask; its wording is editorial, so it is read from the pack. */
-let invited: readonly string[];
+/** The fixture item most tests ask: four choices, the second one right; the clicks below pick 1 right, 3 wrong. */
+const ASKED = 'who-announced';
+const CHOICES = ['The harbour master', 'The mayor', 'Councillor Tomas Reyne', 'The regional tourism office'];
 beforeAll(async () => {
-  pack = await loadRealPack();
+  pack = await loadFixturePack();
   items = new Map(pack.quiz.map((item) => [item.id, item]));
   title = pack.article.shortTitle;
-  const who = item('who-invited-kim');
-  invited = who.choices;
-  // The clicks below pick choice 1 as the right answer and choice 3 as a wrong one.
-  if (invited.length !== 4 || who.choices.indexOf(who.answer) !== 1) {
-    throw new Error('these tests expect who-invited-kim to have four choices, the second one right');
-  }
 });
 
 function choice(i: number): string {
-  return invited[i] ?? '';
+  return CHOICES[i] ?? '';
 }
 
 const EMOJI = ['🇦', '🇧', '🇨', '🇩'];
-/** The order ROUND shows who-invited-kim's choices in as its first question: display position -> choice. */
+/** The order ROUND shows who-announced's choices in as its first question: display position -> choice. */
 const SHOWN = choiceOrder(ROUND, 0, 4);
 
 function item(id: string): QuizItem {
-  const found = items.get(id);
-  if (!found) throw new Error(`the real pack has no quiz item ${id}`);
-  return found;
+  return byId(pack.quiz, id);
 }
 
 function start(bank: readonly string[], options: StartOptions, roundId = ROUND): QuizRound {
@@ -118,23 +112,24 @@ function currentItem(state: QuizRound): QuizItem {
 }
 
 describe('renderQuestion', () => {
-  test('GIVEN a timed real question THEN the question, lettered choices, a relative close time and buttons', () => {
-    const state = start(['who-invited-kim'], { questions: 1, seconds: 20 });
-    const view = renderQuestion(state, item('who-invited-kim'), title);
+  test('GIVEN a timed question THEN the question, lettered choices, a relative close time and buttons', () => {
+    expect(item(ASKED).choices).toEqual(CHOICES);
+    const state = start([ASKED], { questions: 1, seconds: 20 });
+    const view = renderQuestion(state, item(ASKED), title);
     const embed = onlyEmbed(view);
     expect(embed.title).toBe('Question 1 of 1');
     // The round shuffles the choices: this round's order is not the item's.
     expect(SHOWN).not.toEqual([0, 1, 2, 3]);
     expect([...SHOWN].sort()).toEqual([0, 1, 2, 3]);
     expect(embed.description).toBe(
-      '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
+      '### According to the article, who announced the result of the vote?\n\n' +
         SHOWN.map((c, position) => `${EMOJI[position]} ${choice(c)}`).join('\n'),
     );
     expect(embed.fields).toEqual([
       { name: 'Time', value: `Closes <t:${(T0 + 20_000) / 1000}:R>`, inline: true },
       { name: 'Answered', value: '0', inline: true },
     ]);
-    expect(embed.footer?.text).toBe(`Easy · ${title} · round ${ROUND}`);
+    expect(embed.footer?.text).toBe(`Easy · The harbour lighthouse vote · round ${ROUND}`);
     expect(buttonsOf(view)).toEqual([
       // Shown in the round's order, each button still carrying the item's own index of its choice.
       ...SHOWN.map((c) => ({
@@ -149,28 +144,23 @@ describe('renderQuestion', () => {
   });
 
   test('GIVEN answers already in THEN the count is shown, but not who chose what', () => {
-    const state = play(start(['who-invited-kim'], { questions: 1 }), [
-      ['ann', 1, 1000],
+    const state = play(start([ASKED], { questions: 1 }), [
+      ['xavier', 1, 1000],
       ['bo', 0, 2000],
     ]);
     const embed = onlyEmbed(renderQuestion(state, currentItem(state), title));
     expect(embed.fields?.find((f) => f.name === 'Answered')?.value).toBe('2');
-    expect(JSON.stringify(embed)).not.toContain('ann');
+    expect(JSON.stringify(embed)).not.toContain('xavier');
   });
 
   test('GIVEN a host-paced round THEN no timer is shown', () => {
-    const state = start(['who-invited-kim'], { questions: 1, seconds: 0 });
+    const state = start([ASKED], { questions: 1, seconds: 0 });
     const embed = onlyEmbed(renderQuestion(state, currentItem(state), title));
     expect(embed.fields?.[0]).toEqual({ name: 'Time', value: 'No timer: the host reveals the answer.', inline: true });
   });
 
   test('GIVEN the second question of three THEN the title and the button ids say so', () => {
-    const first = reveal(
-      start(
-        pack.quiz.slice(0, 3).map((q) => q.id),
-        { questions: 3 },
-      ),
-    ).state;
+    const first = reveal(start(['vote-margin', ASKED, 'year-built'], { questions: 3 })).state;
     const second = advance(first, T0 + 30_000);
     const view = renderQuestion(second, currentItem(second), title);
     expect(onlyEmbed(view).title).toBe('Question 2 of 3');
@@ -187,7 +177,7 @@ describe('renderQuestion', () => {
 
 describe('renderReveal', () => {
   function revealed(options: StartOptions = { questions: 2, seconds: 20 }) {
-    const state = play(start(['who-invited-kim', 'which-annexation'], options), [
+    const state = play(start([ASKED, 'year-built'], options), [
       ['Ann', 1, 0],
       ['Bo', 1, 10_000],
       ['Cy', 3, 5_000],
@@ -206,7 +196,7 @@ describe('renderReveal', () => {
       3: `▫️ %s ${choice(3)}\n\`████░░░░░░░░\` 1 (33%)`,
     };
     expect(embed.description).toBe(
-      '### According to the article, who invited Kim Jong Un to Russia?\n\n' +
+      '### According to the article, who announced the result of the vote?\n\n' +
         SHOWN.map((c, position) => (lines[c] ?? '').replace('%s', EMOJI[position] ?? '')).join('\n'),
     );
   });
@@ -215,16 +205,14 @@ describe('renderReveal', () => {
     const { state, view } = revealed();
     const quizItem = currentItem(state);
     const embed = onlyEmbed(renderReveal(state, quizItem, view, title));
-    const [source] = quizItem.sources;
-    if (quizItem.sources.length !== 1 || !source?.url)
-      throw new Error('who-invited-kim should cite one source with an address');
+    expect(quizItem.id).toBe(ASKED);
     expect(embed.fields).toEqual([
-      { name: 'Why', value: quizItem.explanation },
-      { name: 'From the article (¶1)', value: `> ${quizItem.quote}` },
+      { name: 'Why', value: 'The article reports the result as the mayor gave it.' },
+      { name: 'From the article (¶1)', value: '> the old lighthouse lit for another ten years, the mayor said' },
       {
         name: 'Sources',
         value:
-          '• [Russia, North Korea do not ink any agreements in wake of Putin-Kim meeting — Kremlin](https://tass.com/politics/1675603/amp) · TASS, 15 September 2023',
+          '• [Port Ellery council press release, 5 March 2024](https://example.org/press-release) · Port Ellery town council, 5 March 2024',
       },
       { name: 'Answered', value: '3 answered, 2 correct · fastest: Ann (+1000), Bo (+750)' },
     ]);
@@ -249,7 +237,7 @@ describe('renderReveal', () => {
   });
 
   test('GIVEN the last question closed THEN the only host button leads to the final standings', () => {
-    const state = play(start(['who-invited-kim'], { questions: 1 }), [['Ann', 1, 0]]);
+    const state = play(start([ASKED], { questions: 1 }), [['Ann', 1, 0]]);
     const closed = reveal(state);
     const host = buttonsOf(renderReveal(closed.state, currentItem(closed.state), closed.view, title)).slice(4);
     expect(host.map((b) => [b.label, b.customId])).toEqual([
@@ -266,7 +254,7 @@ describe('renderReveal', () => {
   });
 
   test('GIVEN the last question of a round that runs on its own THEN the reveal says the standings come next', () => {
-    const state = play(start(['who-invited-kim'], { questions: 1, seconds: 20, auto: true }), [['Ann', 1, 0]]);
+    const state = play(start([ASKED], { questions: 1, seconds: 20, auto: true }), [['Ann', 1, 0]]);
     const closed = reveal(state);
     const description = onlyEmbed(
       renderReveal(closed.state, currentItem(closed.state), closed.view, title),
@@ -279,15 +267,15 @@ describe('renderReveal', () => {
     const later = advance(state, T0 + 40_000);
     const earlier = revealView(later, 0, items);
     if (!earlier) throw new Error('no reveal view');
-    const view = renderReveal(later, item('who-invited-kim'), earlier, title);
+    const view = renderReveal(later, item(ASKED), earlier, title);
     expect(buttonsOf(view).map((b) => b.label)).toEqual([...SHOWN.map(choice), 'My result']);
     expect(onlyEmbed(view).title).toBe('Question 1 of 2: the answer');
   });
 
   test('GIVEN nobody answered THEN every share is 0% and no one is named fastest', () => {
-    const closed = reveal(start(['who-invited-kim'], { questions: 1 }));
+    const closed = reveal(start([ASKED], { questions: 1 }));
     const embed = onlyEmbed(renderReveal(closed.state, currentItem(closed.state), closed.view, title));
-    expect(embed.description).toContain(`✅ ${EMOJI[SHOWN.indexOf(1)]} Vladimir Putin\n\`░░░░░░░░░░░░\` 0 (0%)`);
+    expect(embed.description).toContain(`✅ ${EMOJI[SHOWN.indexOf(1)]} The mayor\n\`░░░░░░░░░░░░\` 0 (0%)`);
     expect(embed.fields?.at(-1)).toEqual({ name: 'Answered', value: '0 answered, 0 correct' });
   });
 });
@@ -302,8 +290,8 @@ describe('renderStandings', () => {
     answered,
   });
 
-  test('GIVEN a completed real round THEN players are ranked by points with medals', () => {
-    let state = start(['who-invited-kim', 'which-annexation'], { questions: 2, seconds: 20 });
+  test('GIVEN a completed round THEN players are ranked by points with medals', () => {
+    let state = start([ASKED, 'year-built'], { questions: 2, seconds: 20 });
     state = play(state, [
       ['Ann', 1, 0],
       ['Bo', 0, 0],
@@ -323,7 +311,7 @@ describe('renderStandings', () => {
   });
 
   test('GIVEN shared ranks THEN tied players share a medal and the next rank skips', () => {
-    const state = stopped(start(['who-invited-kim', 'which-annexation'], { questions: 2 }), T0 + 1000);
+    const state = stopped(start([ASKED, 'year-built'], { questions: 2 }), T0 + 1000);
     const rows = [row(1, 'Ann', 900), row(1, 'Bo', 900), row(3, 'Cy', 500), row(4, 'Di', 100), row(4, 'Ed', 100)];
     expect(onlyEmbed(renderStandings(state, rows, 5)).description).toBe(
       'Round ended by the host after question 1. 5 players.\n\n' +
@@ -336,7 +324,7 @@ describe('renderStandings', () => {
   });
 
   test('GIVEN a player who skipped a question THEN their line counts it among the questions asked', () => {
-    let state = start(['who-invited-kim', 'which-annexation'], { questions: 2, seconds: 20 });
+    let state = start([ASKED, 'year-built'], { questions: 2, seconds: 20 });
     state = play(state, [
       ['Ann', 1, 0],
       ['Bo', 1, 0],
@@ -354,7 +342,7 @@ describe('renderStandings', () => {
   });
 
   test('GIVEN nobody answered THEN the standings say so', () => {
-    const state = stopped(start(['who-invited-kim'], { questions: 1 }), T0 + 1000);
+    const state = stopped(start([ASKED], { questions: 1 }), T0 + 1000);
     const embed = onlyEmbed(renderStandings(state, [], 0));
     expect(embed.title).toBe('Final standings');
     expect(embed.description).toBe('Round ended by the host after question 1. 0 players.\n\nNobody answered.');
@@ -364,12 +352,12 @@ describe('renderStandings', () => {
   });
 
   test('GIVEN one player THEN "player" is singular', () => {
-    const state = stopped(start(['who-invited-kim'], { questions: 1 }), T0 + 1000);
+    const state = stopped(start([ASKED], { questions: 1 }), T0 + 1000);
     expect(onlyEmbed(renderStandings(state, [row(1, 'Ann', 1)], 1)).description).toMatch(/ 1 player\.\n/);
   });
 
   test('GIVEN ten players with the longest awkward names THEN the standings fit Discord', () => {
-    const state = stopped(start(['who-invited-kim'], { questions: 1 }, LONGEST_ROUND), T0 + 1000);
+    const state = stopped(start([ASKED], { questions: 1 }, LONGEST_ROUND), T0 + 1000);
     const rows = Array.from({ length: 10 }, (_, i) => row(i + 1, `${AWKWARD_NAME}`, 1_000_000 - i, 30, 30));
     expect(limitProblems(renderStandings(state, rows, 500))).toEqual([]);
   });
@@ -392,8 +380,8 @@ describe('answerReplyText', () => {
     expect(answerReplyText(reply)).toBe(text);
   });
 
-  test('GIVEN a real click refused after the deadline THEN the student is told the question closed', () => {
-    const state = start(['who-invited-kim'], { questions: 1, seconds: 20 });
+  test('GIVEN a click refused after the deadline THEN the student is told the question closed', () => {
+    const state = start([ASKED], { questions: 1, seconds: 20 });
     const late = answer(
       state,
       { roundId: ROUND, index: 0, userId: 'u', displayName: 'U', choice: 1 },
@@ -417,37 +405,8 @@ describe('answerReplyText', () => {
   });
 });
 
-describe('every real quiz item', () => {
-  test('GIVEN each item asked, answered by many and revealed THEN every message fits Discord', () => {
-    const problems: string[] = [];
-    for (const quizItem of pack.quiz) {
-      const state = start([quizItem.id], { questions: 1, seconds: 20, auto: true }, LONGEST_ROUND);
-      const asked = renderQuestion(state, quizItem, title);
-      const clicks = Array.from({ length: 40 }, (_, i): [string, number, number] => [
-        `${AWKWARD_NAME.slice(0, 29)}${String(i).padStart(3, '0')}`,
-        i % quizItem.choices.length,
-        i * 100,
-      ]);
-      const closed = reveal(play(state, clicks));
-      const shown = renderReveal(closed.state, quizItem, closed.view, title);
-      const final = advance(closed.state, T0 + 60_000);
-      const standings = renderStandings(final, roundStandings(final), 40);
-      for (const [what, view] of [
-        ['question', asked],
-        ['reveal', shown],
-        ['standings', standings],
-      ] as const) {
-        problems.push(...limitProblems(view).map((p) => `${quizItem.id} ${what}: ${p}`));
-      }
-      // One answer button per choice, and the reveal marks the right one.
-      expect(buttonsOf(asked).filter((b) => b.customId.startsWith('quiz-answer:'))).toHaveLength(
-        quizItem.choices.length,
-      );
-      const right = quizItem.choices.indexOf(quizItem.answer);
-      expect(right, quizItem.id).toBeGreaterThanOrEqual(0);
-      const green = buttonsOf(shown).find((b) => b.style === ButtonStyle.Success);
-      expect(green?.customId, quizItem.id).toBe(`quiz-answer:${closed.state.roundId}:0:${right}`);
-    }
-    expect(problems).toEqual([]);
+describe('every quiz item of the fixture', () => {
+  test('GIVEN each item asked, answered by many and revealed THEN every message fits Discord, the right answer green', () => {
+    expect(quizProblems(pack)).toEqual([]);
   });
 });

@@ -12,7 +12,6 @@ import {
   type Term,
   THEMES,
 } from '../src/content/schema.js';
-import { decodeId } from '../src/discord-kit/custom-id.js';
 import { type MessageView, toMessage, toReply } from '../src/discord-kit/reply.js';
 import {
   articlePages,
@@ -36,42 +35,31 @@ import {
   renderTerm,
   sourceFields,
 } from '../src/features/reading/render.js';
+import {
+  articleProblems,
+  claimListProblems,
+  claimProblems,
+  glossaryProblems,
+  LONGEST_OWNER,
+  pagerProblems,
+  questionProblems,
+  summaryProblems,
+} from './fixtures/content-properties.js';
+import { byId, FIXTURE_SLUG, loadFixturePack } from './fixtures/fixture-pack.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
-import { loadRealPack, REAL_SLUG } from './fixtures/real-pack.js';
 
 let pack: Pack;
 
-const TASS_KREMLIN =
-  '• [Russia, North Korea do not ink any agreements in wake of Putin-Kim meeting — Kremlin](https://tass.com/politics/1675603/amp) · TASS, 15 September 2023';
 beforeAll(async () => {
-  pack = await loadRealPack();
+  pack = await loadFixturePack();
 });
 
-/** The longest owner part a pager id can carry: a 20-digit user id. */
-const LONGEST_OWNER = '12345678901234567890';
-
-/** The text a reader sees once Discord has rendered the markdown the views add. */
-function plain(markdown: string): string {
-  return markdown.replaceAll('__**', '').replaceAll('**__', '').replace(/\\(.)/g, '$1');
-}
-
 function claim(id: string): Claim {
-  const found = pack.claims.find((c) => c.id === id);
-  if (!found) throw new Error(`the real pack has no claim ${id}`);
-  return found;
+  return byId(pack.claims, id);
 }
 
 function term(id: string): Term {
-  const found = pack.terms.find((t) => t.id === id);
-  if (!found) throw new Error(`the real pack has no term ${id}`);
-  return found;
-}
-
-/** Every page as the pager sends it (buttons and page count added), each checked against Discord's limits. */
-function pagerProblems(pages: readonly MessageView[], action: string, args: string[]): string[] {
-  return pages.flatMap((_, i) =>
-    limitProblems(withPager(pages, i, action, LONGEST_OWNER, args)).map((p) => `page ${i + 1}: ${p}`),
-  );
+  return byId(pack.terms, id);
 }
 
 describe('the limit checker used below', () => {
@@ -137,33 +125,40 @@ describe('the limit checker used below', () => {
 });
 
 describe('/article', () => {
-  test('GIVEN the real article THEN page 1 opens with the byline, the date and its note', () => {
+  test('GIVEN the fixture article THEN page 1 opens with the byline, the publication linked and the date', () => {
     const first = onlyEmbed(renderArticlePages(pack)[0] ?? {});
-    expect(first.title).toBe(pack.article.title);
-    expect(first.description?.split('\n').slice(0, 3)).toEqual([
-      'By Akbar Novruz · Unknown publication (as supplied to Roundtable)',
-      'Event date 13 September 2023',
-      `-# ${pack.article.date.note}`,
+    expect(first.title).toBe('Harbour town votes to keep its lighthouse lit');
+    expect(first.description?.split('\n').slice(0, 4)).toEqual([
+      'By Ada Quill · [The Example Gazette](https://example.org/harbour-vote)',
+      'Published 5 March 2024',
+      '',
+      '**1** The council of Port Ellery voted 7 to 2 on Tuesday to keep the old lighthouse lit for another ten years, the mayor said.',
     ]);
   });
 
-  test('GIVEN the real article THEN every paragraph is shown once, in order, with its number', () => {
-    const text = renderArticlePages(pack)
-      .map((page) => onlyEmbed(page).description ?? '')
-      .join('\n\n');
-    const unescaped = text.replace(/\\(.)/g, '$1');
-    let from = 0;
-    for (const paragraph of pack.article.paragraphs) {
-      const shown = `**${paragraph.n}** ${paragraph.text}`;
-      expect(unescaped.split(shown), `paragraph ${paragraph.n}`).toHaveLength(2);
-      const at = unescaped.indexOf(shown);
-      expect(at, `paragraph ${paragraph.n}`).toBeGreaterThan(from);
-      from = at;
-    }
+  test('GIVEN an undated article from a source without an address THEN the event date and its note are shown', () => {
+    const undated: Pack = {
+      ...pack,
+      article: {
+        ...pack.article,
+        source: { publication: 'Unknown publication (as supplied to Roundtable)' },
+        date: { value: '2024-03-05', kind: 'event', note: 'The article is undated; this is the day of the vote.' },
+      },
+    };
+    expect(
+      onlyEmbed(renderArticlePages(undated)[0] ?? {})
+        .description?.split('\n')
+        .slice(0, 4),
+    ).toEqual([
+      'By Ada Quill · Unknown publication (as supplied to Roundtable)',
+      'Event date 5 March 2024',
+      '-# The article is undated; this is the day of the vote.',
+      '',
+    ]);
   });
 
-  test('GIVEN every page of the real article THEN each fits Discord, buttons and page count included', () => {
-    expect(pagerProblems(renderArticlePages(pack), 'article-page', [REAL_SLUG])).toEqual([]);
+  test('GIVEN the fixture article THEN every paragraph is shown once, in order, and every page fits with its pager', () => {
+    expect(articleProblems(pack)).toEqual([]);
   });
 
   test('GIVEN an article too long for one page THEN it is paged, and no page is over the limits', () => {
@@ -171,62 +166,64 @@ describe('/article', () => {
     const long: Pack = { ...pack, article: { ...pack.article, paragraphs } };
     const pages = renderArticlePages(long);
     expect(pages.length).toBeGreaterThan(1);
-    expect(pagerProblems(pages, 'article-page', [REAL_SLUG])).toEqual([]);
-    const second = withPager(pages, 1, 'article-page', '0', [REAL_SLUG]);
+    expect(pagerProblems(pages, 'article-page', [FIXTURE_SLUG])).toEqual([]);
+    const second = withPager(pages, 1, 'article-page', '0', [FIXTURE_SLUG]);
     expect(onlyEmbed(second).footer?.text).toBe(`Page 2 of ${pages.length}`);
   });
 });
 
 describe('/summary', () => {
-  test('GIVEN the brief summary THEN each sentence shows the paragraphs it covers', () => {
+  test('GIVEN the brief summary THEN its sentence shows the paragraphs it covers', () => {
     const embed = onlyEmbed(renderSummary(pack, 'brief'));
-    expect(embed.title).toBe(`Brief summary: ${pack.article.shortTitle}`);
-    // The pack's own sentences, each followed by its paragraph references.
-    const [first, second] = pack.summaries.brief;
+    expect(embed.title).toBe('Brief summary: The harbour lighthouse vote');
     expect(embed.description).toBe(
-      `${first?.text} *(¶${first?.paragraphs.join(', ')})* ${second?.text} *(¶${second?.paragraphs.join(', ')})*`,
+      "Port Ellery's council voted to keep its old lighthouse lit for ten more years, despite its cost. *(¶1, 2)*",
     );
-    expect(pack.summaries.brief).toHaveLength(2);
-    expect(embed.description).toMatch(/^Akbar Novruz reports .* \*\(¶1, 2\)\* The author argues/);
     expect(embed.footer?.text).toBe('¶ numbers are the article paragraphs each part covers. Read them with /article.');
   });
 
-  test('GIVEN the detailed summary THEN one bullet per sentence, each with its ¶ refs', () => {
-    const lines = onlyEmbed(renderSummary(pack, 'detailed')).description?.split('\n') ?? [];
-    expect(lines).toHaveLength(pack.summaries.detailed.length);
-    for (const [i, sentence] of pack.summaries.detailed.entries()) {
-      expect(lines[i]?.startsWith('• ')).toBe(true);
-      expect(lines[i]?.endsWith(`*(¶${sentence.paragraphs.join(', ')})*`)).toBe(true);
-    }
+  test('GIVEN the standard summary THEN its sentences run on, each followed by its ¶ refs', () => {
+    expect(onlyEmbed(renderSummary(pack, 'standard')).description).toBe(
+      "Port Ellery's council voted 7 to 2 to keep the old lighthouse lit for another ten years. *(¶1)* " +
+        'Opponents pointed to its yearly cost and to satellite navigation; supporters to tourism and identity. *(¶2, 3)*',
+    );
   });
 
-  test.each(SUMMARY_LENGTHS)('GIVEN the %s summary THEN all of it is shown and it fits Discord', (length) => {
-    const view = renderSummary(pack, length);
-    expect(limitProblems(view)).toEqual([]);
-    const description = plain(onlyEmbed(view).description ?? '');
-    for (const sentence of pack.summaries[length]) expect(description).toContain(sentence.text);
+  test('GIVEN the detailed summary THEN one bullet per paragraph, each with its ¶ ref', () => {
+    const lines = onlyEmbed(renderSummary(pack, 'detailed')).description?.split('\n') ?? [];
+    expect(lines).toHaveLength(8);
+    expect(lines[0]).toBe(
+      '• The council of Port Ellery voted 7 to 2 to keep the lighthouse lit for another ten years. *(¶1)*',
+    );
+    expect(lines.map((line) => line.match(/\*\(¶(\d+)\)\*$/)?.[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+  });
+
+  test('GIVEN every summary of the fixture THEN all of it is shown and it fits Discord', () => {
+    expect(summaryProblems(pack)).toEqual([]);
   });
 });
 
 describe('/claims list', () => {
-  test('GIVEN all claims THEN pages of 8 list every claim once with its kind, verdict and id', () => {
+  test('GIVEN all 13 claims THEN two pages of 8 list every claim once with its kind, verdict and id', () => {
     const pages = renderClaimPages(pack, null);
-    expect(pages).toHaveLength(Math.ceil(pack.claims.length / 8));
+    expect(pages).toHaveLength(2);
+    expect(pages.map((p) => onlyEmbed(p).description?.split('\n\n').length)).toEqual([8, 5]);
     const text = pages.map((p) => onlyEmbed(p).description ?? '').join('\n\n');
     for (const c of pack.claims) {
       expect(text.split(`\`${c.id}\``)).toHaveLength(2);
       expect(text).toContain(`${KIND_LABEL[c.kind]} · ${VERDICT_LABEL[c.check.verdict]}\n**`);
     }
     expect(onlyEmbed(pages[0] ?? {}).footer?.text).toBe(
-      `${pack.claims.length} claims · /claims show for the quote, the check and sources · /help explains each check`,
+      `13 claims · /claims show for the quote, the check and sources · /help explains each check`,
     );
   });
 
-  test('GIVEN the first real claim THEN its line reads as a student sees it', () => {
+  test('GIVEN the first claims THEN their lines read as a student sees them', () => {
     const description = onlyEmbed(renderClaimPages(pack, null)[0] ?? {}).description ?? '';
-    expect(description.split('\n\n')[0]).toBe(
-      "📰 Reported fact · ✅ Supported\n**Kim Jong Un visited Russia at Vladimir Putin's invitation.** `visit-at-putin-invitation`",
-    );
+    expect(description.split('\n\n').slice(0, 2)).toEqual([
+      '📰 Reported fact · ✅ Supported\n**The council voted 7 to 2 to keep the lighthouse lit.** `vote-result`',
+      '🗣️ Attributed claim · 🟨 Partly supported\n**The light costs about 40,000 euros a year.** `light-cost`',
+    ]);
   });
 
   test.each(CLAIM_KINDS)('GIVEN the kind %s THEN only claims of that kind, and the title names it', (kind) => {
@@ -235,7 +232,7 @@ describe('/claims list', () => {
     expect(wanted.length).toBeGreaterThan(0);
     const text = pages.map((p) => onlyEmbed(p).description ?? '').join('\n\n');
     for (const c of pack.claims) expect(text.includes(`\`${c.id}\``)).toBe(c.kind === kind);
-    expect(onlyEmbed(pages[0] ?? {}).title).toBe(`Claims in "${pack.article.shortTitle}": ${KIND_LABEL[kind]}`);
+    expect(onlyEmbed(pages[0] ?? {}).title).toBe(`Claims in "The harbour lighthouse vote": ${KIND_LABEL[kind]}`);
   });
 
   test('GIVEN a kind with no claims THEN a sentence says so instead of an empty list', () => {
@@ -245,84 +242,64 @@ describe('/claims list', () => {
     ]);
   });
 
-  test.each([null, ...CLAIM_KINDS])('GIVEN the list for %s THEN every page fits Discord, pager included', (kind) => {
-    expect(pagerProblems(renderClaimPages(pack, kind), 'claims-page', [REAL_SLUG, kind ?? 'all'])).toEqual([]);
+  test('GIVEN the list, whole and by kind THEN every page fits Discord, pager included', () => {
+    expect(claimListProblems(pack)).toEqual([]);
   });
 });
 
 describe('/claims show', () => {
-  test('GIVEN a real claim with sources THEN quote, verdict and sources as links are shown', () => {
-    const shown = claim('visit-at-putin-invitation');
-    const embed = onlyEmbed(renderClaim(pack, shown));
-    expect(embed.title).toBe("Kim Jong Un visited Russia at Vladimir Putin's invitation.");
-    expect(embed.description).toBe(
-      '> North Korean leader Kim Jong Un visited Russia at the invitation of his counterpart Vladimir Putin',
-    );
-    expect(embed.fields?.map((f) => f.name)).toEqual([
-      'Kind',
-      'Said by',
-      'Paragraph',
-      'Check: ✅ Supported',
-      'Sources',
-      'Sources (continued)',
+  test('GIVEN a claim with sources THEN quote, verdict with its meaning, and sources as links are shown', () => {
+    const embed = onlyEmbed(renderClaim(pack, claim('built-in-1871')));
+    expect(embed.title).toBe('The lighthouse was built in 1871.');
+    expect(embed.description).toBe('> The lighthouse was built in 1871');
+    expect(embed.fields?.map((f) => [f.name, f.value])).toEqual([
+      ['Kind', '📰 Reported fact'],
+      ['Said by', 'The Example Gazette'],
+      ['Paragraph', '4'],
+      [
+        'Check: ✅ Supported',
+        "The town's heritage register and the national list of lights both give 1871 as the year the tower was finished.\n" +
+          `-# ✅ Supported: ${VERDICT_MEANING.supported}`,
+      ],
+      [
+        'Sources',
+        '• [Port Ellery heritage register, entry 112](https://example.org/heritage-register/112) · Port Ellery town council\n' +
+          '• [National list of lights, 2020 edition](https://example.org/list-of-lights) · Example Maritime Office, 2020',
+      ],
     ]);
-    expect(embed.fields?.slice(0, 3).map((f) => f.value)).toEqual(['📰 Reported fact', 'the author', '1']);
-    // The sources are editorial and change with each review; the test pins how they are shown.
-    expect(shown.check.sources.length).toBeGreaterThan(1);
-    const lines = [embed.fields?.[4]?.value, embed.fields?.[5]?.value].join('\n').split('\n');
-    expect(lines).toHaveLength(shown.check.sources.length);
-    // Title as a link, publisher and date, and what the source is cited for where the citation says.
-    expect(lines[0]).toBe(TASS_KREMLIN);
-    expect(lines[1]).toBe(
-      "• [Report that Kim's train left Pyongyang on 10 September and reached Russia](https://pledgetimes.com/kim-jong-un-arrived-in-russia/) · RIA Novosti via pledgetimes, 12 September 2023 · train left Pyongyang on 10 Sep",
-    );
-    expect(embed.footer?.text).toBe(
-      `visit-at-putin-invitation · checked ${shown.check.checked} · ${pack.article.shortTitle}`,
-    );
+    expect(embed.footer?.text).toBe('built-in-1871 · checked 2024-03-10 · The harbour lighthouse vote');
   });
 
-  test('GIVEN a real claim with hedges THEN they are underlined in the quote and named below it', () => {
-    const embed = onlyEmbed(renderClaim(pack, claim('old-allies-isolated-by-west')));
+  test('GIVEN a source without an address THEN it is listed by its title alone', () => {
+    const embed = onlyEmbed(renderClaim(pack, claim('keeper-retired-1987')));
+    expect(embed.fields?.find((f) => f.name === 'Sources')?.value).toBe(
+      '• Port Ellery parish newsletter, spring 1989 · Port Ellery parish, 1989',
+    );
+    expect(embed.fields?.find((f) => f.name.startsWith('Check:'))?.name).toBe('Check: ❌ Contradicted');
+  });
+
+  test('GIVEN a claim with hedges THEN they are underlined in the quote and named below it', () => {
+    const embed = onlyEmbed(renderClaim(pack, claim('image-over-shipping')));
     expect(embed.description).toBe(
-      '> the two old allies, __**isolated by the West**__, have been __**forced**__ to come together again\n' +
-        '-# Underlined: hedging or loaded words (isolated by the West, forced)',
+      "> __**believe**__ the light is __**likely to**__ matter more for the town's image than for shipping\n" +
+        '-# Underlined: hedging or loaded words (believe, likely to)',
     );
     expect(embed.fields?.find((f) => f.name.startsWith('Check:'))?.name).toBe('Check: 🟨 Partly supported');
   });
 
-  test('GIVEN a real claim without sources THEN there is no empty Sources field', () => {
-    const embed = onlyEmbed(renderClaim(pack, claim('relations-were-needed')));
-    expect(embed.fields?.map((f) => f.name)).not.toContain('Sources');
+  test('GIVEN a claim without sources THEN there is no empty Sources field', () => {
+    const embed = onlyEmbed(renderClaim(pack, claim('light-cost')));
+    expect(embed.fields?.map((f) => f.name)).toEqual(['Kind', 'Said by', 'Paragraph', 'Check: 🟨 Partly supported']);
   });
 
-  test('GIVEN every real claim THEN quote, hedges, verdict and every source are shown, within limits', () => {
-    for (const c of pack.claims) {
-      const view = renderClaim(pack, c);
-      expect(limitProblems(view), c.id).toEqual([]);
-      const embed = onlyEmbed(view);
-      expect(plain(embed.description ?? ''), c.id).toContain(`> ${c.quote}`);
-      expect(embed.description?.split('__**').length, c.id).toBe(c.hedges.length + 1);
-      const unescaped = (embed.description ?? '').replace(/\\(.)/g, '$1');
-      for (const hedge of c.hedges) expect(unescaped, c.id).toContain(`__**${hedge}**__`);
-      expect(
-        embed.fields?.map((f) => f.name),
-        c.id,
-      ).toContain(`Check: ${VERDICT_LABEL[c.check.verdict]}`);
-      const check = embed.fields?.find((f) => f.name.startsWith('Check: '))?.value ?? '';
-      // The verdict is explained on the line under the note.
-      expect(check.split('\n').at(-1), c.id).toBe(
-        `-# ${VERDICT_LABEL[c.check.verdict]}: ${VERDICT_MEANING[c.check.verdict]}`,
-      );
-      const sources = (embed.fields ?? [])
-        .filter((f) => f.name.startsWith('Sources'))
-        .map((f) => f.value)
-        .join('\n');
-      expect(sources === '' ? [] : sources.split('\n'), c.id).toHaveLength(c.check.sources.length);
-      for (const s of c.check.sources) {
-        expect(sources, c.id).toContain(s.url ? `](${s.url}) · ${s.publisher}` : `${s.title} · ${s.publisher}`);
-        if (s.date) expect(sources, c.id).toContain(s.date.slice(0, 4));
-      }
-    }
+  test("GIVEN a claim with a teacher note THEN no part of the note reaches the students' view", () => {
+    const noted = claim('keeper-retired-1987');
+    expect(noted.teacherNote).toBeDefined();
+    expect(JSON.stringify(renderClaim(pack, noted))).not.toContain('which record they would trust');
+  });
+
+  test('GIVEN every claim of the fixture THEN quote, hedges, verdict and every source are shown, within limits', () => {
+    expect(claimProblems(pack)).toEqual([]);
   });
 
   test('GIVEN markdown characters in a quote THEN they are escaped and the hedge is still underlined', () => {
@@ -375,75 +352,87 @@ describe('sources', () => {
 });
 
 describe('/glossary', () => {
-  test('GIVEN a real term THEN its definition, the article quote with ¶ and its sources are shown', () => {
-    const kim = term('kim-jong-un');
-    const embed = onlyEmbed(renderTerm(pack, kim));
-    expect(embed.title).toBe('Kim Jong Un');
-    expect(embed.description).toBe(kim.definition);
-    // The sources are editorial and change with each review; the test pins how they are shown.
-    expect(kim.sources.length).toBeGreaterThan(1);
+  test('GIVEN a term with sources THEN its definition, the article quote with ¶ and its sources are shown', () => {
+    const lens = term('fresnel-lens');
+    const embed = onlyEmbed(renderTerm(pack, lens));
+    expect(embed.title).toBe('Fresnel lens');
+    expect(embed.description).toBe(lens.definition);
+    expect(embed.description).toMatch(/^The large glass lens of a lighthouse, /);
     expect(embed.fields).toEqual([
-      { name: 'In the article (¶1)', value: '> North Korean leader Kim Jong Un' },
+      { name: 'In the article (¶8)', value: '> the lens may need to be replaced' },
       {
         name: 'Sources',
-        value: [
-          TASS_KREMLIN,
-          '• [Report on the Putin-Kim summit at the Vostochny Cosmodrome](https://www.unionleader.com/news/military/putin-and-north-koreas-kim-discuss-military-matters-ukraine-war-and-satellites/article_2a593c8a-44e9-53e0-87af-4a7b50d19a68.html) · Reuters via New Hampshire Union Leader, 13 September 2023',
-        ].join('\n'),
+        value:
+          '• [Augustin Fresnel, report to the Lighthouse Commission, 1822](https://example.org/fresnel-1822) · Lighthouse Commission, 1822\n' +
+          '• Museum of Lights, guide to lighthouse lenses · Museum of Lights',
       },
+    ]);
+    expect(embed.footer?.text).toBe('Glossary · The harbour lighthouse vote');
+  });
+
+  test('GIVEN a term without sources THEN only the quote follows the definition', () => {
+    expect(onlyEmbed(renderTerm(pack, term('council'))).fields).toEqual([
+      { name: 'In the article (¶1)', value: '> The council of Port Ellery' },
     ]);
   });
 
-  test('GIVEN every real term THEN it fits Discord and shows its definition and quote', () => {
-    for (const t of pack.terms) {
-      const view = renderTerm(pack, t);
-      expect(limitProblems(view), t.id).toEqual([]);
-      const embed = onlyEmbed(view);
-      expect(plain(embed.description ?? ''), t.id).toBe(t.definition);
-      expect(embed.fields?.[0]?.name, t.id).toBe(`In the article (¶${t.paragraph})`);
-    }
+  test('GIVEN the 17 terms THEN two pages list them in bold with their definitions cut short', () => {
+    const pages = renderGlossaryPages(pack);
+    expect(pages).toHaveLength(2);
+    const lines = pages.flatMap((p) => onlyEmbed(p).description?.split('\n') ?? []);
+    expect(lines).toHaveLength(17);
+    expect(lines[0]).toBe('**council**: The elected body that governs a town.');
+    expect(lines.find((line) => line.startsWith('**lighthouse**: '))?.endsWith('…')).toBe(true);
+    expect(onlyEmbed(pages[0] ?? {}).footer?.text).toBe('17 terms · /glossary term: for one in full');
   });
 
-  test('GIVEN the term list THEN every term is listed once in bold, and every page fits Discord', () => {
-    const pages = renderGlossaryPages(pack);
-    const text = pages.map((p) => onlyEmbed(p).description ?? '').join('\n');
-    for (const t of pack.terms)
-      expect(text.split('\n').filter((line) => line.startsWith(`**${t.term}**: `))).toHaveLength(1);
-    expect(onlyEmbed(pages[0] ?? {}).footer?.text).toBe(`${pack.terms.length} terms · /glossary term: for one in full`);
-    expect(pagerProblems(pages, 'glossary-page', [REAL_SLUG])).toEqual([]);
+  test('GIVEN every term THEN it fits and is shown in full, and the list shows each once, every page with its pager', () => {
+    expect(glossaryProblems(pack)).toEqual([]);
   });
 });
 
 describe('/question', () => {
-  test('GIVEN a real question drawing on claims THEN prompt, follow-ups, labels and sources of it are shown', () => {
-    const question = pack.questions.find((q) => q.id === 'what-each-side-wants');
-    if (!question) throw new Error('the real pack has no question what-each-side-wants');
-    const view = renderQuestion(pack, question, { theme: 'motives', level: null }, null);
+  test('GIVEN a question drawing on claims THEN prompt, follow-up, labels and what it draws on are shown', () => {
+    const question = byId(pack.questions, 'worth-the-cost');
+    const view = renderQuestion(pack, question, { theme: 'consequences', level: null }, null);
     const embed = onlyEmbed(view);
     expect(view.content).toBeUndefined();
     expect(embed.title).toBe('Discussion question');
-    expect(embed.description).toBe(`### ${question.prompt}`);
-    expect(embed.fields?.map((f) => [f.name, f.value.split('\n').length])).toEqual([
-      ['Follow-ups', question.followUps.length],
-      ['Theme', 1],
-      ['Level', 1],
-      ['Draws on', question.claims.length + 1],
+    expect(embed.description).toBe('### Is a landmark worth keeping if it no longer has a practical use?');
+    expect(embed.fields?.map((f) => [f.name, f.value])).toEqual([
+      ['Follow-up', '• Who pays, and who benefits?'],
+      ['Theme', 'Consequences'],
+      ['Level', 'Evaluate'],
+      [
+        'Draws on',
+        '`light-cost` The light costs about 40,000 euros a year.\n' +
+          '`visitor-numbers` The lighthouse draws thousands of visitors every summer.\n' +
+          'Article ¶2, 3',
+      ],
     ]);
-    expect(embed.fields?.slice(1, 3).map((f) => f.value)).toEqual(['Motives', 'Recall']);
-    expect(embed.fields?.[3]?.value.split('\n').at(-1)).toBe(`Article ¶${question.paragraphs.join(', ')}`);
+    expect(embed.footer?.text).toBe('worth-the-cost · The harbour lighthouse vote');
     expect(buttonsOf(view)).toEqual([
       {
         label: 'Another question',
-        customId: `question-next:${REAL_SLUG}:motives:-`,
+        customId: `question-next:${FIXTURE_SLUG}:consequences:-`,
         disabled: false,
         style: ButtonStyle.Primary,
       },
     ]);
   });
 
-  test("GIVEN real questions with a teacher note THEN no part of the note reaches the students' view", () => {
+  test('GIVEN two follow-ups THEN the field is plural, one bullet each', () => {
+    const question = byId(pack.questions, 'who-decided');
+    const two = { ...question, followUps: [...question.followUps, 'Who else should have had a say?'] };
+    expect(onlyEmbed(renderQuestion(pack, two, { theme: null, level: null }, null)).fields?.[0]).toEqual({
+      name: 'Follow-ups',
+      value: '• Why might the vote not have been unanimous?\n• Who else should have had a say?',
+    });
+  });
+
+  test("GIVEN questions with a teacher note THEN no part of the note reaches the students' view", () => {
     const noted = pack.questions.filter((q) => q.teacherNote !== undefined);
-    expect(noted.length).toBeGreaterThan(0);
+    expect(noted.map((q) => q.id)).toEqual(['worth-the-cost', 'who-decided']);
     for (const question of noted) {
       const shown = JSON.stringify(renderQuestion(pack, question, { theme: null, level: null }, null));
       // Any run of eight words from the note would mean it leaked into the public message.
@@ -455,29 +444,14 @@ describe('/question', () => {
   });
 
   test('GIVEN a note THEN it is shown above the question', () => {
-    const question = pack.questions[0];
-    if (!question) throw new Error('the real pack has no questions');
     const note = 'Every question has been used once; starting a new round of them.';
-    expect(renderQuestion(pack, question, { theme: null, level: null }, note).content).toBe(note);
+    expect(renderQuestion(pack, byId(pack.questions, 'who-decided'), { theme: null, level: null }, note).content).toBe(
+      note,
+    );
   });
 
-  test('GIVEN every real question and the longest filters THEN each fits Discord and its button decodes', () => {
-    const longestTheme = [...THEMES].sort((a, b) => b.length - a.length)[0] ?? null;
-    const longestLevel = [...LEVELS].sort((a, b) => b.length - a.length)[0] ?? null;
-    for (const question of pack.questions) {
-      for (const filter of [
-        { theme: null, level: null },
-        { theme: longestTheme, level: longestLevel },
-      ]) {
-        const view = renderQuestion(pack, question, filter, 'A note.');
-        expect(limitProblems(view), question.id).toEqual([]);
-        const [button] = buttonsOf(view);
-        expect(decodeId(button?.customId ?? ''), question.id).toEqual({
-          action: 'question-next',
-          args: [REAL_SLUG, filter.theme ?? '-', filter.level ?? '-'],
-        });
-      }
-    }
+  test('GIVEN every question and the longest filters THEN each fits Discord and its button decodes', () => {
+    expect(questionProblems(pack)).toEqual([]);
   });
 });
 
@@ -511,7 +485,7 @@ describe('prepared payloads: rendered once, sent exactly as the renderers would 
     },
   );
 
-  test('GIVEN every real claim and term THEN the prepared reply sends what the renderer did', () => {
+  test('GIVEN every claim and term THEN the prepared reply sends what the renderer did', () => {
     for (const ephemeral of both) {
       for (const c of pack.claims) {
         expect(sent(replyOf(preparedClaim(pack, c), ephemeral)), c.id).toBe(
@@ -527,16 +501,16 @@ describe('prepared payloads: rendered once, sent exactly as the renderers would 
   });
 
   const paged: [string, string, (p: Pack) => readonly MessageView[], (p: Pack) => MessageView[], string[]][] = [
-    ['article', 'article-page', articlePages, renderArticlePages, [REAL_SLUG]],
-    ['glossary', 'glossary-page', glossaryPages, renderGlossaryPages, [REAL_SLUG]],
-    ['claims', 'claims-page', (p) => claimPages(p, null), (p) => renderClaimPages(p, null), [REAL_SLUG, 'all']],
+    ['article', 'article-page', articlePages, renderArticlePages, [FIXTURE_SLUG]],
+    ['glossary', 'glossary-page', glossaryPages, renderGlossaryPages, [FIXTURE_SLUG]],
+    ['claims', 'claims-page', (p) => claimPages(p, null), (p) => renderClaimPages(p, null), [FIXTURE_SLUG, 'all']],
     ...CLAIM_KINDS.map(
       (kind): [string, string, (p: Pack) => readonly MessageView[], (p: Pack) => MessageView[], string[]] => [
         `claims of kind ${kind}`,
         'claims-page',
         (p) => claimPages(p, kind),
         (p) => renderClaimPages(p, kind),
-        [REAL_SLUG, kind],
+        [FIXTURE_SLUG, kind],
       ],
     ),
   ];
@@ -560,13 +534,13 @@ describe('prepared payloads: rendered once, sent exactly as the renderers would 
 
   test('GIVEN a kind with no claims THEN the prepared list sends the same sentence', () => {
     const withoutOpinions: Pack = { ...pack, claims: pack.claims.filter((c) => c.kind !== 'opinion') };
-    const args = [REAL_SLUG, 'opinion'];
+    const args = [FIXTURE_SLUG, 'opinion'];
     expect(sent(pagedReply(claimPages(withoutOpinions, 'opinion'), 0, 'claims-page', '0', args, false))).toBe(
       sent(toReply(withPager(renderClaimPages(withoutOpinions, 'opinion'), 0, 'claims-page', '0', args), false)),
     );
   });
 
-  test('GIVEN every real question, filter and note THEN the prepared reply sends what renderQuestion did', () => {
+  test('GIVEN every question, filter and note THEN the prepared reply sends what renderQuestion did', () => {
     const filters = [
       { theme: null, level: null },
       ...THEMES.map((theme) => ({ theme, level: null })),
@@ -586,13 +560,13 @@ describe('prepared payloads: rendered once, sent exactly as the renderers would 
 
   test('GIVEN a view asked for twice THEN it is rendered once and its JSON is frozen', () => {
     const [first] = pack.claims;
-    if (!first) throw new Error('the real pack has no claims');
+    if (!first) throw new Error('the fixture pack has no claims');
     expect(preparedClaim(pack, first)).toBe(preparedClaim(pack, first));
     expect(preparedSummary(pack, 'brief')).toBe(preparedSummary(pack, 'brief'));
     expect(articlePages(pack)).toBe(articlePages(pack));
     expect(Object.isFrozen(preparedClaim(pack, first).embeds[0]?.toJSON())).toBe(true);
     const [question] = pack.questions;
-    if (!question) throw new Error('the real pack has no questions');
+    if (!question) throw new Error('the fixture pack has no questions');
     const a = questionReply(pack, question, { theme: null, level: null }, null);
     const b = questionReply(pack, question, { theme: null, level: null }, 'A note.');
     expect(a.embeds?.[0]).toBe(b.embeds?.[0]);
@@ -600,9 +574,9 @@ describe('prepared payloads: rendered once, sent exactly as the renderers would 
   });
 
   test('GIVEN one prepared payload sent many times THEN every send is the same (discord.js changes no shared part)', () => {
-    const once = sent(pagedReply(glossaryPages(pack), 1, 'glossary-page', '0', [REAL_SLUG], false));
+    const once = sent(pagedReply(glossaryPages(pack), 1, 'glossary-page', '0', [FIXTURE_SLUG], false));
     for (let i = 0; i < 3; i++) {
-      expect(sent(pagedReply(glossaryPages(pack), 1, 'glossary-page', '0', [REAL_SLUG], false))).toBe(once);
+      expect(sent(pagedReply(glossaryPages(pack), 1, 'glossary-page', '0', [FIXTURE_SLUG], false))).toBe(once);
       expect(sent(replyOf(preparedSummary(pack, 'standard'), true))).toBe(
         sent(toReply(renderSummary(pack, 'standard'), true)),
       );

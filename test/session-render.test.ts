@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { VERDICT_LABEL } from '../src/content/labels.js';
-import { loadCatalogue } from '../src/content/load.js';
 import { type Claim, type Pack, type Question, QuestionSchema } from '../src/content/schema.js';
 import { decodeId } from '../src/discord-kit/custom-id.js';
 import type { MessageView } from '../src/discord-kit/reply.js';
@@ -34,21 +33,17 @@ import {
 import { pollCountsOf } from '../src/features/session/runtime.js';
 import type { SessionState } from '../src/features/session/state.js';
 import { recapView, statusView } from '../src/features/session/views.js';
-import { VALID_CONTENT } from './fixtures/content-fixture.js';
+import { sessionProblems } from './fixtures/content-properties.js';
+import { byId, loadFixturePack } from './fixtures/fixture-pack.js';
 import { buttonsOf, limitProblems, onlyEmbed } from './fixtures/message-limits.js';
-import { loadRealPack } from './fixtures/real-pack.js';
 
 const T0 = Date.UTC(2025, 2, 3, 9, 0);
 const MIN = 60_000;
 
 let pack: Pack;
-let real: Pack;
 
 beforeAll(async () => {
-  const loaded = await loadCatalogue(VALID_CONTENT);
-  if (!loaded.ok) throw new Error('fixture content has errors');
-  const harbour = loaded.catalogue.pack('harbour-vote');
-  if (!harbour) throw new Error('fixture pack missing');
+  const harbour = await loadFixturePack();
   // A third question, so a session can end before its last prompt.
   const extra = QuestionSchema.parse({
     id: 'what-next',
@@ -58,7 +53,6 @@ beforeAll(async () => {
     followUps: ['Who should decide?', 'What would change your mind?'],
   });
   pack = { ...harbour, questions: [...harbour.questions, extra] };
-  real = await loadRealPack();
 });
 
 function question(of: Pack, id: string): Question {
@@ -167,9 +161,8 @@ describe('renderPrompt', () => {
     expect(onlyEmbed(promptOf(state, 0)).description).toContain(c.hint);
   });
 
-  test('GIVEN every prompt of the real article THEN each fits Discord limits', () => {
-    const state = begin(real, 12);
-    for (const [i] of state.prompts.entries()) expect(limitProblems(promptOf(state, i, real))).toEqual([]);
+  test('GIVEN every prompt of the fixture, every claim polled THEN prompts, poll cards and the recap fit', () => {
+    expect(sessionProblems(pack)).toEqual([]);
   });
 });
 
@@ -214,8 +207,9 @@ describe('the other session messages', () => {
   });
 
   test('GIVEN several claims THEN the host gets one button per claim, five a row, polled ones disabled', () => {
-    let state = begin(real, 3);
-    const claims = real.claims.slice(0, 12);
+    let state = begin(pack, 3);
+    const claims = pack.claims.slice(0, 12);
+    expect(claims).toHaveLength(12);
     state = pollClaim(state, claims[0]?.id ?? '', T0).state;
     const view = renderClaimChoice(state, claims);
     const rows = view.components ?? [];
@@ -227,27 +221,27 @@ describe('the other session messages', () => {
   });
 
   test('GIVEN a claim THEN the poll card shows claim, quote and paragraph but not the check', () => {
-    const claim = real.claims[0] as Claim;
-    const view = renderPollCard(real, claim, 'abc123');
+    const claim = byId(pack.claims, 'light-cost');
+    const view = renderPollCard(pack, claim, 'abc123');
     const all = text(view);
-    expect(all).toContain(claim.claim);
+    expect(all).toContain('The light costs about 40,000 euros a year.');
     expect(view.embeds?.[0]?.footer?.text).toMatch(
       /^The check is revealed when the host closes this poll, or in the recap\. Discord polls are not anonymous/,
     );
     expect(buttonsOf(view).map((b) => [b.label, b.customId])).toEqual([
       ['Close poll and show the check (host)', `session-poll-close:abc123:${claim.id}`],
     ]);
-    expect(all).toContain(`¶${claim.paragraph}`);
-    expect(all).not.toContain(claim.check.note);
-    expect(all).not.toContain(VERDICT_LABEL[claim.check.verdict]);
+    expect(all).toContain('¶2');
+    expect(all).not.toContain('The town budget lists 36,500 euros');
+    expect(all).not.toContain(VERDICT_LABEL['partly-supported']);
     expect(limitProblems(view)).toEqual([]);
   });
 
   test('GIVEN any claim THEN the native poll has the four answers in order and fits the limits', () => {
-    const [first] = real.claims;
-    if (!first) throw new Error('the real pack has no claims');
+    const [first] = pack.claims;
+    if (!first) throw new Error('the fixture pack has no claims');
     const long: Claim = { ...first, claim: 'x '.repeat(100).trim() };
-    for (const claim of [...real.claims, long]) {
+    for (const claim of [...pack.claims, long]) {
       const { poll } = pollRequest(claim);
       expect(poll).toMatchObject({ allow_multiselect: false });
       const body = poll as {
@@ -318,22 +312,22 @@ describe('renderRecap', () => {
     expect(views.flatMap(limitProblems)).toEqual([]);
   });
 
-  test('GIVEN every claim of the real article polled THEN the recap is split into messages within the limits', () => {
-    let s = begin(real, 12);
+  test('GIVEN all 13 claims polled THEN the recap is split into messages within the limits', () => {
+    let s = begin(pack, 12);
     for (const [i] of s.prompts.entries()) {
       if (i > 0) s = next(s, T0 + i * MIN).state;
       s = recordMessage(s, { channelId: 'c1', userId: `u${i}`, displayName: 'x', isBot: false }, T0).state;
     }
-    for (const claim of real.claims) {
+    for (const claim of pack.claims) {
       s = pollClaim(s, claim.id, T0).state;
       s = setPollMessage(s, { claimId: claim.id, messageId: `p-${claim.id}` }).state;
     }
     s = end(s, T0 + 90 * MIN).state;
-    for (const claim of real.claims)
+    for (const claim of pack.claims)
       s = pollResults(s, claim.id, { agree: 3, disagree: 2, notSure: 1, needMoreEvidence: 0 }).state;
-    const views = renderRecap(recapView(s, real.questions, real.claims), real.article.title, real.claims);
+    const views = renderRecap(recapView(s, pack.questions, pack.claims), pack.article.title, pack.claims);
     expect(views.length).toBeGreaterThan(1);
-    expect(views.flatMap((v) => v.embeds ?? [])).toHaveLength(real.claims.length + 1);
+    expect(views.flatMap((v) => v.embeds ?? [])).toHaveLength(pack.claims.length + 1);
     expect(views.flatMap(limitProblems)).toEqual([]);
   });
 });

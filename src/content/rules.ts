@@ -163,6 +163,8 @@ const ADDRESS = /https?:\/\/[^\s)>\]"']+/g;
  * is cited somewhere; an address in a text must be one of the listed sources.
  */
 function checkCitations(draft: PackDraft): RuleIssue[] {
+  // Without a readable sources.yaml no citation resolves; that file's own error says so.
+  if (!draft.sources) return [];
   const issues: RuleIssue[] = [];
   const cited = new Set<string>();
   const listed = new Set((draft.sources ?? []).flatMap((s) => (s.url === undefined ? [] : [s.url])));
@@ -184,7 +186,6 @@ function checkCitations(draft: PackDraft): RuleIssue[] {
         );
       }
     });
-    if (!draft.sources) continue;
     for (const { key, text } of item.texts) {
       for (const [address] of text.matchAll(ADDRESS)) {
         if (!listed.has(address)) {
