@@ -378,7 +378,7 @@ describe('bad input', () => {
     const legend = reply.embeds[0]?.fields.find((f) => f.name === 'What the checks on claims mean')?.value ?? '';
     expect(legend.split('\n')).toEqual([
       '✅ Supported: Reliable sources confirm it.',
-      '🟨 Partly supported: Part of it is confirmed, but part is wrong, overstated or missing context.',
+      '🟨 Partly supported: Part of it is confirmed, but part is wrong, overstated, missing context or not verified.',
       '❌ Contradicted: Reliable sources show it is wrong.',
       '❔ Not verified: No source was found either way. This does not mean it is false.',
       '⚪ Not checkable: An opinion or judgement: no evidence could prove it right or wrong.',

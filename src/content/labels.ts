@@ -27,7 +27,7 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
  */
 export const VERDICT_MEANING: Record<Verdict, string> = {
   supported: 'Reliable sources confirm it.',
-  'partly-supported': 'Part of it is confirmed, but part is wrong, overstated or missing context.',
+  'partly-supported': 'Part of it is confirmed, but part is wrong, overstated, missing context or not verified.',
   contradicted: 'Reliable sources show it is wrong.',
   'not-verified': 'No source was found either way. This does not mean it is false.',
   'not-checkable': 'An opinion or judgement: no evidence could prove it right or wrong.',
