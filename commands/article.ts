@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/app/command.js';
 import { createPager } from '../src/app/paging.js';
 import { UserError } from '../src/discord-kit/errors.js';
-import { type CommandData, privateOption } from '../src/discord-kit/options.js';
+import { type CommandData, privateOption, SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { articlePages } from '../src/features/reading/prepared.js';
 import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
 
@@ -15,6 +15,7 @@ const pager = createPager('article-page', { slug: z.string() }, (deps, { slug })
 const data = {
   name: 'article',
   description: 'Read the article: title, author, source, date and the full text',
+  ...SERVER_OR_DM,
   options: [articleOption, privateOption],
 } as const satisfies CommandData;
 

@@ -5,7 +5,7 @@ import { createPager } from '../src/app/paging.js';
 import { choicesOf, KIND_LABEL } from '../src/content/labels.js';
 import { CLAIM_KINDS } from '../src/content/schema.js';
 import { UserError } from '../src/discord-kit/errors.js';
-import { type CommandData, privateOption } from '../src/discord-kit/options.js';
+import { type CommandData, privateOption, SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { toReply } from '../src/discord-kit/reply.js';
 import { claimOption, lookupClaim, suggestClaims } from '../src/features/reading/claim-option.js';
 import { claimPages, preparedClaim, replyOf } from '../src/features/reading/prepared.js';
@@ -26,6 +26,7 @@ const pager = createPager(
 const data = {
   name: 'claims',
   description: "The article's claims: what kind each is and how it checks out against the public record",
+  ...SERVER_OR_DM,
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,

@@ -1,12 +1,6 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationIntegrationType,
-  InteractionContextType,
-  PermissionFlagsBits,
-  roleMention,
-} from 'discord.js';
+import { ApplicationCommandOptionType, PermissionFlagsBits, roleMention } from 'discord.js';
 import { defineCommand } from '../src/app/command.js';
-import type { CommandData } from '../src/discord-kit/options.js';
+import { type CommandData, SERVER_ONLY } from '../src/discord-kit/options.js';
 import { toReply } from '../src/discord-kit/reply.js';
 import { embedOf } from '../src/features/reading/render.js';
 import { setHostRole, setServerArticle, settingsLines } from '../src/features/settings/server-settings.js';
@@ -15,8 +9,7 @@ const data = {
   name: 'config',
   description: "Set this server's article and host role (Manage Server only)",
   default_member_permissions: String(PermissionFlagsBits.ManageGuild),
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...SERVER_ONLY,
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,

@@ -5,7 +5,7 @@ import { createPager } from '../src/app/paging.js';
 import { searchCandidates } from '../src/core/text-match.js';
 import { UserError } from '../src/discord-kit/errors.js';
 import { LIMITS, truncate } from '../src/discord-kit/limits.js';
-import { type CommandData, privateOption } from '../src/discord-kit/options.js';
+import { type CommandData, privateOption, SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { findTerm, termCandidates } from '../src/features/reading/glossary.js';
 import { glossaryPages, preparedTerm, replyOf } from '../src/features/reading/prepared.js';
 import { articleOption, resolvePack, resolvePackQuietly } from '../src/features/settings/article-option.js';
@@ -19,6 +19,7 @@ const pager = createPager('glossary-page', { slug: z.string() }, (deps, { slug }
 const data = {
   name: 'glossary',
   description: 'Explains a word or name from the article; without a term, lists them all',
+  ...SERVER_OR_DM,
   options: [
     {
       type: ApplicationCommandOptionType.String,

@@ -3,6 +3,7 @@ import { type CommandModule, defineCommand } from '../src/app/command.js';
 import { verdictLegend } from '../src/content/labels.js';
 import { VERDICTS } from '../src/content/schema.js';
 import { LIMITS, truncate } from '../src/discord-kit/limits.js';
+import { SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { type Prepared, prepare, replyOf } from '../src/features/reading/prepared.js';
 import { embedOf } from '../src/features/reading/render.js';
 
@@ -47,7 +48,7 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
 export function createHelp(list: () => readonly CommandModule[]): CommandModule {
   let prepared: Prepared | undefined;
   return defineCommand({
-    data: { name: 'help', description: 'What each Roundtable command does, on one screen' },
+    data: { name: 'help', description: 'What each Roundtable command does, on one screen', ...SERVER_OR_DM },
     handler: {
       access: 'anyone',
       async run({ interaction }) {

@@ -1,12 +1,7 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationIntegrationType,
-  InteractionContextType,
-  MessageFlags,
-} from 'discord.js';
+import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
 import { defineCommand, onButton } from '../src/app/command.js';
 import { clickedAt, displayNameOf, requireChannelPermissions } from '../src/discord-kit/context.js';
-import type { CommandData } from '../src/discord-kit/options.js';
+import { type CommandData, SERVER_ONLY } from '../src/discord-kit/options.js';
 import { toMessage, toReply } from '../src/discord-kit/reply.js';
 import * as homeworkActions from '../src/features/homework/actions.js';
 import { showRun } from '../src/features/homework/actions.js';
@@ -17,8 +12,7 @@ import { resolvePack } from '../src/features/settings/article-option.js';
 const data = {
   name: 'homework',
   description: 'Self-paced practice on the article: each student at their own pace, the teacher sees who did what',
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...SERVER_ONLY,
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,

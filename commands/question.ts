@@ -4,7 +4,7 @@ import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../src/content/labels.js';
 import type { Pack } from '../src/content/schema.js';
 import { LEVELS, THEMES } from '../src/content/schema.js';
 import { UserError } from '../src/discord-kit/errors.js';
-import type { CommandData } from '../src/discord-kit/options.js';
+import { type CommandData, SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { toReply } from '../src/discord-kit/reply.js';
 import { QUESTION_NEXT } from '../src/features/reading/buttons.js';
 import { nextQuestionFor } from '../src/features/reading/questions.js';
@@ -15,6 +15,7 @@ import { isHostOf } from '../src/features/settings/host.js';
 const data = {
   name: 'question',
   description: 'The next discussion question for this server, with follow-ups; none repeats until all were used',
+  ...SERVER_OR_DM,
   options: [
     {
       type: ApplicationCommandOptionType.String,

@@ -1,12 +1,7 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationIntegrationType,
-  InteractionContextType,
-  MessageFlags,
-} from 'discord.js';
+import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
 import { defineCommand, onButton } from '../src/app/command.js';
 import { clickedAt, displayNameOf, requireChannelPermissions } from '../src/discord-kit/context.js';
-import type { CommandData } from '../src/discord-kit/options.js';
+import { type CommandData, SERVER_ONLY } from '../src/discord-kit/options.js';
 import { toMessage, toReply } from '../src/discord-kit/reply.js';
 import * as quizActions from '../src/features/quiz/actions.js';
 import { QUIZ_BUTTONS } from '../src/features/quiz/buttons.js';
@@ -17,8 +12,7 @@ import { resolvePack } from '../src/features/settings/article-option.js';
 const data = {
   name: 'quiz',
   description: 'Quiz rounds about the article: buttons, a timer, reveals with explanations, and scores',
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...SERVER_ONLY,
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,

@@ -1,8 +1,8 @@
-import { ApplicationCommandOptionType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
+import { ApplicationCommandOptionType } from 'discord.js';
 import { defineCommand, onButton } from '../src/app/command.js';
 import { requireChannelPermissions } from '../src/discord-kit/context.js';
 import { UserError } from '../src/discord-kit/errors.js';
-import type { CommandData } from '../src/discord-kit/options.js';
+import { type CommandData, SERVER_ONLY } from '../src/discord-kit/options.js';
 import { NO_MENTIONS, toMessage, toReply } from '../src/discord-kit/reply.js';
 import { claimOption, suggestClaims } from '../src/features/reading/claim-option.js';
 import * as sessionActions from '../src/features/session/actions.js';
@@ -14,8 +14,7 @@ import { resolvePack, resolvePackQuietly } from '../src/features/settings/articl
 const data = {
   name: 'session',
   description: 'Run a class discussion of the article: prompts with threads, follow-ups, claim polls and a recap',
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...SERVER_ONLY,
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,

@@ -2,13 +2,14 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import { defineCommand } from '../src/app/command.js';
 import { choicesOf, LENGTH_LABEL } from '../src/content/labels.js';
 import { SUMMARY_LENGTHS } from '../src/content/schema.js';
-import { type CommandData, privateOption } from '../src/discord-kit/options.js';
+import { type CommandData, privateOption, SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { preparedSummary, replyOf } from '../src/features/reading/prepared.js';
 import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
 
 const data = {
   name: 'summary',
   description: 'A summary of the article, brief, standard or detailed, with the paragraphs each part covers',
+  ...SERVER_OR_DM,
   options: [
     {
       type: ApplicationCommandOptionType.String,

@@ -3,7 +3,9 @@ import {
   type APIApplicationCommandOption,
   type APIRole,
   ApplicationCommandOptionType,
+  ApplicationIntegrationType,
   type ChatInputCommandInteraction,
+  InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type Role,
   type User,
@@ -16,6 +18,18 @@ export const privateOption = {
   description: 'Only you see the reply (default: everyone in the channel sees it)',
   required: false,
 } as const satisfies APIApplicationCommandBasicOption;
+
+/** Where a command can be used (`contexts` replaces the deprecated `dm_permission`): servers only. */
+export const SERVER_ONLY = {
+  contexts: [InteractionContextType.Guild],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+} satisfies Pick<RESTPostAPIChatInputApplicationCommandsJSONBody, 'contexts' | 'integration_types'>;
+
+/** A command that also works in a direct message with the bot. */
+export const SERVER_OR_DM = {
+  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+} satisfies Pick<RESTPostAPIChatInputApplicationCommandsJSONBody, 'contexts' | 'integration_types'>;
 
 /** A command definition as written: `as const satisfies` the body Discord takes, so its literal types stay. */
 export type CommandData = RESTPostAPIChatInputApplicationCommandsJSONBody;
