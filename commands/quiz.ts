@@ -1,13 +1,11 @@
 import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
-import { defineCommand, onButton } from '../src/app/command.js';
+import { defineCommand, onButton, stepButton } from '../src/app/command.js';
 import { clickedAt, displayNameOf, requireChannelPermissions } from '../src/discord-kit/context.js';
 import { type CommandData, SERVER_ONLY } from '../src/discord-kit/options.js';
 import { toMessage, toReply } from '../src/discord-kit/reply.js';
 import * as quizActions from '../src/features/quiz/actions.js';
 import { QUIZ_BUTTONS } from '../src/features/quiz/buttons.js';
-import { QUIZ_START_OPTIONS } from '../src/features/quiz/options.js';
-import { answerReplyText } from '../src/features/quiz/render.js';
-import { resolvePack } from '../src/features/settings/article-option.js';
+import { QUIZ_START_OPTIONS, roundOption, scopeOption } from '../src/features/quiz/options.js';
 
 const data = {
   name: 'quiz',
@@ -29,17 +27,7 @@ const data = {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'leaderboard',
       description: 'The top ten, for this round or of all time',
-      options: [
-        {
-          type: ApplicationCommandOptionType.String,
-          name: 'scope',
-          description: "This channel's round, or all rounds on this server (default)",
-          choices: [
-            { name: 'This round', value: 'round' },
-            { name: 'All time', value: 'all-time' },
-          ],
-        },
-      ],
+      options: [scopeOption],
     },
     {
       type: ApplicationCommandOptionType.Subcommand,
@@ -55,14 +43,7 @@ const data = {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'report',
       description: 'A spreadsheet (CSV) of every answer in a round (hosts only)',
-      options: [
-        {
-          type: ApplicationCommandOptionType.String,
-          name: 'round',
-          description: 'Which round (default: the latest in this channel)',
-          autocomplete: true,
-        },
-      ],
+      options: [roundOption],
     },
   ],
 } as const satisfies CommandData;
@@ -75,15 +56,7 @@ export const quiz = defineCommand({
       access: 'host',
       async run({ interaction, deps, args, place }) {
         requireChannelPermissions(interaction.appPermissions, 'run a quiz round');
-        const pack = await resolvePack(deps, place.guildId, args.article);
-        const intro = await quizActions.startQuiz(deps, place, interaction.user.id, pack, {
-          questions: args.questions,
-          seconds: args.seconds,
-          scoring: args.scoring,
-          difficulty: args.difficulty,
-          auto: args.auto,
-          hostPlays: args.host_plays,
-        });
+        const intro = await quizActions.startQuiz(deps, place, interaction.user.id, args);
         try {
           await interaction.reply(toReply(intro, false));
         } finally {
@@ -97,7 +70,7 @@ export const quiz = defineCommand({
       async run({ interaction, deps, place }) {
         // Host actions wait for the store: acknowledge within Discord's 3 s first.
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        await quizActions.stopQuiz(deps, place, null);
+        await quizActions.stopQuiz(deps, place, { roundId: null });
         await interaction.editReply(toMessage({ content: 'Round ended. The standings are posted below.' }));
       },
     },
@@ -139,14 +112,16 @@ export const quiz = defineCommand({
     onButton(QUIZ_BUTTONS.answer, {
       access: 'guild',
       async run({ interaction, deps, args, place }) {
-        const { reply, order } = await deps.quiz.answer(
-          place.guildId,
-          place.channelId,
-          { ...args, userId: interaction.user.id, displayName: displayNameOf(interaction) },
+        const student = { userId: interaction.user.id, displayName: displayNameOf(interaction) };
+        const ack = { applicationId: interaction.applicationId, token: interaction.token };
+        const content = await quizActions.answer(
+          deps,
+          place,
+          { ...args, ...student },
           clickedAt(interaction, deps.now()),
-          { applicationId: interaction.applicationId, token: interaction.token },
+          ack,
         );
-        await interaction.reply(toReply({ content: answerReplyText(reply, order) }, true));
+        await interaction.reply(toReply({ content }, true));
       },
     }),
     onButton(QUIZ_BUTTONS.mine, {
@@ -163,27 +138,9 @@ export const quiz = defineCommand({
         await interaction.update(toMessage({ content: 'Nothing was cleared: the all-time scores stay as they are.' }));
       },
     }),
-    onButton(QUIZ_BUTTONS.reveal, {
-      access: 'host',
-      async run({ interaction, deps, args, place }) {
-        await interaction.deferUpdate();
-        await quizActions.revealAnswer(deps, place, args.roundId, args.index);
-      },
-    }),
-    onButton(QUIZ_BUTTONS.next, {
-      access: 'host',
-      async run({ interaction, deps, args, place }) {
-        await interaction.deferUpdate();
-        await quizActions.nextQuestion(deps, place, args.roundId, args.index);
-      },
-    }),
-    onButton(QUIZ_BUTTONS.stop, {
-      access: 'host',
-      async run({ interaction, deps, args, place }) {
-        await interaction.deferUpdate();
-        await quizActions.stopQuiz(deps, place, args.roundId);
-      },
-    }),
+    stepButton(QUIZ_BUTTONS.reveal, quizActions.revealAnswer),
+    stepButton(QUIZ_BUTTONS.next, quizActions.nextQuestion),
+    stepButton(QUIZ_BUTTONS.stop, quizActions.stopQuiz),
     onButton(QUIZ_BUTTONS.reset, {
       access: 'host',
       async run({ interaction, deps, args, place }) {

@@ -1,7 +1,6 @@
 import { ApplicationCommandOptionType } from 'discord.js';
-import { defineCommand, onButton } from '../src/app/command.js';
+import { defineCommand, onButton, stepButton } from '../src/app/command.js';
 import { requireChannelPermissions } from '../src/discord-kit/context.js';
-import { UserError } from '../src/discord-kit/errors.js';
 import { type CommandData, SERVER_ONLY } from '../src/discord-kit/options.js';
 import { NO_MENTIONS, toMessage, toReply } from '../src/discord-kit/reply.js';
 import { claimOption, suggestClaims } from '../src/features/reading/claim-option.js';
@@ -9,7 +8,7 @@ import * as sessionActions from '../src/features/session/actions.js';
 import { sessionPlace } from '../src/features/session/actions.js';
 import { SESSION_BUTTONS } from '../src/features/session/buttons.js';
 import { SESSION_START_OPTIONS } from '../src/features/session/options.js';
-import { resolvePack, resolvePackQuietly } from '../src/features/settings/article-option.js';
+import { resolvePackQuietly } from '../src/features/settings/article-option.js';
 
 const data = {
   name: 'session',
@@ -54,24 +53,15 @@ const data = {
 export const session = defineCommand({
   data,
   outsideServer: 'Discussion sessions run in a server channel.',
+  actsIn: sessionPlace,
   subcommands: {
     start: {
       access: 'host',
       async run({ interaction, deps, args, place }) {
-        if (interaction.channel?.isThread()) {
-          throw new UserError('Start a session in a text channel, not in a thread: each prompt gets its own thread.');
-        }
         requireChannelPermissions(interaction.appPermissions, 'run a discussion session');
-        const pack = await resolvePack(deps, place.guildId, args.article);
-        const { intro, note } = await sessionActions.startSession(deps, sessionPlace(deps, place), {
-          hostId: interaction.user.id,
-          pack,
-          count: args.prompts,
-          theme: args.theme,
-          level: args.level,
-          threads: args.threads ?? true,
-          permissions: interaction.appPermissions,
-        });
+        const inThread = interaction.channel?.isThread() ?? false;
+        const start = { hostId: interaction.user.id, permissions: interaction.appPermissions, inThread };
+        const { intro, note } = await sessionActions.startSession(deps, place, start, args);
         await interaction.reply(toReply(intro, true));
         if (note) await interaction.followUp(toReply(note, true));
       },
@@ -79,7 +69,7 @@ export const session = defineCommand({
     next: {
       access: 'host',
       async run({ interaction, deps, place }) {
-        const { text, note } = await sessionActions.nextPrompt(deps, sessionPlace(deps, place), null);
+        const { text, note } = await sessionActions.nextPrompt(deps, place, null);
         await interaction.reply(toReply({ content: text }, true));
         if (note) await interaction.followUp(toReply(note, true));
       },
@@ -88,14 +78,14 @@ export const session = defineCommand({
       access: 'host',
       async run({ interaction, deps, args, place }) {
         sessionActions.requirePolls(interaction.appPermissions);
-        const content = await sessionActions.pollTypedClaim(deps, sessionPlace(deps, place), args.claim);
+        const content = await sessionActions.pollTypedClaim(deps, place, args.claim);
         await interaction.reply(toReply({ content }, true));
       },
     },
     end: {
       access: 'host',
       async run({ interaction, deps, place }) {
-        await sessionActions.endSession(deps, sessionPlace(deps, place), null);
+        await sessionActions.endSession(deps, place, { sessionId: null });
         const content = 'Session ended. Polls are closing; the recap follows in the channel.';
         await interaction.reply(toReply({ content }, true));
       },
@@ -109,7 +99,7 @@ export const session = defineCommand({
     report: {
       access: 'host',
       async run({ interaction, deps, place }) {
-        await interaction.reply(toReply(await sessionActions.sessionReport(deps, sessionPlace(deps, place)), true));
+        await interaction.reply(toReply(await sessionActions.sessionReport(deps, place), true));
       },
     },
   },
@@ -123,53 +113,35 @@ export const session = defineCommand({
     onButton(SESSION_BUTTONS.next, {
       access: 'host',
       async run({ interaction, deps, args, place }) {
-        const { note } = await sessionActions.nextPrompt(deps, sessionPlace(deps, place), args);
+        const { note } = await sessionActions.nextPrompt(deps, place, args);
         await interaction.deferUpdate();
         if (note) await interaction.followUp(toReply(note, true));
       },
     }),
-    onButton(SESSION_BUTTONS.followUp, {
-      access: 'host',
-      async run({ interaction, deps, args, place }) {
-        await sessionActions.showFollowUp(deps, sessionPlace(deps, place), args);
-        await interaction.deferUpdate();
-      },
-    }),
+    stepButton(SESSION_BUTTONS.followUp, sessionActions.showFollowUp),
     onButton(SESSION_BUTTONS.poll, {
       access: 'host',
       async run({ interaction, deps, args, place }) {
-        const view = await sessionActions.pollPromptClaim(
-          deps,
-          sessionPlace(deps, place),
-          args,
-          interaction.appPermissions,
-        );
+        const view = await sessionActions.pollPromptClaim(deps, place, args, interaction.appPermissions);
         await interaction.reply(toReply(view, true));
       },
     }),
     onButton(SESSION_BUTTONS.pollClaim, {
       access: 'host',
       async run({ interaction, deps, args, place }) {
-        const where = sessionPlace(deps, place);
-        const content = await sessionActions.pollChosenClaim(deps, where, args, interaction.appPermissions);
+        const content = await sessionActions.pollChosenClaim(deps, place, args, interaction.appPermissions);
         await interaction.update(toMessage({ content }));
       },
     }),
     onButton(SESSION_BUTTONS.closePoll, {
       access: 'host',
       async run({ interaction, deps, args, place }) {
-        await sessionActions.closePoll(deps, sessionPlace(deps, place), args);
+        await sessionActions.closePoll(deps, place, args);
         // The card loses its button; the split and the check follow in the channel.
         await interaction.update({ components: [], allowedMentions: NO_MENTIONS });
       },
     }),
-    onButton(SESSION_BUTTONS.end, {
-      access: 'host',
-      async run({ interaction, deps, args, place }) {
-        await sessionActions.endSession(deps, sessionPlace(deps, place), args.sessionId);
-        await interaction.deferUpdate();
-      },
-    }),
+    stepButton(SESSION_BUTTONS.end, sessionActions.endSession),
     onButton(SESSION_BUTTONS.passage, {
       access: 'anyone',
       async run({ interaction, deps, args }) {

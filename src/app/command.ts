@@ -101,6 +101,23 @@ export function onButton<S extends IdShape>(
   };
 }
 
+/**
+ * A host button that moves an activity on: acknowledged at once (the step waits
+ * for the store), while the activity's own message changes by itself.
+ */
+export function stepButton<S extends IdShape>(
+  codec: ButtonCodec<S>,
+  step: (deps: Deps, place: Place, args: IdArgs<S>) => Promise<void>,
+): ButtonRoute {
+  return onButton(codec, {
+    access: 'host',
+    async run({ interaction, deps, args, place }) {
+      await interaction.deferUpdate();
+      await step(deps, place, args);
+    },
+  });
+}
+
 /** One handler per subcommand of `D`, checked against the definition: none missing, none extra. */
 export type SubcommandTable<D extends CommandData> = {
   readonly [S in SubcommandsOf<D> as S['name']]: Handler<ChatInputCommandInteraction, ArgumentsOf<S>>;
@@ -109,6 +126,8 @@ export type SubcommandTable<D extends CommandData> = {
 interface CommonSpec<D extends CommandData> {
   readonly data: D;
   readonly outsideServer?: string;
+  /** Where the command's handlers act, from where it was used (a session acts on its channel from a prompt's thread). */
+  readonly actsIn?: (deps: Deps, place: Place) => Place;
   autocomplete?(interaction: AutocompleteInteraction, deps: Deps): Promise<void>;
   readonly buttons?: readonly ButtonRoute[];
 }
@@ -126,7 +145,11 @@ const OUTSIDE_SERVER = 'This works only in a server, not in direct messages.';
  * definition's own option names and types.
  */
 export function defineCommand<const D extends CommandData>(spec: CommandSpec<D>): CommandModule {
-  const { data } = spec;
+  const { data, actsIn } = spec;
+  const moved = <I>(route: Route<I>): Route<I> =>
+    actsIn
+      ? { access: route.access, run: (i, deps, place) => route.run(i, deps, place && actsIn(deps, place)) }
+      : route;
   const subcommands = new Map<string, Route<ChatInputCommandInteraction>>();
   let whole: Route<ChatInputCommandInteraction> | null = null;
   if ('subcommands' in spec) {
@@ -134,13 +157,10 @@ export function defineCommand<const D extends CommandData>(spec: CommandSpec<D>)
     for (const option of data.options ?? []) {
       const handler = table[option.name];
       if (!handler) continue;
-      subcommands.set(
-        option.name,
-        bind(handler, (interaction) => readOptions(interaction.options, option)),
-      );
+      subcommands.set(option.name, moved(bind(handler, (interaction) => readOptions(interaction.options, option))));
     }
   } else {
-    whole = bind(spec.handler, (interaction) => readOptions(interaction.options, data));
+    whole = moved(bind(spec.handler, (interaction) => readOptions(interaction.options, data)));
   }
   return {
     data,
@@ -150,6 +170,12 @@ export function defineCommand<const D extends CommandData>(spec: CommandSpec<D>)
       return subcommands.get(interaction.options.getSubcommand(false) ?? '') ?? null;
     },
     ...(spec.autocomplete ? { autocomplete: spec.autocomplete } : {}),
-    buttons: spec.buttons ?? [],
+    buttons: (spec.buttons ?? []).map((button) => ({
+      action: button.action,
+      resolve(parts: readonly string[]) {
+        const route = button.resolve(parts);
+        return route && moved(route);
+      },
+    })),
   };
 }

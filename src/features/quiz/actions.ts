@@ -8,13 +8,15 @@ import { UserError } from '../../discord-kit/errors.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { buttonRow, type MessageView } from '../../discord-kit/reply.js';
 import type { GuildStore } from '../../store/index.js';
+import { resolvePack } from '../settings/article-option.js';
 import { type ChannelActivity, startHolding } from '../settings/channel-activity.js';
 import { QUIZ_BUTTONS } from './buttons.js';
-import type { StartOptions } from './engine.js';
+import type { AnswerEvent } from './engine.js';
+import type { QuizStartArgs } from './options.js';
 import { quizTotalsRecord } from './records.js';
-import { historyLabel, renderLeaderboard } from './render.js';
+import { answerReplyText, historyLabel, renderLeaderboard } from './render.js';
 import { type RoundReport, roundReport } from './round-csv.js';
-import type { QuizRuntime, StartOutcome } from './runtime.js';
+import type { AnswerAck, QuizRuntime, StartOutcome } from './runtime.js';
 import { allTimeStandings, askedIn, personalScore, roundStandings } from './standings.js';
 import { QUESTION_COUNT, SECONDS } from './state.js';
 
@@ -26,6 +28,12 @@ export interface QuizDeps {
   readonly catalogue: Catalogue;
   readonly channels: ChannelActivity;
   readonly now: () => number;
+}
+
+/** Which question of which round a host button belongs to. */
+interface QuestionRef {
+  readonly roundId: string;
+  readonly index: number;
 }
 
 const RESET_WINDOW_MS = 5 * 60_000;
@@ -63,10 +71,12 @@ export async function startQuiz(
   deps: QuizDeps,
   place: Place,
   hostId: string,
-  pack: Pack,
-  options: StartOptions,
+  args: QuizStartArgs,
 ): Promise<MessageView> {
   const { guildId, channelId } = place;
+  const pack = await resolvePack(deps, guildId, args.article);
+  const { questions, seconds, scoring, difficulty, auto } = args;
+  const options = { questions, seconds, scoring, difficulty, auto, hostPlays: args.host_plays };
   const held = await startHolding(deps.channels, place, 'quiz', () =>
     deps.quiz.start({ guildId, channelId, hostId, pack, options }),
   );
@@ -92,14 +102,15 @@ export async function startQuiz(
   return introOf(pack, outcome);
 }
 
-export async function stopQuiz(deps: QuizDeps, place: Place, roundId: string | null): Promise<void> {
+/** Ends the round now; `roundId` null: whichever runs in the channel (the slash command). */
+export async function stopQuiz(deps: QuizDeps, place: Place, { roundId }: { roundId: string | null }): Promise<void> {
   const reply = await deps.quiz.stop(place.guildId, place.channelId, roundId);
   if (reply.kind !== 'stopped') {
     throw new UserError(roundId === null ? 'No quiz round is running in this channel.' : ROUND_OVER);
   }
 }
 
-export async function revealAnswer(deps: QuizDeps, place: Place, roundId: string, index: number): Promise<void> {
+export async function revealAnswer(deps: QuizDeps, place: Place, { roundId, index }: QuestionRef): Promise<void> {
   const reply = await deps.quiz.reveal(place.guildId, place.channelId, roundId, index);
   if (reply.kind === 'revealed') return;
   if (reply.kind === 'closed') throw new UserError('This question is already revealed.');
@@ -107,12 +118,24 @@ export async function revealAnswer(deps: QuizDeps, place: Place, roundId: string
   throw new UserError(ROUND_OVER);
 }
 
-export async function nextQuestion(deps: QuizDeps, place: Place, roundId: string, index: number): Promise<void> {
+export async function nextQuestion(deps: QuizDeps, place: Place, { roundId, index }: QuestionRef): Promise<void> {
   const reply = await deps.quiz.next(place.guildId, place.channelId, roundId, index);
   if (reply.kind === 'advanced' || reply.kind === 'finished') return;
   if (reply.kind === 'still-open') throw new UserError('Reveal the answer first.');
   if (reply.kind === 'wrong-question') throw new UserError('The round has already moved on.');
   throw new UserError(ROUND_OVER);
+}
+
+/** A student's click on a choice: what they are told, privately. */
+export async function answer(
+  deps: QuizDeps,
+  place: Place,
+  click: AnswerEvent,
+  clickedAt: number,
+  ack: AnswerAck,
+): Promise<string> {
+  const { reply, order } = await deps.quiz.answer(place.guildId, place.channelId, click, clickedAt, ack);
+  return answerReplyText(reply, order);
 }
 
 export async function myResult(

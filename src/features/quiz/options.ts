@@ -1,6 +1,7 @@
 import { type APIApplicationCommandBasicOption, ApplicationCommandOptionType } from 'discord.js';
 import { choicesOf, DIFFICULTY_LABEL } from '../../content/labels.js';
 import { DIFFICULTIES } from '../../content/schema.js';
+import type { ArgumentsOf } from '../../discord-kit/options.js';
 import { articleOption } from '../settings/article-option.js';
 import { QUESTION_COUNT, SECONDS } from './state.js';
 
@@ -47,3 +48,25 @@ export const QUIZ_START_OPTIONS = [
   },
   articleOption,
 ] as const satisfies readonly APIApplicationCommandBasicOption[];
+
+/** What a host chose in /quiz start. */
+export type QuizStartArgs = ArgumentsOf<{ name: 'start'; options: typeof QUIZ_START_OPTIONS }>;
+
+/** /quiz leaderboard: this channel's round or all of the server's. */
+export const scopeOption = {
+  type: ApplicationCommandOptionType.String,
+  name: 'scope',
+  description: "This channel's round, or all rounds on this server (default)",
+  choices: [
+    { name: 'This round', value: 'round' },
+    { name: 'All time', value: 'all-time' },
+  ],
+} as const satisfies APIApplicationCommandBasicOption;
+
+/** /quiz report: a kept round, completed from the server's history. */
+export const roundOption = {
+  type: ApplicationCommandOptionType.String,
+  name: 'round',
+  description: 'Which round (default: the latest in this channel)',
+  autocomplete: true,
+} as const satisfies APIApplicationCommandBasicOption;

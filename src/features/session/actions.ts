@@ -1,16 +1,19 @@
 import { PermissionFlagsBits, type PermissionsBitField, subtext } from 'discord.js';
 import type { Catalogue } from '../../content/catalogue.js';
-import type { Level, Pack, Theme } from '../../content/schema.js';
+import type { Pack } from '../../content/schema.js';
 import { plural } from '../../core/plural.js';
 import { messageLink, missingPermissions, type Place } from '../../discord-kit/context.js';
 import { UserError } from '../../discord-kit/errors.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import type { MessageView } from '../../discord-kit/reply.js';
+import type { GuildStore } from '../../store/index.js';
 import { findClaim } from '../reading/claim-option.js';
 import { renderTeacherNote } from '../reading/render.js';
+import { resolvePack } from '../settings/article-option.js';
 import { type ChannelActivity, startHolding } from '../settings/channel-activity.js';
 import { renderSessionCsv } from './csv.js';
 import type { PollReply } from './engine.js';
+import type { SessionStartArgs } from './options.js';
 import { promptClaims, renderClaimChoice, renderPassage, renderStatus, sessionIdOf } from './render.js';
 import type { SessionRuntime, StartOutcome, UnknownClaimReply } from './runtime.js';
 import type { SessionState } from './state.js';
@@ -21,6 +24,7 @@ import { statusView } from './views.js';
 export interface SessionDeps {
   readonly sessions: SessionRuntime;
   readonly catalogue: Catalogue;
+  readonly store: GuildStore;
   readonly channels: ChannelActivity;
 }
 
@@ -57,14 +61,12 @@ export async function hostNoteOfPrompt(deps: SessionDeps, place: Place, index: n
   return question ? renderTeacherNote(question) : null;
 }
 
-export interface SessionStart {
+/** Who starts the session, and what the bot may do in the channel. */
+export interface SessionStarter {
   readonly hostId: string;
-  readonly pack: Pack;
-  readonly count: number | null;
-  readonly theme: Theme | null;
-  readonly level: Level | null;
-  readonly threads: boolean;
   readonly permissions: Permissions;
+  /** Typed in a thread: refused, since each prompt gets its own thread. */
+  readonly inThread: boolean;
 }
 
 function introOf(
@@ -101,19 +103,25 @@ function introOf(
 export async function startSession(
   deps: SessionDeps,
   place: Place,
-  start: SessionStart,
+  start: SessionStarter,
+  args: SessionStartArgs,
 ): Promise<{ intro: MessageView; note: MessageView | null }> {
+  if (start.inThread) {
+    throw new UserError('Start a session in a text channel, not in a thread: each prompt gets its own thread.');
+  }
   const { guildId, channelId } = place;
-  const noThreads = start.threads ? missingPermissions(start.permissions, THREAD_PERMISSIONS) : [];
+  const pack = await resolvePack(deps, guildId, args.article);
+  const threads = args.threads ?? true;
+  const noThreads = threads ? missingPermissions(start.permissions, THREAD_PERMISSIONS) : [];
   const noPolls = missingPermissions(start.permissions, POLL_PERMISSIONS).length > 0;
   const options = {
-    count: start.count,
-    theme: start.theme,
-    level: start.level,
-    threads: start.threads && noThreads.length === 0,
+    count: args.prompts,
+    theme: args.theme,
+    level: args.level,
+    threads: threads && noThreads.length === 0,
   };
   const held = await startHolding(deps.channels, place, 'session', () =>
-    deps.sessions.start({ guildId, channelId, hostId: start.hostId, pack: start.pack, options }),
+    deps.sessions.start({ guildId, channelId, hostId: start.hostId, pack, options }),
   );
   if (held.kind === 'taken') {
     throw new UserError(
@@ -135,7 +143,7 @@ export async function startSession(
         : `Choose ${outcome.reply.min} to ${outcome.reply.max} prompts.`,
     );
   }
-  return { intro: introOf(start.pack, outcome, noThreads, noPolls), note: await hostNoteOfPrompt(deps, place, 0) };
+  return { intro: introOf(pack, outcome, noThreads, noPolls), note: await hostNoteOfPrompt(deps, place, 0) };
 }
 
 /** The next prompt from a slash command (`ref` null) or a prompt's button; the text for the host, if any. */
@@ -169,7 +177,12 @@ export async function showFollowUp(deps: SessionDeps, place: Place, ref: { sessi
   throw new UserError(SESSION_OVER);
 }
 
-export async function endSession(deps: SessionDeps, place: Place, sessionId: string | null): Promise<void> {
+/** Ends the session now; `sessionId` null: whichever runs in the channel (the slash command). */
+export async function endSession(
+  deps: SessionDeps,
+  place: Place,
+  { sessionId }: { sessionId: string | null },
+): Promise<void> {
   const reply = await deps.sessions.end(place.guildId, place.channelId, sessionId);
   if (reply.kind !== 'ended') throw new UserError(sessionId ? SESSION_OVER : NO_SESSION);
 }

@@ -1,6 +1,7 @@
 import { type APIApplicationCommandBasicOption, ApplicationCommandOptionType } from 'discord.js';
 import { choicesOf, LEVEL_LABEL, THEME_LABEL } from '../../content/labels.js';
 import { LEVELS, THEMES } from '../../content/schema.js';
+import type { ArgumentsOf } from '../../discord-kit/options.js';
 import { articleOption } from '../settings/article-option.js';
 import { PROMPT_COUNT } from './state.js';
 
@@ -32,3 +33,6 @@ export const SESSION_START_OPTIONS = [
     description: 'Open a thread for the replies to each prompt (default: yes)',
   },
 ] as const satisfies readonly APIApplicationCommandBasicOption[];
+
+/** What a host chose in /session start. */
+export type SessionStartArgs = ArgumentsOf<{ name: 'start'; options: typeof SESSION_START_OPTIONS }>;
