@@ -11,8 +11,11 @@ import { checkCommands, commandsRoute, isSame, readApplicationId } from '../disc
  * naming the commands. The bot also registers by itself at start-up when the
  * list changed (the shard manager, once for every shard), by the same comparison.
  */
+let checking = false;
+
 async function deploy(): Promise<number> {
   const { values } = parseArgs({ options: { guild: { type: 'string' }, check: { type: 'boolean' } } });
+  checking = values.check ?? false;
   const parsed = parseConfig(readEnvironment());
   if (!parsed.ok) {
     for (const problem of parsed.problems) console.error(`  - ${problem}`);
@@ -50,6 +53,8 @@ async function deploy(): Promise<number> {
 try {
   process.exitCode = await deploy();
 } catch (error) {
-  console.error(`Could not register the commands: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `Could not ${checking ? 'check' : 'register'} the commands: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 }
