@@ -1,8 +1,9 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import type { CommandModule } from '../src/app/command.js';
+import { type CommandModule, defineCommand } from '../src/app/command.js';
 import { verdictLegend } from '../src/content/labels.js';
 import { VERDICTS } from '../src/content/schema.js';
 import { LIMITS, truncate } from '../src/discord-kit/limits.js';
+import { SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { type Prepared, prepare, replyOf } from '../src/features/reading/prepared.js';
 import { embedOf } from '../src/features/reading/render.js';
 
@@ -40,17 +41,20 @@ export function renderHelp(definitions: readonly RESTPostAPIChatInputApplication
   };
 }
 
-/** The command list never changes while the bot runs: rendered on first use, then served as it is. */
-let prepared: Prepared | undefined;
-
-export const help: CommandModule = {
-  data: { name: 'help', description: 'What each Roundtable command does, on one screen' },
-  async execute(interaction) {
-    // Imported when run, not at load: the command list itself includes this module.
-    if (!prepared) {
-      const { commands } = await import('./index.js');
-      prepared = prepare(renderHelp(commands.map((c) => c.data)));
-    }
-    await interaction.reply(replyOf(prepared, true));
-  },
-};
+/**
+ * /help, from the same list it is part of: `list` is read on first use (the list
+ * is built by then) and rendered once, since it never changes while the bot runs.
+ */
+export function createHelp(list: () => readonly CommandModule[]): CommandModule {
+  let prepared: Prepared | undefined;
+  return defineCommand({
+    data: { name: 'help', description: 'What each Roundtable command does, on one screen', ...SERVER_OR_DM },
+    handler: {
+      access: 'anyone',
+      async run({ interaction }) {
+        prepared ??= prepare(renderHelp(list().map((c) => c.data)));
+        await interaction.reply(replyOf(prepared, true));
+      },
+    },
+  });
+}

@@ -3,7 +3,7 @@ import { article } from './article.js';
 import { claims } from './claims.js';
 import { config } from './config.js';
 import { glossary } from './glossary.js';
-import { help } from './help.js';
+import { createHelp } from './help.js';
 import { homework } from './homework.js';
 import { question } from './question.js';
 import { quiz } from './quiz.js';
@@ -20,6 +20,6 @@ export const commands: readonly CommandModule[] = [
   quiz,
   session,
   homework,
-  help,
+  createHelp(() => commands),
   config,
 ];

@@ -1,14 +1,25 @@
-import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { describe, expect, test } from 'vitest';
+import { REST } from '@discordjs/rest';
+import { type LocalDiscord, startLocalDiscord } from '@roundtable/local-discord';
+import {
+  ApplicationCommandOptionType,
+  InteractionContextType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
-import { sameCommands } from '../src/discord-kit/command-sync.js';
+import { createLogger } from '../src/core/logger.js';
+import { commandsRoute, diffCommands, isSame, syncCommands } from '../src/discord-kit/command-sync.js';
 
-type Json = Record<string, unknown>;
+type Definition = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-const LOCAL: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
+/** Discord's default, stated: discord.js compares it, so a definition without it differs from what Discord returns. */
+const GUILD_INSTALL = [0];
+
+const LOCAL: Definition[] = [
   {
     name: 'summary',
     description: 'A summary of the article',
+    integration_types: GUILD_INSTALL,
     options: [
       {
         type: ApplicationCommandOptionType.String,
@@ -26,6 +37,8 @@ const LOCAL: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
     name: 'quiz',
     description: 'Quiz rounds',
     default_member_permissions: '32',
+    contexts: [InteractionContextType.Guild],
+    integration_types: GUILD_INSTALL,
     options: [
       {
         type: ApplicationCommandOptionType.Subcommand,
@@ -40,49 +53,19 @@ const LOCAL: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
             max_value: 30,
           },
           { type: ApplicationCommandOptionType.String, name: 'round', description: 'Which', autocomplete: true },
+          { type: ApplicationCommandOptionType.String, name: 'due', description: 'When', max_length: 40 },
         ],
       },
       { type: ApplicationCommandOptionType.Subcommand, name: 'stop', description: 'Stop the round' },
     ],
   },
-  { name: 'help', description: 'What each command does' },
+  { name: 'help', description: 'What each command does', integration_types: GUILD_INSTALL },
 ];
 
-/** What GET /applications/{id}/commands returns for a definition: Discord's ids and defaults added. */
-function asRegistered(definition: object, index: number): Json {
-  const withOptionDefaults = (option: Json): Json => ({
-    name_localizations: null,
-    description_localizations: null,
-    ...option,
-    required: option.required ?? false,
-    ...(Array.isArray(option.options) ? { options: option.options.map(withOptionDefaults) } : {}),
-    ...(Array.isArray(option.choices)
-      ? { choices: option.choices.map((c: Json) => ({ name_localizations: null, ...c })) }
-      : {}),
-  });
-  const json = JSON.parse(JSON.stringify(definition)) as Json;
-  return {
-    id: `11111111111111111${index}`,
-    application_id: '222222222222222222',
-    version: `33333333333333333${index}`,
-    type: 1,
-    guild_id: undefined,
-    default_member_permissions: null,
-    dm_permission: true,
-    contexts: [0, 1, 2],
-    integration_types: [0],
-    nsfw: false,
-    name_localizations: null,
-    description_localizations: null,
-    ...json,
-    ...(Array.isArray(json.options) ? { options: json.options.map(withOptionDefaults) } : {}),
-  };
-}
+type Json = Record<string, unknown>;
 
-const registered = (definitions: readonly object[]) => definitions.map(asRegistered);
-
-function edit(change: (copy: Json[]) => void): Json[] {
-  const copy = JSON.parse(JSON.stringify(LOCAL)) as Json[];
+function edit(change: (copy: Definition[]) => void): Definition[] {
+  const copy = structuredClone(LOCAL);
   change(copy);
   return copy;
 }
@@ -105,64 +88,119 @@ function listAt(value: unknown, ...path: (string | number)[]): unknown[] {
   return node;
 }
 
-describe('sameCommands', () => {
-  test('GIVEN what Discord returns for the same definitions THEN they are the same (nothing to register)', () => {
-    expect(sameCommands(registered(LOCAL), LOCAL)).toBe(true);
-  });
+let discord: LocalDiscord;
+let rest: REST;
+let route: `/${string}`;
+const logger = createLogger('silent');
 
-  test('GIVEN the registered commands in another order THEN they are the same', () => {
-    expect(sameCommands(registered([...LOCAL].reverse()), LOCAL)).toBe(true);
-  });
+beforeAll(async () => {
+  discord = await startLocalDiscord();
+  rest = new REST({ api: discord.apiUrl }).setToken(discord.token);
+  route = commandsRoute(discord.applicationId);
+});
 
-  test("GIVEN the bot's real command list as Discord would return it THEN it is the same", () => {
+afterAll(async () => {
+  await discord?.close();
+});
+
+/** What Discord has now, as a fresh GET returns it. */
+async function registered(): Promise<unknown> {
+  return rest.get(route);
+}
+
+describe('the bot’s own list against the local Discord', () => {
+  test('GIVEN the list registered THEN it compares equal, and start-up registers nothing', async () => {
     const definitions = commands.map((c) => c.data);
-    expect(sameCommands(registered(definitions), definitions)).toBe(true);
+    await rest.put(route, { body: definitions });
+    expect(diffCommands(await registered(), definitions)).toEqual({ changed: [], missing: [], extra: [] });
+    const puts = discord.commandPuts;
+    expect(await syncCommands(rest, discord.applicationId, definitions, logger)).toBe(false);
+    expect(discord.commandPuts).toBe(puts);
+  });
+});
+
+describe('diffCommands (discord.js’s ApplicationCommand#equals)', () => {
+  beforeEach(async () => {
+    await rest.put(route, { body: LOCAL });
+  });
+
+  test('GIVEN what Discord returns for the same definitions THEN nothing differs', async () => {
+    expect(isSame(diffCommands(await registered(), LOCAL))).toBe(true);
   });
 
   test.each([
-    ['a command description changed', (c: Json[]) => Object.assign(at(c, 0), { description: 'A short summary' })],
-    ['an option description changed', (c: Json[]) => Object.assign(at(c, 0, 'options', 0), { description: 'Length' })],
-    ['an option renamed', (c: Json[]) => Object.assign(at(c, 0, 'options', 1), { name: 'hidden' })],
-    ['an option made required', (c: Json[]) => Object.assign(at(c, 0, 'options', 1), { required: true })],
-    ['an option type changed', (c: Json[]) => Object.assign(at(c, 0, 'options', 1), { type: 3 })],
-    ['a choice renamed', (c: Json[]) => Object.assign(at(c, 0, 'options', 0, 'choices', 0), { name: 'Short' })],
-    ['a choice value changed', (c: Json[]) => Object.assign(at(c, 0, 'options', 0, 'choices', 0), { value: 'b' })],
+    ['a command description changed', (c: Definition[]) => Object.assign(at(c, 0), { description: 'A short summary' })],
     [
-      'a choice added',
-      (c: Json[]) => listAt(c, 0, 'options', 0, 'choices').push({ name: 'Standard', value: 'standard' }),
+      'an option description changed',
+      (c: Definition[]) => Object.assign(at(c, 0, 'options', 0), { description: 'Length' }),
     ],
-    ['the choices reordered', (c: Json[]) => listAt(c, 0, 'options', 0, 'choices').reverse()],
+    ['an option renamed', (c: Definition[]) => Object.assign(at(c, 0, 'options', 1), { name: 'hidden' })],
+    ['an option made required', (c: Definition[]) => Object.assign(at(c, 0, 'options', 1), { required: true })],
+    ['an option type changed', (c: Definition[]) => Object.assign(at(c, 0, 'options', 1), { type: 3 })],
+    ['a choice renamed', (c: Definition[]) => Object.assign(at(c, 0, 'options', 0, 'choices', 0), { name: 'Short' })],
     [
-      'an option added',
-      (c: Json[]) => Object.assign(at(c, 2), { options: [{ type: 5, name: 'private', description: 'x' }] }),
+      'a choice value changed',
+      (c: Definition[]) => Object.assign(at(c, 0, 'options', 0, 'choices', 0), { value: 'b' }),
+    ],
+    ['the choices reordered', (c: Definition[]) => listAt(c, 0, 'options', 0, 'choices').reverse()],
+    ['the options reordered', (c: Definition[]) => listAt(c, 0, 'options').reverse()],
+    ['a localized name added', (c: Definition[]) => Object.assign(at(c, 0), { name_localizations: { fr: 'resume' } })],
+    [
+      'the contexts changed',
+      (c: Definition[]) => Object.assign(at(c, 0), { contexts: [InteractionContextType.Guild] }),
     ],
     [
       'a subcommand option bound changed',
-      (c: Json[]) => Object.assign(at(c, 1, 'options', 0, 'options', 0), { max_value: 20 }),
+      (c: Definition[]) => Object.assign(at(c, 1, 'options', 0, 'options', 0), { max_value: 20 }),
     ],
     [
-      'autocomplete turned off',
-      (c: Json[]) => Object.assign(at(c, 1, 'options', 0, 'options', 1), { autocomplete: false }),
+      'a max_length changed',
+      (c: Definition[]) => Object.assign(at(c, 1, 'options', 0, 'options', 2), { max_length: 20 }),
     ],
-    ['a subcommand removed', (c: Json[]) => listAt(c, 1, 'options').pop()],
-    ['the default permissions changed', (c: Json[]) => Object.assign(at(c, 1), { default_member_permissions: null })],
-    ['a command added', (c: Json[]) => c.push({ name: 'glossary', description: 'Words explained' })],
-    ['a command removed', (c: Json[]) => c.pop()],
-    ['a command renamed', (c: Json[]) => Object.assign(at(c, 2), { name: 'about' })],
-  ])('GIVEN %s locally THEN the commands differ (register again)', (_, change) => {
-    expect(sameCommands(registered(LOCAL), edit(change))).toBe(false);
+    ['a min_length added', (c: Definition[]) => Object.assign(at(c, 1, 'options', 0, 'options', 2), { min_length: 2 })],
+    [
+      'autocomplete turned off',
+      (c: Definition[]) => Object.assign(at(c, 1, 'options', 0, 'options', 1), { autocomplete: false }),
+    ],
+    ['a subcommand removed', (c: Definition[]) => listAt(c, 1, 'options').pop()],
+    [
+      'the default permissions changed',
+      (c: Definition[]) => Object.assign(at(c, 1), { default_member_permissions: null }),
+    ],
+  ])('GIVEN %s locally THEN that command is named as changed', async (_, change) => {
+    const edited = edit(change);
+    const changed = edited.filter((d, i) => JSON.stringify(d) !== JSON.stringify(LOCAL[i])).map((d) => d.name);
+    expect(diffCommands(await registered(), edited)).toEqual({ changed, missing: [], extra: [] });
+  });
+
+  test('GIVEN a command added, one removed and one renamed THEN each is named', async () => {
+    const edited = edit((c) => {
+      Object.assign(at(c, 2), { name: 'about' });
+      c.push({ name: 'glossary', description: 'Words explained', integration_types: GUILD_INSTALL });
+      c.splice(0, 1);
+    });
+    expect(diffCommands(await registered(), edited)).toEqual({
+      changed: [],
+      missing: ['about', 'glossary'],
+      extra: ['summary', 'help'],
+    });
   });
 
   test.each([
     ['an error body', { message: '401: Unauthorized', code: 0 }],
     ['nothing', undefined],
     ['a list of non-commands', [{ id: '1' }]],
-  ])('GIVEN Discord returned %s THEN the commands count as different, so they are registered', (_, body) => {
-    expect(sameCommands(body, LOCAL)).toBe(false);
+  ])('GIVEN Discord returned %s THEN every command counts as not registered', (_, body) => {
+    expect(diffCommands(body, LOCAL)).toEqual({ changed: [], missing: LOCAL.map((d) => d.name), extra: [] });
   });
 
-  test('GIVEN no commands registered yet THEN a non-empty list differs and an empty one does not', () => {
-    expect(sameCommands([], LOCAL)).toBe(false);
-    expect(sameCommands([], [])).toBe(true);
+  test('GIVEN a change THEN start-up registration puts the list once, and after that finds nothing to do', async () => {
+    const edited = edit((c) => Object.assign(at(c, 0), { description: 'A short summary' }));
+    const puts = discord.commandPuts;
+    expect(await syncCommands(rest, discord.applicationId, edited, logger)).toBe(true);
+    expect(discord.commandPuts).toBe(puts + 1);
+    expect(await syncCommands(rest, discord.applicationId, edited, logger)).toBe(false);
+    expect(discord.commandPuts).toBe(puts + 1);
+    expect(isSame(diffCommands(await registered(), edited))).toBe(true);
   });
 });

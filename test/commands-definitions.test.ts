@@ -45,7 +45,7 @@ describe('the command list', () => {
 });
 
 describe('button actions', () => {
-  const actions = commands.flatMap((c) => Object.keys(c.components ?? {}).map((action) => [c.data.name, action]));
+  const actions = commands.flatMap((c) => c.buttons.map((b) => [c.data.name, b.action]));
 
   test('GIVEN every command module THEN no button action is handled twice', () => {
     const names = actions.map(([, action]) => action);

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { decodeId, encodeId, parseArgs } from '../src/discord-kit/custom-id.js';
-import { UserError } from '../src/discord-kit/errors.js';
+import { choiceIndex, decodeId, defineButton, encodeId, idNumber } from '../src/discord-kit/custom-id.js';
 
 describe('encodeId and decodeId', () => {
   test.each([
@@ -53,28 +52,26 @@ describe('encodeId and decodeId', () => {
   });
 });
 
-describe('parseArgs', () => {
-  const Args = z.tuple([z.string().min(1), z.string().regex(/^\d+$/).transform(Number)]);
+describe('defineButton', () => {
+  const codec = defineButton('quiz-answer', { roundId: z.string().min(1), index: idNumber(2), choice: choiceIndex });
 
-  test('GIVEN arguments matching the schema THEN they come back parsed', () => {
-    expect(parseArgs(Args, ['r1', '3'])).toEqual(['r1', 3]);
+  test('GIVEN arguments THEN the id carries them in the order of the shape, as ids already posted do', () => {
+    const id = codec.encode({ roundId: 'r1', index: 3, choice: 2 });
+    expect(id).toBe('quiz-answer:r1:3:2');
+    expect(codec.decode(decodeId(id)?.args ?? [])).toEqual({ roundId: 'r1', index: 3, choice: 2 });
   });
 
   test.each([
-    ['too few arguments', ['r1']],
-    ['too many arguments', ['r1', '3', 'extra']],
-    ['a word where a number belongs', ['r1', 'three']],
-    ['an empty argument', ['', '3']],
-  ])('GIVEN %s THEN a UserError tells the student to run the command again', (_, args) => {
-    let thrown: unknown;
-    try {
-      parseArgs(Args, args);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(UserError);
-    expect(thrown instanceof Error && thrown.message).toBe(
-      'This button is not one Roundtable understands. Run the command again to get a fresh one.',
-    );
+    ['too few parts', ['r1', '3']],
+    ['too many parts', ['r1', '3', '2', 'extra']],
+    ['a word where a number belongs', ['r1', 'three', '2']],
+    ['a choice past D', ['r1', '3', '4']],
+    ['an empty part', ['', '3', '2']],
+  ])('GIVEN %s (forged or outdated) THEN decode returns null', (_, parts) => {
+    expect(codec.decode(parts)).toBeNull();
+  });
+
+  test('GIVEN a value the id cannot carry THEN encode refuses to build the button', () => {
+    expect(() => codec.encode({ roundId: 'a:b', index: 1, choice: 0 })).toThrow('invalid component id part a:b');
   });
 });

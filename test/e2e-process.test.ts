@@ -3,7 +3,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
+import { REST } from '@discordjs/rest';
 import { type LocalDiscord, startLocalDiscord } from '@roundtable/local-discord';
+import { type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.js';
 import {
@@ -23,6 +25,9 @@ import {
 
 const TOKEN = 'MTIzNDU2Nzg5.e2e-process.secret_Tk7Qx';
 const COMMAND_NAMES = commands.map((c) => c.data.name).sort();
+const DEFINITIONS = commands.map((c) => c.data);
+/** A command an earlier version registered and the list no longer has. */
+const OLD_COMMAND = { name: 'poll', description: 'An old command', integration_types: [0] };
 /** A stack frame line as Node prints it: no start-up error should show one. */
 const STACK_FRAME = /^\s+at .+/m;
 
@@ -276,14 +281,25 @@ describe('.env', { timeout: SLOW_MS }, () => {
 });
 
 describe.concurrent('npm run deploy', { timeout: SLOW_MS }, () => {
-  async function deploy(args: (discord: LocalDiscord) => string[], token = TOKEN) {
+  async function deploy(
+    args: (discord: LocalDiscord) => string[],
+    token = TOKEN,
+    registered?: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
+  ) {
     const discord = await startLocalDiscord({ token: TOKEN });
     try {
+      if (registered) {
+        const rest = new REST({ api: discord.apiUrl }).setToken(TOKEN);
+        await rest.put(Routes.applicationCommands(discord.applicationId), { body: registered });
+      }
+      const puts = discord.commandPuts;
       const env = { ...BLANK_SETTINGS, DISCORD_TOKEN: token, DISCORD_API_URL: discord.apiUrl };
       const run = await runChild('deploy', { env, args: args(discord) });
       return {
         run,
         discord,
+        /** PUTs by the deploy script itself. */
+        puts: discord.commandPuts - puts,
         global: registeredNames(discord, 'global'),
         guild: registeredNames(discord, discord.guild.id),
       };
@@ -308,6 +324,34 @@ describe.concurrent('npm run deploy', { timeout: SLOW_MS }, () => {
     expect(run.stdout).toBe(`Registered ${commands.length} commands globally (may take up to an hour to appear).\n`);
     expect(global).toEqual(COMMAND_NAMES);
     expect(guild).toEqual([]);
+    expect(run.output).not.toContain(TOKEN);
+  });
+
+  test('GIVEN --check and the list registered as it is THEN it says they match, registers nothing, exit 0', async () => {
+    const { run, puts } = await deploy(() => ['--check'], TOKEN, DEFINITIONS);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`The ${commands.length} commands registered globally match the list.\n`);
+    expect(puts).toBe(0);
+  });
+
+  test('GIVEN --check and registered commands that differ THEN it names each difference, registers nothing, exit 1', async () => {
+    const [first, second, ...rest] = DEFINITIONS;
+    if (!first || !second) throw new Error('the command list is too short for this test');
+    const registered = [{ ...first, description: `${first.description} (old)` }, ...rest, OLD_COMMAND];
+    const { run, puts, global } = await deploy(() => ['--check'], TOKEN, registered);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(
+      [
+        'The commands registered globally differ from the list:',
+        `  changed: /${first.name}`,
+        `  not registered: /${second.name}`,
+        `  registered but not in the list: /${OLD_COMMAND.name}`,
+        'Run npm run deploy to register the list.',
+        '',
+      ].join('\n'),
+    );
+    expect(puts).toBe(0);
+    expect(global).toEqual([...rest.map((c) => c.name), first.name, OLD_COMMAND.name].sort());
     expect(run.output).not.toContain(TOKEN);
   });
 

@@ -26,7 +26,6 @@ import {
   renderPrompt,
   renderRecap,
   renderStatus,
-  SESSION_ACTIONS,
   sessionIdOf,
   threadName,
 } from '../src/features/session/render.js';
@@ -119,12 +118,13 @@ describe('renderPrompt', () => {
       BUTTON_LABELS.end,
     ]);
     const sid = sessionIdOf(state);
+    // The wire format of ids already posted in messages: it must not change.
     expect(buttons.map((b) => decodeId(b.customId))).toEqual([
-      { action: SESSION_ACTIONS.passage, args: [pack.slug, q.id] },
-      { action: SESSION_ACTIONS.next, args: [sid, '0'] },
-      { action: SESSION_ACTIONS.followUp, args: [sid, '0'] },
-      { action: SESSION_ACTIONS.poll, args: [sid, '0'] },
-      { action: SESSION_ACTIONS.end, args: [sid] },
+      { action: 'session-passage', args: [pack.slug, q.id] },
+      { action: 'session-next', args: [sid, '0'] },
+      { action: 'session-follow-up', args: [sid, '0'] },
+      { action: 'session-poll', args: [sid, '0'] },
+      { action: 'session-end', args: [sid] },
     ]);
     expect(limitProblems(view)).toEqual([]);
   });

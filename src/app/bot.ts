@@ -6,6 +6,7 @@ import { syncCommands } from '../discord-kit/command-sync.js';
 import { createHomeworkRuntime } from '../features/homework/runtime.js';
 import { createQuizRuntime } from '../features/quiz/runtime.js';
 import { createSessionDiscord, createSessionRuntime } from '../features/session/runtime.js';
+import { createChannelActivity } from '../features/settings/channel-activity.js';
 import type { GuildStore } from '../store/index.js';
 import type { CommandModule, Deps } from './command.js';
 import { createRouter } from './router.js';
@@ -74,6 +75,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     quiz,
     sessions,
     homework,
+    channels: createChannelActivity({
+      store: options.store,
+      now,
+      isActive: {
+        quiz: async (guildId, channelId) => (await quiz.activeRound(guildId, channelId)) !== null,
+        session: async (guildId, channelId) => (await sessions.activeSession(guildId, channelId)) !== null,
+      },
+    }),
   };
   // Rounds, sessions and homework cards whose step failed while the store was down go on as soon as it is back.
   options.store.onAvailable(() => {

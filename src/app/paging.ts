@@ -8,8 +8,15 @@ import {
   MessageFlags,
   subtext,
 } from 'discord.js';
-import { z } from 'zod';
-import { encodeId, parseArgs } from '../discord-kit/custom-id.js';
+import {
+  type ButtonCodec,
+  defineButton,
+  encodeId,
+  type IdArgs,
+  type IdShape,
+  idNumber,
+  snowflake,
+} from '../discord-kit/custom-id.js';
 import { UserError } from '../discord-kit/errors.js';
 import type { MessageView } from '../discord-kit/reply.js';
 import {
@@ -20,7 +27,7 @@ import {
   prepare,
   type ReplyOptions,
 } from '../features/reading/prepared.js';
-import type { ComponentHandler, Deps } from './command.js';
+import type { ButtonRoute, Deps } from './command.js';
 
 /**
  * Long output as pages turned with buttons. The pages come from the content
@@ -28,19 +35,11 @@ import type { ComponentHandler, Deps } from './command.js';
  * stored and old messages keep working. The owner part of the id is the asker
  * for ephemeral replies, `0` for public ones (anyone may turn those).
  */
-export type PageRenderer = (deps: Deps, args: readonly string[]) => readonly MessageView[];
+export type PageRenderer<S extends IdShape> = (deps: Deps, args: IdArgs<S>) => readonly MessageView[];
 
 const PUBLIC = '0';
 const NOTHING: MessageView = Object.freeze({ content: 'Nothing to show.' });
-const Args = z
-  .tuple([
-    z
-      .string()
-      .regex(/^\d{1,3}$/)
-      .transform(Number),
-    z.string().regex(/^\d{1,20}$/),
-  ])
-  .rest(z.string());
+const PAGE = { page: idNumber(3), owner: snowflake } as const;
 
 function clamp(page: number, count: number): number {
   return Math.min(Math.max(page, 0), count - 1);
@@ -166,33 +165,44 @@ function rowOf(
   return row;
 }
 
-export interface Pager {
-  readonly action: string;
+export interface Pager<S extends IdShape> {
   /** Replies with the first page of `pages`, which turn with `args` (what the renderer is given on a click). */
   reply(
     interaction: { user: { id: string }; reply(options: ReplyOptions): Promise<unknown> },
     pages: readonly MessageView[],
-    args: readonly string[],
+    args: IdArgs<S>,
     ephemeral: boolean,
   ): Promise<void>;
-  readonly handler: ComponentHandler;
+  readonly button: ButtonRoute;
 }
 
-export function createPager(action: string, render: PageRenderer): Pager {
+/** Pages turned by the `action` buttons, whose ids carry the page, the owner and then `shape`. */
+export function createPager<const S extends IdShape>(action: string, shape: S, render: PageRenderer<S>): Pager<S> {
+  const own: ButtonCodec<S> = defineButton(action, shape);
+  const head = defineButton(action, PAGE);
   return {
-    action,
     async reply(interaction, pages, args, ephemeral) {
       const owner = ephemeral ? interaction.user.id : PUBLIC;
-      await interaction.reply(pagedReply(pages, 0, action, owner, args, ephemeral));
+      await interaction.reply(pagedReply(pages, 0, action, owner, own.parts(args), ephemeral));
     },
-    async handler(interaction, rawArgs, deps) {
-      const [page, owner, ...args] = parseArgs(Args, rawArgs);
-      if (owner !== PUBLIC && owner !== interaction.user.id) {
-        throw new UserError(
-          'Only the person who asked can turn these pages. Run the command yourself to get your own copy.',
-        );
-      }
-      await interaction.update(pagedMessage(render(deps, args), page, action, owner, args));
+    button: {
+      action,
+      resolve(parts) {
+        const at = head.decode(parts.slice(0, 2));
+        const args = own.decode(parts.slice(2));
+        if (!at || !args) return null;
+        return {
+          access: 'anyone',
+          async run(interaction, deps) {
+            if (at.owner !== PUBLIC && at.owner !== interaction.user.id) {
+              throw new UserError(
+                'Only the person who asked can turn these pages. Run the command yourself to get your own copy.',
+              );
+            }
+            await interaction.update(pagedMessage(render(deps, args), at.page, action, at.owner, own.parts(args)));
+          },
+        };
+      },
     },
   };
 }

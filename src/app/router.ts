@@ -1,13 +1,31 @@
-import { type Interaction, MessageFlags } from 'discord.js';
+import { type Interaction, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { decodeId, MALFORMED_BUTTON } from '../discord-kit/custom-id.js';
 import { GENERIC_FAILURE, UserError } from '../discord-kit/errors.js';
 import { NO_MENTIONS } from '../discord-kit/reply.js';
 import { articleOption, suggestArticles } from '../features/settings/article-option.js';
+import { requireHost } from '../features/settings/host.js';
 import { QuarantinedRecordError, StoreUnavailableError } from '../store/index.js';
-import type { CommandModule, ComponentHandler, Deps } from './command.js';
+import type { Access, ButtonRoute, CommandModule, Deps, Place } from './command.js';
 
 export const UNKNOWN_COMMAND = 'This command is not available. Type / to see what Roundtable can do, or try /help.';
 export const SHUTTING_DOWN = 'Roundtable is restarting. Try again in a few seconds.';
+export const MANAGERS_ONLY = 'Only people with Manage Server can change the settings.';
+
+/** Enforces a handler's access rule: the one place it is checked. Returns where the interaction came from. */
+async function checkAccess(access: Access, interaction: Interaction, deps: Deps, outsideServer: string) {
+  const place: Place | null =
+    interaction.guildId && interaction.channelId
+      ? { guildId: interaction.guildId, channelId: interaction.channelId }
+      : null;
+  if (access === 'anyone') return place;
+  if (!place) throw new UserError(outsideServer);
+  if (access === 'host') await requireHost(interaction, deps);
+  // Discord hides such commands from others, but permissions can be overridden per server: check anyway.
+  if (access === 'manager' && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+    throw new UserError(MANAGERS_ONLY);
+  }
+  return place;
+}
 
 type Outcome = 'ok' | 'user-error' | 'failed' | 'refused';
 
@@ -20,11 +38,11 @@ export interface Router {
 /** The one place interactions are dispatched and errors turned into replies. */
 export function createRouter(commands: readonly CommandModule[], deps: Deps): Router {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
-  const byAction = new Map<string, ComponentHandler>();
+  const byAction = new Map<string, { button: ButtonRoute; command: CommandModule }>();
   for (const command of commands) {
-    for (const [action, handler] of Object.entries(command.components ?? {})) {
-      if (byAction.has(action)) throw new Error(`two commands claim the button action "${action}"`);
-      byAction.set(action, handler);
+    for (const button of command.buttons) {
+      if (byAction.has(button.action)) throw new Error(`two commands claim the button action "${button.action}"`);
+      byAction.set(button.action, { button, command });
     }
   }
   const inFlight = new Set<Promise<void>>();
@@ -54,19 +72,29 @@ export function createRouter(commands: readonly CommandModule[], deps: Deps): Ro
           await interaction.respond(suggestArticles(interaction.options.getFocused(), deps.catalogue));
         } else if (command.autocomplete) await command.autocomplete(interaction, deps);
         else await interaction.respond([]);
-      } else {
-        await command.execute(interaction, deps);
+        return 'ok';
       }
+      const route = command.resolve(interaction);
+      if (!route) {
+        await reject(interaction, UNKNOWN_COMMAND);
+        return 'refused';
+      }
+      await route.run(interaction, deps, await checkAccess(route.access, interaction, deps, command.outsideServer));
       return 'ok';
     }
     if (interaction.isButton()) {
       const decoded = decodeId(interaction.customId);
-      const handler = decoded && byAction.get(decoded.action);
-      if (!decoded || !handler) {
+      const owner = decoded && byAction.get(decoded.action);
+      const route = decoded && owner?.button.resolve(decoded.args);
+      if (!owner || !route) {
         await reject(interaction, MALFORMED_BUTTON);
         return 'refused';
       }
-      await handler(interaction, decoded.args, deps);
+      await route.run(
+        interaction,
+        deps,
+        await checkAccess(route.access, interaction, deps, owner.command.outsideServer),
+      );
       return 'ok';
     }
     if (interaction.isRepliable()) {

@@ -9,6 +9,12 @@ import { UserError } from './errors.js';
 
 /** Small readings of an interaction that several commands share. */
 
+/** The server and channel an interaction came from. */
+export interface Place {
+  readonly guildId: string;
+  readonly channelId: string;
+}
+
 /** The name classmates know: the server nickname, else the display name. */
 export function displayNameOf(interaction: Interaction): string {
   const member = interaction.member;

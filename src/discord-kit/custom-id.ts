@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { UserError } from './errors.js';
 import { LIMITS } from './limits.js';
 
 /**
@@ -34,14 +33,58 @@ export function decodeId(id: string): DecodedId | null {
 export const MALFORMED_BUTTON =
   'This button is not one Roundtable understands. Run the command again to get a fresh one.';
 
-/** Parses a button's arguments, refusing forged or outdated ids in words a student understands. */
-export function parseArgs<T>(schema: z.ZodType<T>, args: readonly string[]): T {
-  const parsed = schema.safeParse(args);
-  if (!parsed.success) throw new UserError(MALFORMED_BUTTON);
-  return parsed.data;
+/** One part of an id: read from its text, written back as `String(value)`. */
+export type IdPart = z.ZodType<string | number, string>;
+export type IdShape = Readonly<Record<string, IdPart>>;
+export type IdArgs<S extends IdShape> = z.output<z.ZodObject<{ -readonly [K in keyof S]: S[K] }>>;
+
+/**
+ * A button action and the arguments its id carries, in the order of `shape`'s
+ * keys: the renderer encodes with it and the router decodes with it, so the two
+ * halves cannot drift apart.
+ */
+export interface ButtonCodec<S extends IdShape> {
+  readonly action: string;
+  encode(args: IdArgs<S>): string;
+  /** The id's parts after the action, as `encode` writes them. */
+  parts(args: IdArgs<S>): string[];
+  /** The arguments of an id's parts; null when they are forged or outdated. */
+  decode(parts: readonly string[]): IdArgs<S> | null;
 }
 
-/** A number carried in a custom id: checked as text against `pattern` first, since ids can be forged. */
-export function numberArg(pattern: RegExp) {
-  return z.string().regex(pattern).transform(Number);
+export function defineButton<const S extends IdShape>(action: string, shape: S): ButtonCodec<S> {
+  if (!ACTION.test(action)) throw new Error(`invalid component action ${action}`);
+  const keys = Object.keys(shape);
+  const schema = z.object(shape);
+  const parts = (args: IdArgs<S>): string[] => {
+    const values: Record<string, unknown> = args;
+    return keys.map((key) => String(values[key]));
+  };
+  return {
+    action,
+    encode: (args) => encodeId(action, ...parts(args)),
+    parts,
+    decode(parts) {
+      if (parts.length !== keys.length) return null;
+      const parsed = schema.safeParse(Object.fromEntries(keys.map((key, i) => [key, parts[i]])));
+      return parsed.success ? parsed.data : null;
+    },
+  };
 }
+
+/** Parts most ids share. A number is checked as text first, since ids can be forged. */
+export const idNumber = (digits: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^\\d{1,${digits}}$`))
+    .transform(Number);
+/** A question's index in a round, session or homework. */
+export const questionIndex = idNumber(2);
+/** A choice of a quiz item: A to D. */
+export const choiceIndex = z
+  .string()
+  .regex(/^[0-3]$/)
+  .transform(Number);
+export const snowflake = z.string().regex(/^\d{1,20}$/);
+/** A content id (a pack's slug, a question or claim id). */
+export const contentId = (max: number) => z.string().regex(new RegExp(`^[a-z0-9-]{1,${max}}$`));

@@ -10,11 +10,11 @@ import {
 import { DIFFICULTY_LABEL, letter } from '../../content/labels.js';
 import type { Pack, QuizItem } from '../../content/schema.js';
 import { plural } from '../../core/plural.js';
-import { encodeId } from '../../discord-kit/custom-id.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { buttonRow, type MessageView } from '../../discord-kit/reply.js';
 import { choiceLines, emojiFor, explanationFields } from '../quiz/render.js';
 import { COLOUR } from '../reading/render.js';
+import { HOMEWORK_BUTTONS } from './buttons.js';
 import {
   acceptsWork,
   type ClassStatus,
@@ -26,14 +26,6 @@ import {
 import type { Assignment, CardState, HomeworkAnswer, Progress, QuizItems } from './state.js';
 
 /** Homework to Discord messages: pure, so what a student or teacher sees is tested without Discord. */
-
-export const HOMEWORK_ACTIONS = {
-  start: 'hw-start',
-  answer: 'hw-answer',
-  next: 'hw-next',
-  review: 'hw-review',
-  score: 'hw-score',
-} as const;
 
 /** Students listed by name in the status view; the report has everyone. */
 export const STATUS_NAMES = 15;
@@ -106,8 +98,8 @@ export function renderCard(assignment: Assignment, pack: Pack, state: CardState)
     components: [
       buttonRow([
         state === 'closed'
-          ? button('My result', encodeId(HOMEWORK_ACTIONS.start, assignment.id), ButtonStyle.Secondary)
-          : button('Start', encodeId(HOMEWORK_ACTIONS.start, assignment.id)),
+          ? button('My result', HOMEWORK_BUTTONS.start.encode({ assignmentId: assignment.id }), ButtonStyle.Secondary)
+          : button('Start', HOMEWORK_BUTTONS.start.encode({ assignmentId: assignment.id })),
       ]),
     ],
   };
@@ -143,7 +135,7 @@ export function renderHomeworkQuestion(
           return {
             ...button(
               truncate(choice, LIMITS.buttonLabel),
-              encodeId(HOMEWORK_ACTIONS.answer, assignment.id, position, i),
+              HOMEWORK_BUTTONS.answer.encode({ assignmentId: assignment.id, position, choice: i }),
             ),
             ...(emoji ? { emoji } : {}),
           };
@@ -181,7 +173,9 @@ export function renderVerdict(
       },
     ],
     components: [
-      buttonRow([button(last ? 'See my score' : 'Next question', encodeId(HOMEWORK_ACTIONS.next, assignment.id))]),
+      buttonRow([
+        button(last ? 'See my score' : 'Next question', HOMEWORK_BUTTONS.next.encode({ assignmentId: assignment.id })),
+      ]),
     ],
   };
 }
@@ -224,7 +218,15 @@ export function renderScore(
     ],
     components:
       result.missed.length > 0
-        ? [buttonRow([button('Review', encodeId(HOMEWORK_ACTIONS.review, assignment.id, 0), ButtonStyle.Secondary)])]
+        ? [
+            buttonRow([
+              button(
+                'Review',
+                HOMEWORK_BUTTONS.review.encode({ assignmentId: assignment.id, step: 0 }),
+                ButtonStyle.Secondary,
+              ),
+            ]),
+          ]
         : [],
   };
 }
@@ -265,8 +267,15 @@ export function renderReview(
     components: [
       buttonRow([
         last
-          ? button('Back to my score', encodeId(HOMEWORK_ACTIONS.score, assignment.id), ButtonStyle.Secondary)
-          : button('Next missed question', encodeId(HOMEWORK_ACTIONS.review, assignment.id, step + 1)),
+          ? button(
+              'Back to my score',
+              HOMEWORK_BUTTONS.score.encode({ assignmentId: assignment.id }),
+              ButtonStyle.Secondary,
+            )
+          : button(
+              'Next missed question',
+              HOMEWORK_BUTTONS.review.encode({ assignmentId: assignment.id, step: step + 1 }),
+            ),
       ]),
     ],
   };

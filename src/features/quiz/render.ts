@@ -11,10 +11,10 @@ import {
 import { DIFFICULTY_LABEL, letter } from '../../content/labels.js';
 import type { QuizItem } from '../../content/schema.js';
 import { plural } from '../../core/plural.js';
-import { encodeId } from '../../discord-kit/custom-id.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { buttonRow, type MessageView } from '../../discord-kit/reply.js';
 import { COLOUR, sourceFields } from '../reading/render.js';
+import { QUIZ_BUTTONS } from './buttons.js';
 import { choiceOrder, shownLetter } from './choice-order.js';
 import type { AnswerReply } from './engine.js';
 import type { MovingStanding } from './results.js';
@@ -27,16 +27,6 @@ import type { HistoryEntry, QuizRound, Standing } from './state.js';
 const LETTER_EMOJI = ['🇦', '🇧', '🇨', '🇩'] as const;
 const MEDALS = ['🥇', '🥈', '🥉'] as const;
 const BAR_WIDTH = 12;
-
-export const QUIZ_ACTIONS = {
-  answer: 'quiz-answer',
-  reveal: 'quiz-reveal',
-  next: 'quiz-next',
-  stop: 'quiz-stop',
-  reset: 'quiz-reset',
-  resetCancel: 'quiz-reset-cancel',
-  mine: 'quiz-mine',
-} as const;
 
 /** How many of the round's leaders each reveal shows. */
 export const TOP_AFTER_REVEAL = 5;
@@ -69,7 +59,7 @@ function answerButtons(round: QuizRound, item: QuizItem, correct: number | null)
       type: ComponentType.Button,
       style: correct === null ? ButtonStyle.Primary : index === correct ? ButtonStyle.Success : ButtonStyle.Secondary,
       label: truncate(choice, LIMITS.buttonLabel),
-      custom_id: encodeId(QUIZ_ACTIONS.answer, round.roundId, round.index, index),
+      custom_id: QUIZ_BUTTONS.answer.encode({ roundId: round.roundId, index: round.index, choice: index }),
       disabled: correct !== null,
       ...(emoji ? { emoji } : {}),
     };
@@ -131,13 +121,13 @@ export function renderQuestion(round: QuizRound, item: QuizItem, articleTitle: s
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
           label: 'Reveal (host)',
-          custom_id: encodeId(QUIZ_ACTIONS.reveal, round.roundId, round.index),
+          custom_id: QUIZ_BUTTONS.reveal.encode({ roundId: round.roundId, index: round.index }),
         },
         {
           type: ComponentType.Button,
           style: ButtonStyle.Danger,
           label: 'End round (host)',
-          custom_id: encodeId(QUIZ_ACTIONS.stop, round.roundId),
+          custom_id: QUIZ_BUTTONS.stop.encode({ roundId: round.roundId }),
         },
       ]),
     ],
@@ -171,7 +161,7 @@ function myResultButton(roundId: string, index: number): APIButtonComponent {
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
     label: 'My result',
-    custom_id: encodeId(QUIZ_ACTIONS.mine, roundId, index),
+    custom_id: QUIZ_BUTTONS.mine.encode({ roundId, index }),
   };
 }
 
@@ -207,14 +197,14 @@ export function renderReveal(
       type: ComponentType.Button,
       style: ButtonStyle.Primary,
       label: last ? 'Final standings (host)' : 'Next question (host)',
-      custom_id: encodeId(QUIZ_ACTIONS.next, round.roundId, round.index),
+      custom_id: QUIZ_BUTTONS.next.encode({ roundId: round.roundId, index: round.index }),
     });
     if (!last) {
       hostRow.push({
         type: ComponentType.Button,
         style: ButtonStyle.Danger,
         label: 'End round (host)',
-        custom_id: encodeId(QUIZ_ACTIONS.stop, round.roundId),
+        custom_id: QUIZ_BUTTONS.stop.encode({ roundId: round.roundId }),
       });
     }
   }

@@ -28,9 +28,9 @@ import type {
   Term,
   Theme,
 } from '../../content/schema.js';
-import { encodeId } from '../../discord-kit/custom-id.js';
 import { LIMITS, paginate, truncate } from '../../discord-kit/limits.js';
 import type { MessageView } from '../../discord-kit/reply.js';
+import { QUESTION_NEXT } from './buttons.js';
 
 /**
  * Pure renderers for the reading commands: content in, Discord JSON out. The
@@ -327,7 +327,7 @@ export function questionRow(pack: Pack, filter: QuestionFilter): APIActionRowCom
         type: ComponentType.Button,
         style: ButtonStyle.Primary,
         label: 'Another question',
-        custom_id: encodeId('question-next', pack.slug, filter.theme ?? '-', filter.level ?? '-'),
+        custom_id: QUESTION_NEXT.encode({ slug: pack.slug, theme: filter.theme ?? '-', level: filter.level ?? '-' }),
       },
     ],
   };

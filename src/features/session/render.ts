@@ -17,24 +17,14 @@ import {
 import { LEVEL_LABEL, paragraphRef, THEME_LABEL, VERDICT_LABEL } from '../../content/labels.js';
 import type { Claim, Pack, Question } from '../../content/schema.js';
 import { plural } from '../../core/plural.js';
-import { encodeId } from '../../discord-kit/custom-id.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { buttonRow, type MessageView } from '../../discord-kit/reply.js';
 import { COLOUR, sourceFields } from '../reading/render.js';
+import { SESSION_BUTTONS } from './buttons.js';
 import { POLL_ANSWERS, type SessionState } from './state.js';
 import type { RecapPoll, RecapView, StatusView } from './views.js';
 
 /** Session state to Discord messages: pure, so what the class sees is tested without Discord. */
-
-export const SESSION_ACTIONS = {
-  next: 'session-next',
-  followUp: 'session-follow-up',
-  poll: 'session-poll',
-  pollClaim: 'session-poll-claim',
-  closePoll: 'session-poll-close',
-  end: 'session-end',
-  passage: 'session-passage',
-} as const;
 
 export const BUTTON_LABELS = {
   next: 'Next prompt',
@@ -140,7 +130,7 @@ export function renderPrompt(pack: Pack, state: SessionState, index: number, que
           style: ButtonStyle.Secondary,
           label: BUTTON_LABELS.passage,
           emoji: { name: '📖' },
-          custom_id: encodeId(SESSION_ACTIONS.passage, pack.slug, question.id),
+          custom_id: SESSION_BUTTONS.passage.encode({ slug: pack.slug, questionId: question.id }),
         },
       ]),
     );
@@ -154,7 +144,7 @@ export function renderPrompt(pack: Pack, state: SessionState, index: number, que
         type: ComponentType.Button,
         style: ButtonStyle.Primary,
         label: BUTTON_LABELS.next,
-        custom_id: encodeId(SESSION_ACTIONS.next, sid, index),
+        custom_id: SESSION_BUTTONS.next.encode({ sessionId: sid, index }),
       });
     }
     host.push(
@@ -162,20 +152,20 @@ export function renderPrompt(pack: Pack, state: SessionState, index: number, que
         type: ComponentType.Button,
         style: ButtonStyle.Secondary,
         label: BUTTON_LABELS.followUp,
-        custom_id: encodeId(SESSION_ACTIONS.followUp, sid, index),
+        custom_id: SESSION_BUTTONS.followUp.encode({ sessionId: sid, index }),
         disabled: left <= 0,
       },
       {
         type: ComponentType.Button,
         style: ButtonStyle.Secondary,
         label: BUTTON_LABELS.poll,
-        custom_id: encodeId(SESSION_ACTIONS.poll, sid, index),
+        custom_id: SESSION_BUTTONS.poll.encode({ sessionId: sid, index }),
       },
       {
         type: ComponentType.Button,
         style: ButtonStyle.Danger,
         label: BUTTON_LABELS.end,
-        custom_id: encodeId(SESSION_ACTIONS.end, sid),
+        custom_id: SESSION_BUTTONS.end.encode({ sessionId: sid }),
       },
     );
     components.push(buttonRow(host));
@@ -244,7 +234,7 @@ export function renderClaimChoice(state: SessionState, claims: readonly Claim[])
       type: ComponentType.Button,
       style: polled.has(claim.id) ? ButtonStyle.Secondary : ButtonStyle.Primary,
       label: truncate(polled.has(claim.id) ? `(polled) ${claim.claim}` : claim.claim, LIMITS.buttonLabel),
-      custom_id: encodeId(SESSION_ACTIONS.pollClaim, sid, claim.id),
+      custom_id: SESSION_BUTTONS.pollClaim.encode({ sessionId: sid, claimId: claim.id }),
       disabled: polled.has(claim.id),
     }),
   );
@@ -286,7 +276,7 @@ export function renderPollCard(pack: Pack, claim: Claim, sid: string, live = tru
                 type: ComponentType.Button,
                 style: ButtonStyle.Secondary,
                 label: 'Close poll and show the check (host)',
-                custom_id: encodeId(SESSION_ACTIONS.closePoll, sid, claim.id),
+                custom_id: SESSION_BUTTONS.closePoll.encode({ sessionId: sid, claimId: claim.id }),
               },
             ],
           },

@@ -55,25 +55,22 @@ export function choosePack(catalogue: Catalogue, requested: string | null, serve
   );
 }
 
-export async function resolvePack(
-  interaction: { guildId: string | null; options: { getString(name: string): string | null } },
-  deps: PackDeps,
-): Promise<Pack> {
-  const requested = interaction.options.getString('article');
+/** The pack of a command: its `article` option (null when left out), in the server `guildId` (null in DMs). */
+export async function resolvePack(deps: PackDeps, guildId: string | null, requested: string | null): Promise<Pack> {
   // A named article, or the only one there is: the server's default cannot change the answer, so no
   // store read (reading commands keep working while the store is down).
   if (requested || deps.catalogue.packs.length === 1) return choosePack(deps.catalogue, requested, null);
-  const settings = interaction.guildId ? await deps.store.read(interaction.guildId, settingsRecord) : null;
+  const settings = guildId ? await deps.store.read(guildId, settingsRecord) : null;
   return choosePack(deps.catalogue, requested, settings?.article ?? null);
 }
 
-/** The pack an autocomplete is about, without throwing: autocomplete must always answer. */
+/** The pack an autocomplete is about, from the `article` typed so far, without throwing: autocomplete must always answer. */
 export async function resolvePackQuietly(
-  interaction: { guildId: string | null; options: { getString(name: string): string | null } },
   deps: PackDeps,
+  interaction: { guildId: string | null; options: { getString(name: string): string | null } },
 ): Promise<Pack | undefined> {
   try {
-    return await resolvePack(interaction, deps);
+    return await resolvePack(deps, interaction.guildId, interaction.options.getString(articleOption.name));
   } catch {
     return undefined;
   }
