@@ -29,7 +29,7 @@ export interface Bot {
   readonly client: Client<true>;
   /** Stops taking interactions, finishes those in flight, then disconnects (the store is the caller's). */
   stop(): Promise<void>;
-  /** Resolves once no round, session or homework card has work queued, in flight or waiting to be retried. */
+  /** Resolves once no interaction is being handled and no round, session or homework card has work queued, in flight or waiting to be retried. */
   idle(): Promise<void>;
 }
 
@@ -124,6 +124,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   return {
     client: readyClient,
     async idle() {
+      // A handler that deferred first is still at work after its acknowledgement.
+      await router.settled();
       await Promise.all([quiz.idle(), sessions.idle(), homework.idle()]);
     },
     async stop() {

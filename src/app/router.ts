@@ -33,6 +33,8 @@ export interface Router {
   handle(interaction: Interaction): void;
   /** Stops taking interactions and resolves when those in flight are done. */
   drain(): Promise<void>;
+  /** Resolves once the interactions being handled now are done; new ones are still taken. */
+  settled(): Promise<void>;
 }
 
 /** The one place interactions are dispatched and errors turned into replies. */
@@ -150,6 +152,9 @@ export function createRouter(commands: readonly CommandModule[], deps: Deps): Ro
     },
     async drain() {
       accepting = false;
+      await Promise.allSettled([...inFlight]);
+    },
+    async settled() {
       await Promise.allSettled([...inFlight]);
     },
   };
