@@ -106,6 +106,10 @@ describe.runIf(redisUrl)('two shards on one Redis', () => {
     // Each server's interactions reached its own shard's process only.
     const handledBy = (guildId: string) =>
       new Set(manager.logs.filter((l) => l.msg === 'interaction' && l.guildId === guildId).map((l) => l.shard));
+    // The router logs each interaction after its reply, and the child logs asynchronously: wait for the lines.
+    const logged = (guildId: string) => manager.logs.filter((l) => l.msg === 'interaction' && l.guildId === guildId);
+    await manager.waitForLog('interaction', () => logged(discord.guild.id).length > students.length);
+    await manager.waitForLog('interaction', () => logged(second.id).length > 0);
     expect([...handledBy(discord.guild.id)]).toEqual([1]);
     expect([...handledBy(second.id)]).toEqual([0]);
 
