@@ -72,7 +72,7 @@ export class BenchChild {
   ) {
     this.#shards = env.shardCount ?? 1;
     this.#viaNpm = options.viaNpmStart === true && kind === 'bot';
-    const script = join(ROOT, 'dist', kind === 'bot' ? 'src/main.js' : 'bench/floor-bot.js');
+    const script = join(ROOT, 'dist', kind === 'bot' ? 'src/bin/main.js' : 'bench/floor-bot.js');
     const profile = profileDir && kind === 'bot' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const [command, args] = this.#viaNpm
       ? ['npm', ['start']]
