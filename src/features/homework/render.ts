@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import { DIFFICULTY_LABEL, letter } from '../../content/labels.js';
 import type { Pack, QuizItem } from '../../content/schema.js';
-import { plural } from '../../core/plural.js';
+import { formatCount, plural } from '../../core/plural.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { buttonRow, type MessageView } from '../../discord-kit/reply.js';
 import { choiceLines, emojiFor, explanationFields } from '../quiz/render.js';
@@ -317,7 +317,7 @@ const STATE_WORDS: Record<CardState, string> = {
 };
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatCount(n);
 }
 
 function studentLine(s: ClassStatus['students'][number]): string {

@@ -1,5 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
-import { plural } from '../../core/plural.js';
+import { formatCount, plural } from '../../core/plural.js';
 import { LIMITS, truncate } from '../../discord-kit/limits.js';
 import { choiceOrder, shownLetter } from './choice-order.js';
 import { findCorrectChoice } from './scoring.js';
@@ -95,7 +95,7 @@ function ordinal(n: number): string {
   const tens = n % 100;
   const ones = n % 10;
   const suffix = tens >= 11 && tens <= 13 ? 'th' : ones === 1 ? 'st' : ones === 2 ? 'nd' : ones === 3 ? 'rd' : 'th';
-  return `${n.toLocaleString('en-US')}${suffix}`;
+  return `${formatCount(n)}${suffix}`;
 }
 
 function standingText(r: PersonalResult): string {
