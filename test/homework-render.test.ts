@@ -2,15 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { homework } from '../commands/homework.js';
 import type { Pack } from '../src/content/schema.js';
 import { decodeId } from '../src/discord-kit/custom-id.js';
-import {
-  answer,
-  begin,
-  cardState,
-  classStatus,
-  createAssignment,
-  nextPosition,
-  studentResult,
-} from '../src/features/homework/engine.js';
+import { answer, begin, cardState, classStatus, nextPosition, studentResult } from '../src/features/homework/engine.js';
 import {
   renderCard,
   renderHomeworkQuestion,
@@ -21,7 +13,7 @@ import {
   STATUS_NAMES,
 } from '../src/features/homework/render.js';
 import type { Assignment, Progress } from '../src/features/homework/state.js';
-import { homeworkProblems } from './fixtures/content-properties.js';
+import { assignEveryItem, homeworkProblems } from './fixtures/content-properties.js';
 import { loadFixturePack } from './fixtures/fixture-pack.js';
 import { buttonsOf, limitProblems } from './fixtures/message-limits.js';
 
@@ -34,21 +26,7 @@ let items: Map<string, Pack['quiz'][number]>;
 beforeAll(async () => {
   pack = await loadFixturePack();
   items = new Map(pack.quiz.map((i) => [i.id, i]));
-  const made = createAssignment(
-    {
-      id: 'ab12c',
-      article: pack.slug,
-      channelId: 'c1',
-      hostId: 'h',
-      items: pack.quiz,
-      questions: 30,
-      difficulty: null,
-      dueAt: NOW + 86_400_000,
-      late: false,
-      seed: 7,
-    },
-    NOW,
-  );
+  const made = assignEveryItem(pack, NOW);
   if (!made.ok) throw new Error('cannot assign');
   assignment = made.assignment;
 });
