@@ -8,7 +8,7 @@ import { UserError } from '../src/discord-kit/errors.js';
 import { type CommandData, privateOption, SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { toReply } from '../src/discord-kit/reply.js';
 import { claimOption, lookupClaim, suggestClaims } from '../src/features/reading/claim-option.js';
-import { claimPages, preparedClaim, replyOf } from '../src/features/reading/prepared.js';
+import { claimPages, preparedClaim, preparedReply } from '../src/features/reading/prepared.js';
 import { renderTeacherNote } from '../src/features/reading/render.js';
 import { articleOption, resolvePack, resolvePackQuietly } from '../src/features/settings/article-option.js';
 import { isHostOf } from '../src/features/settings/host.js';
@@ -69,7 +69,7 @@ export const claims = defineCommand({
         const pack = await resolvePack(deps, place?.guildId ?? null, args.article);
         const { claim, note } = lookupClaim(pack.claims, args.claim);
         await interaction.reply(
-          replyOf(preparedClaim(pack, claim), args.private ?? false, note ? { content: note } : {}),
+          preparedReply(interaction, preparedClaim(pack, claim), args.private ?? false, note ? { content: note } : {}),
         );
         // Only a claim with a note asks the store who is host, and only after the reply: students wait for nothing.
         const teacherNote = renderTeacherNote(claim);

@@ -7,7 +7,7 @@ import { UserError } from '../src/discord-kit/errors.js';
 import { LIMITS, truncate } from '../src/discord-kit/limits.js';
 import { type CommandData, privateOption, SERVER_OR_DM } from '../src/discord-kit/options.js';
 import { findTerm, termCandidates } from '../src/features/reading/glossary.js';
-import { glossaryPages, preparedTerm, replyOf } from '../src/features/reading/prepared.js';
+import { glossaryPages, preparedReply, preparedTerm } from '../src/features/reading/prepared.js';
 import { articleOption, resolvePack, resolvePackQuietly } from '../src/features/settings/article-option.js';
 
 const pager = createPager('glossary-page', { slug: z.string() }, (deps, { slug }) => {
@@ -44,7 +44,9 @@ export const glossary = defineCommand({
         return;
       }
       const { term, note } = findTerm(pack.terms, args.term);
-      await interaction.reply(replyOf(preparedTerm(pack, term), ephemeral, note ? { content: note } : {}));
+      await interaction.reply(
+        preparedReply(interaction, preparedTerm(pack, term), ephemeral, note ? { content: note } : {}),
+      );
     },
   },
   async autocomplete(interaction, deps) {

@@ -4,7 +4,7 @@ import { verdictLegend } from '../src/content/labels.js';
 import { VERDICTS } from '../src/content/schema.js';
 import { LIMITS, truncate } from '../src/discord-kit/limits.js';
 import { SERVER_OR_DM } from '../src/discord-kit/options.js';
-import { type Prepared, prepare, replyOf } from '../src/features/reading/prepared.js';
+import { type Prepared, prepare, preparedReply } from '../src/features/reading/prepared.js';
 import { embedOf } from '../src/features/reading/render.js';
 
 /** One line per command and subcommand, from the same definitions Discord shows. */
@@ -53,7 +53,7 @@ export function createHelp(list: () => readonly CommandModule[]): CommandModule 
       access: 'anyone',
       async run({ interaction }) {
         prepared ??= prepare(renderHelp(list().map((c) => c.data)));
-        await interaction.reply(replyOf(prepared, true));
+        await interaction.reply(preparedReply(interaction, prepared, true));
       },
     },
   });

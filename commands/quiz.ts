@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
 import { defineCommand, onButton, stepButton } from '../src/app/command.js';
 import { clickedAt, displayNameOf, requireChannelPermissions } from '../src/discord-kit/context.js';
 import { type CommandData, SERVER_ONLY } from '../src/discord-kit/options.js';
-import { toMessage, toReply } from '../src/discord-kit/reply.js';
+import { ReplyBodies, toMessage, toReply } from '../src/discord-kit/reply.js';
 import * as quizActions from '../src/features/quiz/actions.js';
 import { QUIZ_BUTTONS } from '../src/features/quiz/buttons.js';
 import { QUIZ_START_OPTIONS, roundOption, scopeOption } from '../src/features/quiz/options.js';
@@ -47,6 +47,9 @@ const data = {
     },
   ],
 } as const satisfies CommandData;
+
+/** A click's acknowledgement is one of a few texts: each is resolved into a reply body once. */
+const ANSWER_REPLIES = new ReplyBodies<string>();
 
 export const quiz = defineCommand({
   data,
@@ -121,7 +124,7 @@ export const quiz = defineCommand({
           clickedAt(interaction, deps.now()),
           ack,
         );
-        await interaction.reply(toReply({ content }, true));
+        await interaction.reply(ANSWER_REPLIES.payload(interaction, content, () => toReply({ content }, true)));
       },
     }),
     onButton(QUIZ_BUTTONS.mine, {

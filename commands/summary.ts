@@ -3,7 +3,7 @@ import { defineCommand } from '../src/app/command.js';
 import { choicesOf, LENGTH_LABEL } from '../src/content/labels.js';
 import { SUMMARY_LENGTHS } from '../src/content/schema.js';
 import { type CommandData, privateOption, SERVER_OR_DM } from '../src/discord-kit/options.js';
-import { preparedSummary, replyOf } from '../src/features/reading/prepared.js';
+import { preparedReply, preparedSummary } from '../src/features/reading/prepared.js';
 import { articleOption, resolvePack } from '../src/features/settings/article-option.js';
 
 const data = {
@@ -28,7 +28,9 @@ export const summary = defineCommand({
     access: 'anyone',
     async run({ interaction, deps, args, place }) {
       const pack = await resolvePack(deps, place?.guildId ?? null, args.article);
-      await interaction.reply(replyOf(preparedSummary(pack, args.length ?? 'standard'), args.private ?? false));
+      await interaction.reply(
+        preparedReply(interaction, preparedSummary(pack, args.length ?? 'standard'), args.private ?? false),
+      );
     },
   },
 });

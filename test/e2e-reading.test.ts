@@ -55,6 +55,21 @@ describe('/summary', () => {
     expect(reply.embeds[0]?.title).toBe(`Standard summary: ${pack.article.shortTitle}`);
   });
 
+  test('GIVEN the same summary asked for again and again, publicly and privately in turn THEN each asker gets it as they asked, the same every time', async () => {
+    const asked = [false, true, false, true, true, false];
+    const replies = [];
+    for (const [i, privately] of asked.entries()) {
+      replies.push(
+        await h.discord.slash(`student${(i % 3) + 1}`, 'summary', { length: 'detailed', private: privately }).reply(),
+      );
+    }
+    expect(replies.map((r) => r.ephemeral)).toEqual(asked);
+    const [first, ...rest] = replies;
+    expect(first?.embeds[0]?.title).toBe(`Detailed summary: ${pack.article.shortTitle}`);
+    for (const reply of rest) expect(reply.embeds).toEqual(first?.embeds);
+    for (const reply of replies) expect(reply.pings).toEqual({ users: [], roles: [], everyone: false });
+  });
+
   test('GIVEN an article that does not exist THEN an ephemeral message names the available ones', async () => {
     const reply = await h.discord.slash('student1', 'summary', { article: 'no-such-article' }).reply();
     expect(reply.ephemeral).toBe(true);

@@ -4,6 +4,8 @@ import type {
   APIEmbed,
   BaseMessageOptions,
   JSONEncodable,
+  MessagePayload,
+  RepliableInteraction,
 } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import {
@@ -15,7 +17,7 @@ import {
   type SummaryLength,
   type Term,
 } from '../../content/schema.js';
-import { type MessageView, NO_MENTIONS } from '../../discord-kit/reply.js';
+import { type MessageView, NO_MENTIONS, ReplyBodies } from '../../discord-kit/reply.js';
 import {
   type QuestionFilter,
   questionEmbed,
@@ -93,6 +95,20 @@ export function messageOf(prepared: Prepared, change: Change = {}): BaseMessageO
 export function replyOf(prepared: Prepared, ephemeral: boolean, change: Change = {}): ReplyOptions {
   const message = messageOf(prepared, change);
   return ephemeral ? { ...message, flags: MessageFlags.Ephemeral } : message;
+}
+
+const publicBodies = new ReplyBodies<Prepared>();
+const privateBodies = new ReplyBodies<Prepared>();
+
+/** The reply to `interaction` with a prepared view: its body resolved once when nothing in it varies. */
+export function preparedReply(
+  interaction: RepliableInteraction,
+  prepared: Prepared,
+  ephemeral: boolean,
+  change: Change = {},
+): MessagePayload | ReplyOptions {
+  if (change.content !== undefined || change.components !== undefined) return replyOf(prepared, ephemeral, change);
+  return (ephemeral ? privateBodies : publicBodies).payload(interaction, prepared, () => replyOf(prepared, ephemeral));
 }
 
 export interface Change {
