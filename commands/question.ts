@@ -5,7 +5,7 @@ import type { Pack } from '../src/content/schema.js';
 import { LEVELS, THEMES } from '../src/content/schema.js';
 import { UserError } from '../src/discord-kit/errors.js';
 import { type CommandData, SERVER_OR_DM } from '../src/discord-kit/options.js';
-import { toReply } from '../src/discord-kit/reply.js';
+import { ReplyBodies, toReply } from '../src/discord-kit/reply.js';
 import { QUESTION_NEXT } from '../src/features/reading/buttons.js';
 import { nextQuestionFor } from '../src/features/reading/questions.js';
 import type { QuestionFilter } from '../src/features/reading/render.js';
@@ -33,6 +33,9 @@ const data = {
   ],
 } as const satisfies CommandData;
 
+/** A question's reply is the same message for every student who draws it: resolved once. */
+const QUESTION_REPLIES = new ReplyBodies<string>();
+
 /** Posts the question; a host also gets its teacher note, privately. */
 async function ask(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
@@ -42,8 +45,8 @@ async function ask(
   filter: QuestionFilter,
 ): Promise<void> {
   const isHost = await isHostOf(interaction, deps);
-  const { reply, hostNote } = await nextQuestionFor(deps, { guildId, isHost }, pack, filter);
-  await interaction.reply(reply);
+  const { reply, replyKey, hostNote } = await nextQuestionFor(deps, { guildId, isHost }, pack, filter);
+  await interaction.reply(QUESTION_REPLIES.payload(interaction, replyKey, () => reply));
   if (hostNote) await interaction.followUp(toReply(hostNote, true));
 }
 

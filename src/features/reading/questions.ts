@@ -54,12 +54,16 @@ export async function nextQuestionFor(
   asker: { readonly guildId: string; readonly isHost: boolean },
   pack: Pack,
   filter: QuestionFilter,
-): Promise<{ reply: ReplyOptions; hostNote: MessageView | null }> {
+): Promise<{ reply: ReplyOptions; replyKey: string; hostNote: MessageView | null }> {
   if (!asker.isHost) {
     const question = peekQuestion(pack, filter, deps.now());
     if (!question) throw new UserError(NO_MATCH);
     const note = subtext('Only you can see this question. Your host posts questions for the whole class.');
-    return { reply: { ...questionReply(pack, question, filter, note), flags: MessageFlags.Ephemeral }, hostNote: null };
+    return {
+      reply: { ...questionReply(pack, question, filter, note), flags: MessageFlags.Ephemeral },
+      replyKey: replyKeyOf(pack, question, filter, 'student'),
+      hostNote: null,
+    };
   }
   const drawn = await deps.store.update<Record<string, string[]>, DrawResult>(
     asker.guildId,
@@ -76,5 +80,14 @@ export async function nextQuestionFor(
     : drawn.cycled
       ? subtext('Every matching question has been used once; starting a new round of them.')
       : null;
-  return { reply: questionReply(pack, drawn.question, filter, note), hostNote: renderTeacherNote(drawn.question) };
+  return {
+    reply: questionReply(pack, drawn.question, filter, note),
+    replyKey: replyKeyOf(pack, drawn.question, filter, only ? 'only' : drawn.cycled ? 'cycled' : 'host'),
+    hostNote: renderTeacherNote(drawn.question),
+  };
+}
+
+/** Names everything the reply depends on: two replies with one key are the same message. */
+function replyKeyOf(pack: Pack, question: { readonly id: string }, filter: QuestionFilter, asker: string): string {
+  return [pack.slug, question.id, filter.theme ?? '-', filter.level ?? '-', asker].join('\u0000');
 }
