@@ -43,9 +43,30 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     rest: { api: options.apiUrl },
     // Given explicitly, so the client never falls back on SHARDS/SHARD_COUNT of its environment.
     ...(options.shard ? { shards: [options.shard.id], shardCount: options.shard.count } : {}),
-    // Nothing reads cached messages (sessions count messages from the event itself), and caching
-    // every public reply the bot sees cost more than answering the interaction at 1,000/s.
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      // Nothing reads cached messages (sessions count messages from the event itself), and caching
+      // every public reply the bot sees cost more than answering the interaction at 1,000/s.
+      MessageManager: 0,
+      // Everything about a user the bot needs comes with the interaction: kept, every student who
+      // ever clicked and one member per server stayed in memory (megabytes at 10,000 servers).
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+      GuildMemberManager: 0,
+      // Never read: no voice, presences, emoji, stickers, bans, invites, events or reactions.
+      PresenceManager: 0,
+      VoiceStateManager: 0,
+      GuildEmojiManager: 0,
+      BaseGuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      GuildBanManager: 0,
+      GuildInviteManager: 0,
+      GuildScheduledEventManager: 0,
+      StageInstanceManager: 0,
+      AutoModerationRuleManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      ThreadMemberManager: 0,
+    }),
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));

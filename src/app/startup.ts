@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Catalogue } from '../content/catalogue.js';
 import { formatContentError } from '../content/errors.js';
 import { loadCatalogue } from '../content/load.js';
+import { projectParseCache } from '../content/parse-cache.js';
 import type { Logger } from '../core/logger.js';
 import { createGuildStore, type GuildStore } from '../store/index.js';
 import { createHolderId, type HeldLease, holdLease, type LeaseBackend, type LeaseState } from '../store/lease.js';
@@ -62,7 +63,7 @@ export async function loadContentAndStore(
   logger: Logger,
   shard: ShardOf | null = null,
 ): Promise<Prepared | null> {
-  const loaded = await loadCatalogue(settings.CONTENT_DIR);
+  const loaded = await loadCatalogue(settings.CONTENT_DIR, { parseCache: projectParseCache(process.cwd()) });
   if (!loaded.ok) {
     console.error(`Roundtable cannot start: the content in ${settings.CONTENT_DIR}/ has errors.`);
     for (const error of loaded.errors) console.error(formatContentError(error));

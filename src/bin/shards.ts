@@ -6,6 +6,7 @@ import { commands } from '../../commands/index.js';
 import type { Config } from '../app/config.js';
 import { formatContentError } from '../content/errors.js';
 import { loadCatalogue } from '../content/load.js';
+import { projectParseCache } from '../content/parse-cache.js';
 import type { Logger } from '../core/logger.js';
 import { readApplicationId, syncCommands } from '../discord-kit/command-sync.js';
 import { openBackend } from '../store/open-keyv.js';
@@ -61,7 +62,7 @@ export async function startShardManager(
   shardFile: string,
 ): Promise<RunningManager | null> {
   // Checked once here: a child that fails on these would only be respawned into the same failure.
-  const loaded = await loadCatalogue(config.CONTENT_DIR);
+  const loaded = await loadCatalogue(config.CONTENT_DIR, { parseCache: projectParseCache(process.cwd()) });
   if (!loaded.ok) {
     console.error(`Roundtable cannot start: the content in ${config.CONTENT_DIR}/ has errors.`);
     for (const error of loaded.errors) console.error(formatContentError(error));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Catalogue, createCatalogue } from './catalogue.js';
 import { type ContentError, compareContentErrors, formatPath } from './errors.js';
+import type { ParseCache } from './parse-cache.js';
 import { checkPackRules, type PackDraft, type PackFileKey } from './rules.js';
 import {
   ArticleSchema,
@@ -13,7 +14,7 @@ import {
   SourcesSchema,
   SummariesSchema,
 } from './schema.js';
-import { type Locate, parseYamlDocument } from './yaml-document.js';
+import { type Locate, type ParsedYaml, parseYamlDocument } from './yaml-document.js';
 
 export type LoadResult = { ok: true; catalogue: Catalogue } | { ok: false; errors: ContentError[] };
 
@@ -25,7 +26,10 @@ const PACK_FILE_LIST = PACK_FILE_NAMES.join(', ');
  * Reads every folder of `contentDir` as a pack and checks it whole. Never throws for bad
  * content: every problem found, in every file, comes back as a located ContentError.
  */
-export async function loadCatalogue(contentDir: string): Promise<LoadResult> {
+export async function loadCatalogue(
+  contentDir: string,
+  options: { readonly parseCache?: ParseCache | undefined } = {},
+): Promise<LoadResult> {
   const errors: ContentError[] = [];
   const packs: Pack[] = [];
 
@@ -50,7 +54,7 @@ export async function loadCatalogue(contentDir: string): Promise<LoadResult> {
   if (folders.length === 0) errors.push(errorAtStart(contentDir, 'no packs: the content folder has no pack folders'));
 
   for (const slug of folders) {
-    const pack = await loadPack(join(contentDir, slug), slug, errors);
+    const pack = await loadPack(join(contentDir, slug), slug, errors, options.parseCache);
     if (pack) packs.push(pack);
   }
 
@@ -58,7 +62,12 @@ export async function loadCatalogue(contentDir: string): Promise<LoadResult> {
   return { ok: true, catalogue: createCatalogue(packs) };
 }
 
-async function loadPack(dir: string, slug: string, errors: ContentError[]): Promise<Pack | undefined> {
+async function loadPack(
+  dir: string,
+  slug: string,
+  errors: ContentError[],
+  cache: ParseCache | undefined,
+): Promise<Pack | undefined> {
   const listing = await listFolder(dir);
   if (!listing.ok) {
     errors.push(errorAtStart(dir, `pack folder ${listing.reason}`));
@@ -78,15 +87,15 @@ async function loadPack(dir: string, slug: string, errors: ContentError[]): Prom
   }
 
   const file = (key: PackFileKey) => join(dir, PACK_FILES[key]);
-  const article = await loadPackFile(file('article'), ArticleSchema, errors);
-  const summaries = await loadPackFile(file('summaries'), SummariesSchema, errors);
-  const sources = await loadPackFile(file('sources'), SourcesSchema, errors);
+  const article = await loadPackFile(file('article'), ArticleSchema, errors, cache);
+  const summaries = await loadPackFile(file('summaries'), SummariesSchema, errors, cache);
+  const sources = await loadPackFile(file('sources'), SourcesSchema, errors, cache);
   // Citations are resolved while parsing, so the files that cite come after sources.yaml.
   const citing = citingSchemas(sources && new Map(sources.data.sources.map((s) => [s.id, s])));
-  const claims = await loadPackFile(file('claims'), citing.claims, errors);
-  const questions = await loadPackFile(file('questions'), QuestionsSchema, errors);
-  const quiz = await loadPackFile(file('quiz'), citing.quiz, errors);
-  const glossary = await loadPackFile(file('glossary'), citing.glossary, errors);
+  const claims = await loadPackFile(file('claims'), citing.claims, errors, cache);
+  const questions = await loadPackFile(file('questions'), QuestionsSchema, errors, cache);
+  const quiz = await loadPackFile(file('quiz'), citing.quiz, errors, cache);
+  const glossary = await loadPackFile(file('glossary'), citing.glossary, errors, cache);
 
   const draft: PackDraft = {
     article: article?.data,
@@ -146,6 +155,7 @@ async function loadPackFile<T>(
   path: string,
   schema: z.ZodType<T>,
   errors: ContentError[],
+  cache: ParseCache | undefined,
 ): Promise<LoadedFile<T> | undefined> {
   let source: string;
   try {
@@ -157,7 +167,7 @@ async function loadPackFile<T>(
     return undefined;
   }
 
-  const parsed = parseYamlDocument(path, source);
+  const parsed = await parseWithCache(path, source, cache);
   if (!parsed.ok) {
     errors.push(...parsed.errors);
     return undefined;
@@ -177,6 +187,26 @@ async function loadPackFile<T>(
     return undefined;
   }
   return { path, data: result.data, locate: parsed.locate };
+}
+
+async function parseWithCache(path: string, source: string, cache: ParseCache | undefined): Promise<ParsedYaml> {
+  const cached = await cache?.get(source);
+  if (cached) return { ok: true, data: cached.data, locate: locateLazily(path, source) };
+  const parsed = parseYamlDocument(path, source);
+  if (parsed.ok) await cache?.set(source, parsed.data);
+  return parsed;
+}
+
+/** Lines are wanted only for errors: the document is built the first time one is located. */
+function locateLazily(path: string, source: string): Locate {
+  let locate: Locate | undefined;
+  return (at) => {
+    if (!locate) {
+      const parsed = parseYamlDocument(path, source);
+      locate = parsed.ok ? parsed.locate : () => ({ line: 1, column: 1 });
+    }
+    return locate(at);
+  };
 }
 
 /** Messages for zod's built-in checks; the schema's own messages take precedence. */

@@ -21,8 +21,9 @@ export function normalise(text: string): string {
       .toLowerCase()
       .normalize('NFKD')
       .replace(/\p{M}/gu, '')
-      // "Putin's" and "Putins" are the same word to someone typing.
-      .replace(/['’‘`]/gu, '')
+      // "Putin's" and "Putins" are the same word to someone typing. Escaped: one
+      // non-ASCII character in the bundle makes V8 hold all its source at two bytes a character.
+      .replace(/['\u2019\u2018`]/gu, '')
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
       .trim()
   );
