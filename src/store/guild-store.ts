@@ -2,6 +2,7 @@ import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createSerial } from '../core/channel-queues.js';
+import { compareText } from '../core/compare.js';
 import { createAvailability, STORE_TIMEOUT_MS } from './availability.js';
 import { LruCache } from './lru-cache.js';
 import { openBackend } from './open-keyv.js';
@@ -643,7 +644,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
           if (guildId !== undefined && key !== undefined) keep(guildId, key);
         }
       });
-      return found.sort((a, b) => a.guildId.localeCompare(b.guildId) || a.key.localeCompare(b.key));
+      return found.sort((a, b) => compareText(a.guildId, b.guildId) || compareText(a.key, b.key));
     },
 
     async listQuarantined() {
@@ -669,7 +670,7 @@ export function createGuildStore(keyv: Keyv<unknown>, logger: Logger, options: S
           }
         }),
       );
-      return [...found.values()].sort((a, b) => a.guildId.localeCompare(b.guildId) || a.key.localeCompare(b.key));
+      return [...found.values()].sort((a, b) => compareText(a.guildId, b.guildId) || compareText(a.key, b.key));
     },
 
     async readQuarantined(guildId, recordKey) {

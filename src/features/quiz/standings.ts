@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare.js';
 import {
   type AllTimeScores,
   type HistoryEntry,
@@ -145,11 +146,6 @@ function listAllTime(allTime: AllTimeScores): ScoreLine[] {
 
 function pickLine(line: ScoreLine): Omit<Standing, 'rank'> {
   return { userId: line.userId, name: line.name, points: line.points, correct: line.correct, answered: line.answered };
-}
-
-// Code-unit comparison rather than localeCompare: the same order on every host.
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareLines(a: ScoreLine, b: ScoreLine): number {

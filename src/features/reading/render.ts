@@ -42,17 +42,29 @@ export const COLOUR = 0x3b6ea5;
 const PAGE_TEXT = 1500;
 const CLAIMS_PER_PAGE = 8;
 
+// Named here rather than by toLocaleDateString, whose first use maps ICU data
+// into the process at start-up; the bot's text is English only.
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
 /** `2023-09-15` -> `15 September 2023`; a date known only to the month or year reads as such. */
-function longDate(date: string): string {
+export function longDate(date: string): string {
   const [year, month, day] = date.split('-');
-  if (month === undefined) return year ?? date;
-  const when = new Date(`${year}-${month}-${day ?? '01'}T00:00:00Z`);
-  return when.toLocaleDateString('en-GB', {
-    ...(day === undefined ? {} : { day: 'numeric' }),
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  const name = month === undefined ? undefined : MONTHS[Number(month) - 1];
+  if (year === undefined || name === undefined) return date;
+  return day === undefined ? `${name} ${year}` : `${Number(day)} ${name} ${year}`;
 }
 
 function dateLine(pack: Pack): string {
