@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { KeyvHooks } from 'keyv';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGuildStore, defineRecord, type GuildStore, openStore } from '../src/store/index.js';
 import { openKeyv } from '../src/store/open-keyv.js';
+import { SqliteAdapter } from '../src/store/sqlite-adapter.js';
 
 /**
  * Group commit and per-key lanes, observed through a real Keyv on a real SQLite
@@ -56,8 +56,8 @@ async function observedStore(): Promise<{ store: GuildStore; writes: string[] }>
 }
 
 /** A second connection to the same file, as another reader would have. */
-function rawKeyv(): { keyv: Keyv; adapter: KeyvSqlite } {
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
+function rawKeyv(): { keyv: Keyv; adapter: SqliteAdapter } {
+  const adapter = new SqliteAdapter(file, { busyTimeout: 5000 });
   const keyv = new Keyv(adapter, { namespace: 'roundtable' });
   rawKeyvs.push(keyv);
   return { keyv, adapter };

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import KeyvSqlite from '@keyv/sqlite';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +16,7 @@ import {
   type LeaseState,
 } from '../src/store/lease.js';
 import { openBackend } from '../src/store/open-keyv.js';
+import { SqliteAdapter } from '../src/store/sqlite-adapter.js';
 
 const redisUrl = process.env.REDIS_URL;
 const logger = pino({ level: 'silent' });
@@ -374,7 +374,7 @@ describe.runIf(redisUrl)('store lease keys on Redis', () => {
 describe('store lease on SQLite with skewed clocks', () => {
   it('GIVEN a clock past the lease’s end THEN the lease counts as expired and can be taken', async () => {
     const file = join(dir, 'skew.sqlite');
-    const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
+    const adapter = new SqliteAdapter(file, { busyTimeout: 5000 });
     const later = createSqliteLeaseBackend(adapter, { now: () => Date.now() + 60_000 });
     const { keyv, leases } = await openBackend(`sqlite://${file}`, logger);
     try {

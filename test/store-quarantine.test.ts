@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import KeyvRedis from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
 import pino, { type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineRecord, type GuildStore, openStore, QuarantinedRecordError } from '../src/store/index.js';
+import { SqliteAdapter } from '../src/store/sqlite-adapter.js';
 import { captureLogger } from './support/capture-logger.js';
 
 /**
@@ -64,7 +64,7 @@ const sqlite: Backend = {
     return `sqlite://${join(dir, 'roundtable.sqlite')}`;
   },
   raw(url) {
-    const adapter = new KeyvSqlite({ uri: url, busyTimeout: 5000 });
+    const adapter = new SqliteAdapter(url.slice('sqlite://'.length), { busyTimeout: 5000 });
     return {
       // Keyv keys on SQLite are `roundtable:<key>`.
       write: async (key, text) => {

@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import pino, { type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineRecord, type GuildStore, openStore, parseStoreUrl, QuarantinedRecordError } from '../src/store/index.js';
+import { SqliteAdapter } from '../src/store/sqlite-adapter.js';
 import { captureLogger } from './support/capture-logger.js';
 
 const CounterSchema = z.object({ count: z.number().int().nonnegative() });
@@ -45,9 +45,9 @@ async function openTracked(logger: Logger = pino({ level: 'silent' }), at: strin
 }
 
 /** A plain Keyv on the same file, as another tool would write it. */
-async function withRawKeyv(fn: (keyv: Keyv, adapter: KeyvSqlite) => Promise<void>): Promise<void> {
+async function withRawKeyv(fn: (keyv: Keyv, adapter: SqliteAdapter) => Promise<void>): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
+  const adapter = new SqliteAdapter(file, { busyTimeout: 5000 });
   const keyv = new Keyv(adapter, { namespace: 'roundtable' });
   try {
     await fn(keyv, adapter);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type KeyvSqlite from '@keyv/sqlite';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { SqliteAdapter } from './sqlite-adapter.js';
 
 /**
  * Ownership lease: exactly one bot process owns the store's state at a time.
@@ -73,7 +73,7 @@ export interface SqliteLeaseOptions {
 
 /** Leases in their own table of the adapter's SQLite file, on Keyv's own connection. */
 export function createSqliteLeaseBackend(
-  adapter: Pick<KeyvSqlite, 'query'>,
+  adapter: Pick<SqliteAdapter, 'query'>,
   options: SqliteLeaseOptions = {},
 ): LeaseBackend {
   const now = options.now ?? Date.now;

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createRedisLeaseBackend, createSqliteLeaseBackend, type LeaseBackend } from './lease.js';
 import { UnparseableText } from './record.js';
+import { SqliteAdapter } from './sqlite-adapter.js';
 
 /**
  * Keyv namespace of everything Roundtable stores. On SQLite Keyv prefixes keys
@@ -89,8 +89,7 @@ const KeyRows = z.array(z.object({ key: z.string() }));
 
 async function openSqlite(file: string, logger: Logger): Promise<StoreBackend> {
   await mkdir(dirname(file), { recursive: true });
-  // A larger page than the default 10 keeps the start-up listing from re-scanning the table.
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000, iterationLimit: 1000 });
+  const adapter = new SqliteAdapter(file, { busyTimeout: 5000 });
   const keyv = wrapAdapter(adapter, logger, { useKeyPrefix: true });
   try {
     // WAL with synchronous=NORMAL: a write costs ~0.16 ms instead of ~1.2 ms and a
