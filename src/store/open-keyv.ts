@@ -100,6 +100,9 @@ async function openSqlite(file: string, logger: Logger): Promise<StoreBackend> {
       logger.warn({ file, journalMode: rows[0]?.journal_mode }, 'SQLite refused WAL mode; writes will be slower');
     }
     await adapter.query('PRAGMA synchronous = NORMAL');
+    // better-sqlite3 builds SQLite with a 16 MB page cache; SQLite's own 2 MB is plenty
+    // here (records are cached above the store) and keeps RSS at 10,000 servers down.
+    await adapter.query('PRAGMA cache_size = -2000');
   } catch (error) {
     await adapter.disconnect().catch(() => undefined);
     throw new Error(`Cannot open the SQLite store at ${file}: ${String(error)}`, { cause: error });
