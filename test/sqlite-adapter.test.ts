@@ -45,4 +45,18 @@ describe('the SQLite adapter under Keyv', () => {
     expect(seen.filter((key) => key.startsWith('k'))).toEqual(keys);
     expect(await keyv.get('w1400')).toBe(1400);
   });
+
+  it('GIVEN a caller that writes in a loop THEN timers and I/O still run between its writes', async () => {
+    // Settled without a turn of the event loop, a loop of awaited statements would never
+    // let a timer fire (nor a socket be read or stdout be flushed) until it ended.
+    let fired = 0;
+    const timer = setInterval(() => fired++, 1);
+    try {
+      const startedAt = Date.now();
+      for (let i = 0; Date.now() - startedAt < 50; i++) await keyv.set('loop', i);
+      expect(fired).toBeGreaterThan(0);
+    } finally {
+      clearInterval(timer);
+    }
+  });
 });

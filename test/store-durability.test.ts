@@ -19,11 +19,11 @@ const counterRecord = defineRecord({
 
 // The child writes as fast as it can in four guilds at once and prints every
 // count only after its update resolved, i.e. after the store acknowledged it.
-// It waits for 'drain' when the pipe is full: on a synchronous store its loop
-// never yields to the event loop otherwise, so queued output would never be
-// flushed and the parent would see the writer stall.
+// Each guild's next update waits until its line has left the process (the write's
+// callback): a line still queued in the child when the kill comes never reaches
+// the parent, and the bound below allows one unprinted write per guild, not a
+// queue of them. (The child's stdout is a socket that holds only ~280 unread lines.)
 const CHILD = `
-import { once } from 'node:events';
 import pino from 'pino';
 import { z } from 'zod';
 const [, storeModule, url] = process.argv;
@@ -35,7 +35,7 @@ const store = await openStore(url, pino({ level: 'silent' }));
 await Promise.all(${JSON.stringify(GUILDS)}.map(async (guildId) => {
   for (;;) {
     const count = await store.update(guildId, counter, (c) => ({ value: { count: c.count + 1 }, result: c.count + 1 }));
-    if (!process.stdout.write(guildId + ' ' + count + '\\n')) await once(process.stdout, 'drain');
+    await new Promise((done, fail) => process.stdout.write(guildId + ' ' + count + '\\n', (e) => (e ? fail(e) : done())));
   }
 }));
 `;

@@ -21,6 +21,11 @@ export interface SqliteAdapterOptions {
   readonly busyTimeout?: number;
 }
 
+/** Resolves on the event loop's next turn, after the I/O and timers that are due (see `SqliteAdapter`). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -46,6 +51,15 @@ function keyValueRows(rows: unknown[]): Array<{ key: string; value: string }> {
  * process holds the file's write lock, while it waits for it, up to `busyTimeout`. Only
  * one process owns the store (lease.ts), so the wait is another process's short lease
  * statement; a second `npm start` never writes records.
+ *
+ * Every call still answers on a later turn of the event loop (`answer`), as sqlite3's did
+ * and as Redis's does: the statement runs (and a write commits) at once, and its promise
+ * settles after a `setImmediate`. Settled at once instead, `await store.update()` would
+ * go on in the same macrotask, so a caller that writes in a loop would never let the
+ * loop run: no timers (the lease's renewal, the store's own timeouts), no socket reads,
+ * and no flush of stdout once its socket was full (the durability test's writer went on
+ * committing thousands of writes a second while none of its output left the process).
+ * The turn costs a few µs on an idle loop.
  */
 export class SqliteAdapter extends EventEmitter implements KeyvStoreAdapter {
   // Keyv reads `opts.dialect` to know the store can list its keys (its iterator).
@@ -82,45 +96,64 @@ export class SqliteAdapter extends EventEmitter implements KeyvStoreAdapter {
     return statement;
   }
 
+  /** Runs `run` now and settles with its outcome on the event loop's next turn (see above). */
+  private async answer<T>(run: () => T): Promise<T> {
+    try {
+      return run();
+    } finally {
+      await nextTurn();
+    }
+  }
+
   /** One statement with `?` parameters: its rows, or none for a statement that returns none. */
-  async query(sql: string, ...parameters: unknown[]): Promise<unknown[]> {
-    const statement = this.statement(sql);
-    if (statement.reader) return statement.all(...parameters);
-    statement.run(...parameters);
-    return [];
+  query(sql: string, ...parameters: unknown[]): Promise<unknown[]> {
+    return this.answer(() => {
+      const statement = this.statement(sql);
+      if (statement.reader) return statement.all(...parameters);
+      statement.run(...parameters);
+      return [];
+    });
   }
 
   // Keyv's adapter type promises a `Value`; like every adapter this hands back the stored
   // text, which Keyv deserialises (open-keyv.ts) and the store validates with its schema.
   get<Value>(key: string): Promise<StoredData<Value> | undefined>;
-  async get(key: string): Promise<string | undefined> {
-    const row = this.statement(SELECT).get(key);
-    if (typeof row !== 'object' || row === null || !('value' in row)) return undefined;
-    return text(row.value);
+  get(key: string): Promise<string | undefined> {
+    return this.answer(() => {
+      const row = this.statement(SELECT).get(key);
+      if (typeof row !== 'object' || row === null || !('value' in row)) return undefined;
+      return text(row.value);
+    });
   }
 
   getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>>;
-  async getMany(keys: string[]): Promise<Array<string | undefined>> {
-    const rows = keyValueRows(this.statement(SELECT_MANY).all(JSON.stringify(keys)));
-    const byKey = new Map(rows.map((row) => [row.key, row.value]));
-    return keys.map((key) => byKey.get(key));
+  getMany(keys: string[]): Promise<Array<string | undefined>> {
+    return this.answer(() => {
+      const rows = keyValueRows(this.statement(SELECT_MANY).all(JSON.stringify(keys)));
+      const byKey = new Map(rows.map((row) => [row.key, row.value]));
+      return keys.map((key) => byKey.get(key));
+    });
   }
 
-  async set(key: string, value: unknown): Promise<void> {
-    // Keyv hands over the text its serialiser made.
-    this.statement(UPSERT).run(key, text(value) ?? JSON.stringify(value));
+  set(key: string, value: unknown): Promise<void> {
+    return this.answer(() => {
+      // Keyv hands over the text its serialiser made.
+      this.statement(UPSERT).run(key, text(value) ?? JSON.stringify(value));
+    });
   }
 
-  async delete(key: string): Promise<boolean> {
-    return this.statement(DELETE).run(key).changes > 0;
+  delete(key: string): Promise<boolean> {
+    return this.answer(() => this.statement(DELETE).run(key).changes > 0);
   }
 
-  async deleteMany(keys: string[]): Promise<boolean> {
-    return this.statement(DELETE_MANY).run(JSON.stringify(keys)).changes > 0;
+  deleteMany(keys: string[]): Promise<boolean> {
+    return this.answer(() => this.statement(DELETE_MANY).run(JSON.stringify(keys)).changes > 0);
   }
 
-  async clear(): Promise<void> {
-    this.statement(CLEAR).run(this.namespace ? `${this.namespace}:%` : '%');
+  clear(): Promise<void> {
+    return this.answer(() => {
+      this.statement(CLEAR).run(this.namespace ? `${this.namespace}:%` : '%');
+    });
   }
 
   async has(key: string): Promise<boolean> {
@@ -138,7 +171,7 @@ export class SqliteAdapter extends EventEmitter implements KeyvStoreAdapter {
       if (last === undefined || rows.length < PAGE_SIZE) return;
       after = last.key;
       // Let the clicks queued behind a long listing run between pages.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
 
